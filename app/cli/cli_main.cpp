@@ -1,0 +1,73 @@
+// gleaner-cli: Gleaner's work without a window (model info, tokenize, generate, read, ask, bench, eval).
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <string>
+
+#include "cli/args.h"
+#include "cli/commands.h"
+#include "gleaner_version.h"
+
+namespace gleaner::cli {
+
+const std::vector<Command>& all_commands() {
+    static const std::vector<Command> commands = {
+        {"info", "info [--model M] [--json]                           describe a GGUF model file", cmd_info},
+        {"tokenize", "tokenize [--model M] --text T [--bos] [--special] [--json]   token ids of a text", cmd_tokenize},
+        {"generate", "generate [--model M] --prompt T [--chat] [--max-tokens N] [--temperature X] [--top-k K]\n"
+                     "           [--top-p P] [--min-p P] [--repeat-penalty R] [--seed S] [--threads N] [--stats]",
+         cmd_generate},
+        {"perplexity", "perplexity [--model M] --file F [--ctx 512] [--json]    perplexity as llama.cpp computes it",
+         cmd_perplexity},
+        {"bench", "bench [--model M] [--prompt-tokens 512] [--gen-tokens 128] [--threads T] [--json]", cmd_bench},
+    };
+    return commands;
+}
+
+namespace {
+void print_help(FILE* out) {
+    std::fprintf(out,
+                 "Gleaner %s: ask questions about whole books with a local LLM.\n\n"
+                 "usage: gleaner-cli <command> [options]\n"
+                 "       gleaner-cli --help | --version\n\ncommands:\n",
+                 GLEANER_VERSION);
+    for (const Command& c : all_commands()) std::fprintf(out, "  %s\n", c.synopsis);
+    std::fprintf(out,
+                 "\n--model defaults to the installed default model (SmolLM2-135M-Instruct Q4_1);\n"
+                 "set GLEANER_MODEL to change it. Errors go to stderr with a non-zero exit.\n");
+}
+}  // namespace
+
+}  // namespace gleaner::cli
+
+int main(int argc, char** argv) {
+    using namespace gleaner::cli;
+    if (argc < 2) {
+        print_help(stderr);
+        return 2;
+    }
+    const std::string first = argv[1];
+    if (first == "--help" || first == "-h" || first == "help") {
+        print_help(stdout);
+        return 0;
+    }
+    if (first == "--version" || first == "-V") {
+        std::printf("gleaner-cli %s\n", GLEANER_VERSION);
+        return 0;
+    }
+    for (const Command& c : all_commands()) {
+        if (first != c.name) continue;
+        CommandArgs rest(argv + 2, argv + argc);
+        try {
+            return c.run(rest);
+        } catch (const UsageError& e) {
+            std::fprintf(stderr, "gleaner-cli %s: %s\nusage: gleaner-cli %s\n", c.name, e.what(), c.synopsis);
+            return 2;
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "gleaner-cli %s: error: %s\n", c.name, e.what());
+            return 1;
+        }
+    }
+    std::fprintf(stderr, "gleaner-cli: unknown command '%s' (see gleaner-cli --help)\n", first.c_str());
+    return 2;
+}

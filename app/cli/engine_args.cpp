@@ -1,0 +1,32 @@
+#include "cli/engine_args.h"
+
+#include "cli/args.h"
+#include "cli/commands.h"
+#include "cpu/thread_pool.h"
+
+namespace gleaner::cli {
+
+const std::set<std::string>& sampling_option_names() {
+    static const std::set<std::string> names = {"temperature", "top-k", "top-p", "min-p", "repeat-penalty", "seed"};
+    return names;
+}
+
+std::unique_ptr<Model> load_model_from_args(const Args& args) { return Model::load(resolve_model_path(args)); }
+
+std::unique_ptr<Backend> backend_from_args(const Args& args) {
+    const int threads = static_cast<int>(args.get_int_or("threads", ThreadPool::default_threads(), 1, 256));
+    return make_cpu_backend(threads);
+}
+
+SamplingParams sampling_from_args(const Args& args) {
+    SamplingParams p;
+    p.temperature = static_cast<float>(args.get_double_or("temperature", 0.0, 0.0, 100.0));
+    p.top_k = static_cast<int>(args.get_int_or("top-k", p.top_k, 0, 1 << 20));
+    p.top_p = static_cast<float>(args.get_double_or("top-p", p.top_p, 0.0, 1.0));
+    p.min_p = static_cast<float>(args.get_double_or("min-p", p.min_p, 0.0, 1.0));
+    p.repeat_penalty = static_cast<float>(args.get_double_or("repeat-penalty", p.repeat_penalty, 0.1, 10.0));
+    p.seed = static_cast<uint64_t>(args.get_int_or("seed", 0, 0, INT64_MAX));
+    return p;
+}
+
+}  // namespace gleaner::cli

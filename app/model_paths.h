@@ -1,0 +1,24 @@
+#pragma once
+// Where Gleaner keeps its models and data on the user's machine (XDG base directories).
+#include <string>
+
+namespace gleaner {
+
+// ${GLEANER_MODELS_DIR} if set, else ${XDG_DATA_HOME:-~/.local/share}/gleaner/models
+std::string models_dir();
+// ${XDG_DATA_HOME:-~/.local/share}/gleaner
+std::string data_dir();
+// ${XDG_CACHE_HOME:-~/.cache}/gleaner
+std::string cache_dir();
+
+inline constexpr const char* kDefaultModelFile = "SmolLM2-135M-Instruct.Q4_1.gguf";
+inline constexpr const char* kSentencePieceModelFile = "gemma-3-270m-q4_k_m.gguf";
+
+// The model to use when the user names none: ${GLEANER_MODEL} if set, else the default model in
+// models_dir(). The file may not exist; callers report that with setup instructions.
+std::string default_model_path();
+
+// One line telling the user how to install the default models.
+std::string missing_model_hint(const std::string& path);
+
+}  // namespace gleaner

@@ -1,0 +1,69 @@
+#include "generator.h"
+
+#include <chrono>
+
+namespace gleaner {
+
+size_t complete_utf8_prefix(const std::string& s) {
+    // Walk back over at most 3 continuation bytes to the last lead byte and check whether its
+    // sequence is complete.
+    size_t n = s.size();
+    size_t i = n;
+    int cont = 0;
+    while (i > 0 && cont < 4 && (static_cast<unsigned char>(s[i - 1]) & 0xC0) == 0x80) {
+        --i;
+        ++cont;
+    }
+    if (i == 0) return cont ? 0 : n;
+    const auto lead = static_cast<unsigned char>(s[i - 1]);
+    const int need = lead < 0x80 ? 0 : (lead >> 5) == 0x6 ? 1 : (lead >> 4) == 0xE ? 2 : (lead >> 3) == 0x1E ? 3 : -1;
+    if (need < 0 || cont >= need) return n;  // complete, or invalid (emit as is)
+    return i - 1;
+}
+
+GenerationResult generate(Transformer& tf, const std::vector<int32_t>& prompt, const GenerationOptions& opt) {
+    using clock = std::chrono::steady_clock;
+    GenerationResult r;
+    r.prompt_tokens = static_cast<int>(prompt.size());
+    const Tokenizer& tok = tf.model().tokenizer();
+    Sampler sampler(opt.sampling);
+    std::vector<int32_t> history(prompt);
+    std::string pending;  // decoded bytes not yet streamed
+
+    auto t0 = clock::now();
+    std::vector<float> logits = tf.forward(prompt, Logits::Last);
+    r.prefill_s = std::chrono::duration<double>(clock::now() - t0).count();
+    auto t1 = clock::now();
+    for (int i = 0; i < opt.max_tokens; ++i) {
+        if (opt.cancel && opt.cancel->load()) {
+            r.cancelled = true;
+            break;
+        }
+        const int32_t next = sampler.sample(logits, history);
+        if (tok.vocab().is_eog(next)) {
+            r.stopped_by_eog = true;
+            break;
+        }
+        r.tokens.push_back(next);
+        history.push_back(next);
+        pending += tok.decode_token(next);
+        const size_t ready = complete_utf8_prefix(pending);
+        if (ready > 0) {
+            const std::string piece = pending.substr(0, ready);
+            r.text += piece;
+            if (opt.on_text) opt.on_text(piece);
+            pending.erase(0, ready);
+        }
+        if (i + 1 == opt.max_tokens || tf.cache().n_used >= tf.n_ctx()) break;
+        const int32_t one[1] = {next};
+        logits = tf.forward(one, Logits::Last);
+    }
+    if (!pending.empty()) {
+        r.text += pending;
+        if (opt.on_text) opt.on_text(pending);
+    }
+    r.decode_s = std::chrono::duration<double>(clock::now() - t1).count();
+    return r;
+}
+
+}  // namespace gleaner

@@ -1,0 +1,39 @@
+#pragma once
+// Text generation: prefill a prompt, then decode token by token with a Sampler until EOS/EOT,
+// the token limit, or cancellation from another thread. Text is streamed in whole UTF-8
+// characters (a multi-byte character split across tokens is held back until complete).
+#include <atomic>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "sampler.h"
+#include "transformer.h"
+
+namespace gleaner {
+
+struct GenerationResult {
+    std::string text;
+    std::vector<int32_t> tokens;
+    int prompt_tokens = 0;
+    double prefill_s = 0.0;   // prompt processing, until the first token is sampled
+    double decode_s = 0.0;
+    bool stopped_by_eog = false;
+    bool cancelled = false;
+};
+
+struct GenerationOptions {
+    int max_tokens = 256;
+    SamplingParams sampling;
+    const std::atomic<bool>* cancel = nullptr;           // polled between tokens
+    std::function<void(const std::string&)> on_text;     // streamed pieces
+};
+
+// Runs the prompt tokens through the transformer (after whatever it already holds) and
+// generates a continuation.
+GenerationResult generate(Transformer& tf, const std::vector<int32_t>& prompt, const GenerationOptions& opt);
+
+// Bytes of s that form complete UTF-8 characters, counted from the start.
+size_t complete_utf8_prefix(const std::string& s);
+
+}  // namespace gleaner

@@ -1,0 +1,151 @@
+#include "transformer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <string>
+
+namespace gleaner {
+
+Transformer::Transformer(const Model& model, Backend& backend, int n_ctx, int max_batch)
+    : model_(model),
+      backend_(backend),
+      cache_(model.config().n_layers, n_ctx > 0 ? n_ctx : model.config().n_ctx_train, model.config().n_kv_heads,
+             model.config().head_dim),
+      max_batch_(std::max(1, max_batch)) {}
+
+void Transformer::ensure_scratch(int T) {
+    const ModelConfig& c = config();
+    const size_t t = static_cast<size_t>(T);
+    if (x_.size() >= t * c.n_embd) return;
+    x_.resize(t * c.n_embd);
+    xn_.resize(t * c.n_embd);
+    out_.resize(t * c.n_embd);
+    q_.resize(t * c.n_heads * c.head_dim);
+    attn_.resize(t * c.n_heads * c.head_dim);
+    k_.resize(t * c.n_kv_heads * c.head_dim);
+    v_.resize(t * c.n_kv_heads * c.head_dim);
+    gate_.resize(t * c.n_ff);
+    up_.resize(t * c.n_ff);
+}
+
+const std::vector<float>& Transformer::forward(std::span<const int32_t> tokens, Logits mode,
+                                               const int32_t* positions) {
+    const ModelConfig& c = config();
+    const int n = static_cast<int>(tokens.size());
+    if (n == 0) throw std::invalid_argument("forward() needs at least one token");
+    if (cache_.n_used + n > cache_.capacity)
+        throw ContextFullError("the text needs " + std::to_string(cache_.n_used + n) + " tokens but the context holds " +
+                               std::to_string(cache_.capacity) + " (use a long-context method, or a shorter text)");
+    for (int32_t id : tokens)
+        if (id < 0 || id >= c.n_vocab) throw std::invalid_argument("token id " + std::to_string(id) + " out of range");
+
+    const int32_t first_pos = cache_.n_used == 0 ? 0 : cache_.pos[cache_.n_used - 1] + 1;
+    pos_.resize(n);
+    for (int i = 0; i < n; ++i) pos_[i] = positions ? positions[i] : first_pos + i;
+
+    const size_t V = static_cast<size_t>(c.n_vocab);
+    logits_.assign(mode == Logits::All ? V * n : mode == Logits::Last ? V : 0, 0.0f);
+    for (int b = 0; b < n; b += max_batch_) {
+        const int T = std::min(max_batch_, n - b);
+        const bool last_batch = b + T == n;
+        const Logits m = mode == Logits::All ? Logits::All : (mode == Logits::Last && last_batch ? Logits::Last : Logits::None);
+        forward_batch(tokens.data() + b, pos_.data() + b, T, m, b);
+    }
+    return logits_;
+}
+
+void Transformer::forward_batch(const int32_t* tokens, const int32_t* pos, int T, Logits mode, int out_row) {
+    const ModelConfig& c = config();
+    const ModelWeights& w = model_.weights();
+    ensure_scratch(T);
+    const size_t E = static_cast<size_t>(c.n_embd);
+
+    backend_.get_rows(w.token_embd, tokens, T, x_.data());
+    if (c.embed_scale_sqrt) backend_.scale(x_.data(), T * E, std::sqrt(static_cast<float>(c.n_embd)));
+
+    for (int il = 0; il < c.n_layers; ++il) {
+        attention_block(il, T, pos);
+        ffn_block(il, T);
+    }
+    cache_.n_used += T;
+
+    if (mode == Logits::None) return;
+    // Only the rows whose logits were asked for go through the final norm and the LM head.
+    const int first = mode == Logits::Last ? T - 1 : 0;
+    const int rows = T - first;
+    backend_.rms_norm(x_.data() + first * E, w.output_norm, rows, c.n_embd, c.norm_eps, xn_.data());
+    float* dst = logits_.data() + (mode == Logits::All ? static_cast<size_t>(out_row) * c.n_vocab : 0);
+    backend_.matmul(w.output, xn_.data(), rows, dst);
+}
+
+void Transformer::attention_block(int il, int T, const int32_t* pos) {
+    const ModelConfig& c = config();
+    const LayerWeights& l = model_.weights().layers[il];
+    const int H = c.n_heads, Hkv = c.n_kv_heads, D = c.head_dim;
+    const size_t E = static_cast<size_t>(c.n_embd);
+
+    backend_.rms_norm(x_.data(), l.attn_norm, T, c.n_embd, c.norm_eps, xn_.data());
+    backend_.matmul(l.wq, xn_.data(), T, q_.data());
+    backend_.matmul(l.wk, xn_.data(), T, k_.data());
+    backend_.matmul(l.wv, xn_.data(), T, v_.data());
+    if (l.bq) backend_.add_bias(q_.data(), l.bq, T, H * D);
+    if (l.bk) backend_.add_bias(k_.data(), l.bk, T, Hkv * D);
+    if (l.bv) backend_.add_bias(v_.data(), l.bv, T, Hkv * D);
+    if (l.q_norm) backend_.rms_norm(q_.data(), l.q_norm, T * H, D, c.norm_eps, q_.data());
+    if (l.k_norm) backend_.rms_norm(k_.data(), l.k_norm, T * Hkv, D, c.norm_eps, k_.data());
+
+    const bool local = c.layer_is_local[il];
+    RopeParams rp;
+    rp.style = c.rope_style;
+    rp.n_rot = c.n_rot;
+    rp.freq_base = local ? c.rope_freq_base_local : c.rope_freq_base;
+    rp.freq_scale = local ? 1.0f : c.rope_freq_scale;
+    rp.freq_factors = model_.weights().rope_freqs;
+    backend_.rope(q_.data(), T, H, D, pos, rp);
+    backend_.rope(k_.data(), T, Hkv, D, pos, rp);
+
+    // Append this batch's keys and values to the cache.
+    const int slot0 = cache_.n_used;
+    const size_t row = static_cast<size_t>(Hkv) * D;
+    std::memcpy(cache_.k_row(il, slot0), k_.data(), T * row * sizeof(float));
+    std::memcpy(cache_.v_row(il, slot0), v_.data(), T * row * sizeof(float));
+    if (il == 0) std::copy(pos, pos + T, cache_.pos.begin() + slot0);
+    if (observer_) observer_->on_layer(il, q_.data(), T, slot0, cache_);
+
+    AttentionParams ap;
+    ap.n_tokens = T;
+    ap.n_heads = H;
+    ap.n_kv_heads = Hkv;
+    ap.head_dim = D;
+    ap.n_kv = slot0 + T;
+    ap.scale = c.attn_scale;
+    ap.q_pos = pos;
+    ap.kv_pos = cache_.pos.data();
+    ap.sliding_window = local ? c.sliding_window : 0;
+    ap.kv_row_stride = row;
+    backend_.attention(q_.data(), cache_.k_data(il), cache_.v_data(il), ap, attn_.data());
+
+    backend_.matmul(l.wo, attn_.data(), T, out_.data());
+    if (l.post_attn_norm) backend_.rms_norm(out_.data(), l.post_attn_norm, T, c.n_embd, c.norm_eps, out_.data());
+    backend_.add(x_.data(), out_.data(), T * E);
+}
+
+void Transformer::ffn_block(int il, int T) {
+    const ModelConfig& c = config();
+    const LayerWeights& l = model_.weights().layers[il];
+    const size_t E = static_cast<size_t>(c.n_embd), F = static_cast<size_t>(c.n_ff);
+
+    backend_.rms_norm(x_.data(), l.ffn_norm, T, c.n_embd, c.norm_eps, xn_.data());
+    backend_.matmul(l.w_gate, xn_.data(), T, gate_.data());
+    backend_.matmul(l.w_up, xn_.data(), T, up_.data());
+    if (c.arch == Architecture::Gemma3)
+        backend_.gelu_tanh_mul(gate_.data(), up_.data(), T * F, gate_.data());
+    else
+        backend_.silu_mul(gate_.data(), up_.data(), T * F, gate_.data());
+    backend_.matmul(l.w_down, gate_.data(), T, out_.data());
+    if (l.post_ffn_norm) backend_.rms_norm(out_.data(), l.post_ffn_norm, T, c.n_embd, c.norm_eps, out_.data());
+    backend_.add(x_.data(), out_.data(), T * E);
+}
+
+}  // namespace gleaner

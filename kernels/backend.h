@@ -1,0 +1,84 @@
+#pragma once
+// The operations the transformer's forward pass needs, behind one interface so that the CPU and
+// CUDA backends are interchangeable and can be compared op by op (tests/unit/test_backend_ops).
+//
+// Conventions: activations are row-major float32 with one row per token; "x (T, n)" means T
+// rows of n floats. Pointers are in the backend's own memory (host memory for the CPU backend).
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "quant/dtype.h"
+
+namespace gleaner {
+
+// A weight matrix as stored in the GGUF: n_out rows of n_in elements of `type`, row-contiguous.
+struct WeightView {
+    const void* data = nullptr;
+    DType type = DType::F32;
+    int64_t n_in = 0;   // elements per row (ne[0])
+    int64_t n_out = 0;  // rows (ne[1])
+    size_t row_bytes() const { return dtype_row_bytes(type, n_in); }
+};
+
+enum class RopeStyle {
+    Norm,  // rotate adjacent pairs (2i, 2i+1): llama
+    Neox,  // rotate (i, i + n_rot/2): qwen2, gemma3
+};
+
+struct RopeParams {
+    RopeStyle style = RopeStyle::Norm;
+    int n_rot = 0;                          // rotated dimensions per head (<= head_dim)
+    float freq_base = 10000.0f;
+    float freq_scale = 1.0f;                // 1/linear scaling factor
+    const float* freq_factors = nullptr;    // (n_rot/2) Llama 3 rope_freqs, or nullptr
+};
+
+// One attention call: queries for T new tokens against n_kv cached keys/values.
+struct AttentionParams {
+    int n_tokens = 0;        // T
+    int n_heads = 0;         // H
+    int n_kv_heads = 0;      // Hkv; query head h reads KV head h / (H / Hkv)
+    int head_dim = 0;        // D
+    int n_kv = 0;            // cached positions visible to this call (keys 0..n_kv-1)
+    float scale = 1.0f;      // applied to q.k
+    const int32_t* q_pos = nullptr;   // (T) position of each query token
+    const int32_t* kv_pos = nullptr;  // (n_kv) position of each cached key
+    int sliding_window = 0;  // key hidden when q_pos - kv_pos >= window (0 = no window)
+    size_t kv_row_stride = 0;  // floats between consecutive cached positions (Hkv*D when packed)
+};
+
+class Backend {
+public:
+    virtual ~Backend() = default;
+    virtual std::string name() const = 0;
+    virtual int threads() const = 0;
+
+    // y (T, n_out) = x (T, n_in) . W^T, with the weight kept in its quantized format.
+    virtual void matmul(const WeightView& w, const float* x, int n_tokens, float* y) = 0;
+    // Rows `ids` of an embedding table (V, n) dequantized into out (T, n).
+    virtual void get_rows(const WeightView& table, const int32_t* ids, int n_tokens, float* out) = 0;
+    // y = x / sqrt(mean(x^2) + eps) * w, per row of n (w may be nullptr for no weight).
+    virtual void rms_norm(const float* x, const float* w, int n_rows, int n, float eps, float* y) = 0;
+    // In place on x (T, n_heads, head_dim) at positions pos (T).
+    virtual void rope(float* x, int n_tokens, int n_heads, int head_dim, const int32_t* pos,
+                      const RopeParams& p) = 0;
+    // out (T, H, D) = softmax(q k^T * scale + mask) v, online (no T x n_kv matrix in memory).
+    // q (T, H, D); k and v hold n_kv cached rows of kv_row_stride floats.
+    virtual void attention(const float* q, const float* k, const float* v, const AttentionParams& p,
+                           float* out) = 0;
+    // x (n) = silu(gate) * up  or  gelu_tanh(gate) * up
+    virtual void silu_mul(const float* gate, const float* up, size_t n, float* out) = 0;
+    virtual void gelu_tanh_mul(const float* gate, const float* up, size_t n, float* out) = 0;
+    // y += x
+    virtual void add(float* y, const float* x, size_t n) = 0;
+    // x (T, n) += bias (n) on every row
+    virtual void add_bias(float* x, const float* bias, int n_rows, int n) = 0;
+    virtual void scale(float* x, size_t n, float s) = 0;
+};
+
+// The CPU backend with n_threads threads (0 = ThreadPool::default_threads()).
+std::unique_ptr<Backend> make_cpu_backend(int n_threads);
+
+}  // namespace gleaner

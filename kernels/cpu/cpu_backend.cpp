@@ -1,0 +1,197 @@
+// The CPU backend: quantized matmul on the GGUF weights as stored, online-softmax attention,
+// and the elementwise ops, all split across a persistent thread pool.
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+#include "backend.h"
+#include "cpu/quant_dot.h"
+#include "cpu/thread_pool.h"
+#include "cpu/vec_math.h"
+#include "quant/dequant_row.h"
+
+namespace gleaner {
+
+namespace {
+
+class CpuBackend final : public Backend {
+public:
+    explicit CpuBackend(int n_threads) : pool_(n_threads > 0 ? n_threads : ThreadPool::default_threads()) {}
+
+    std::string name() const override { return std::string("cpu (") + cpu::vec_dot_isa_name() + ")"; }
+    int threads() const override { return pool_.size(); }
+
+    void matmul(const WeightView& w, const float* x, int n_tokens, float* y) override;
+    void get_rows(const WeightView& table, const int32_t* ids, int n_tokens, float* out) override;
+    void rms_norm(const float* x, const float* w, int n_rows, int n, float eps, float* y) override;
+    void rope(float* x, int n_tokens, int n_heads, int head_dim, const int32_t* pos, const RopeParams& p) override;
+    void attention(const float* q, const float* k, const float* v, const AttentionParams& p, float* out) override;
+    void silu_mul(const float* gate, const float* up, size_t n, float* out) override;
+    void gelu_tanh_mul(const float* gate, const float* up, size_t n, float* out) override;
+    void add(float* y, const float* x, size_t n) override;
+    void add_bias(float* x, const float* bias, int n_rows, int n) override;
+    void scale(float* x, size_t n, float s) override;
+
+private:
+    // Splits [0, n) evenly over the pool's threads: for cheap, uniform elementwise work.
+    template <typename Fn>
+    void split(size_t n, Fn fn) {
+        pool_.run([&](int ti, int nt) {
+            const size_t per = (n + nt - 1) / nt;
+            const size_t b = std::min(n, per * ti), e = std::min(n, b + per);
+            if (b < e) fn(b, e);
+        });
+    }
+
+    ThreadPool pool_;
+    std::vector<uint8_t> act_;  // activations converted to the weight's vec_dot_type
+};
+
+void CpuBackend::matmul(const WeightView& w, const float* x, int n_tokens, float* y) {
+    const DType act_type = cpu::vec_dot_type(w.type);
+    const size_t act_bytes = cpu::vec_dot_act_row_bytes(w.type, w.n_in);
+    if (act_.size() < act_bytes * n_tokens) act_.resize(act_bytes * n_tokens);
+    uint8_t* act = act_.data();
+    // 1. Convert the activations once (rows split across threads).
+    pool_.parallel_for(n_tokens, 1, [&](int64_t b, int64_t e) {
+        for (int64_t t = b; t < e; ++t) cpu::quantize_row(act_type, x + t * w.n_in, act + t * act_bytes, w.n_in);
+    });
+    // 2. Every thread takes chunks of weight rows and multiplies them with all tokens, so each
+    //    weight row is read from memory once per call. Decode (T = 1) uses bigger chunks.
+    const int64_t rows_per_chunk = n_tokens == 1 ? 64 : 16;
+    const int tokens_per_tile = 32;
+    const size_t w_stride = w.row_bytes();
+    const auto* wbase = static_cast<const uint8_t*>(w.data);
+    pool_.parallel_for(w.n_out, rows_per_chunk, [&](int64_t r0, int64_t r1) {
+        for (int t0 = 0; t0 < n_tokens; t0 += tokens_per_tile) {
+            const int nt = std::min(tokens_per_tile, n_tokens - t0);
+            cpu::vec_dot_tile(w.type, w.n_in, wbase + r0 * w_stride, w_stride, static_cast<int>(r1 - r0),
+                              act + t0 * act_bytes, act_bytes, nt, y + static_cast<int64_t>(t0) * w.n_out + r0,
+                              static_cast<size_t>(w.n_out));
+        }
+    });
+}
+
+void CpuBackend::get_rows(const WeightView& table, const int32_t* ids, int n_tokens, float* out) {
+    const size_t stride = table.row_bytes();
+    for (int t = 0; t < n_tokens; ++t)
+        dequantize_row(table.type, static_cast<const uint8_t*>(table.data) + ids[t] * stride, out + t * table.n_in,
+                       table.n_in);
+}
+
+void CpuBackend::rms_norm(const float* x, const float* w, int n_rows, int n, float eps, float* y) {
+    pool_.parallel_for(n_rows, 8, [&](int64_t b, int64_t e) {
+        for (int64_t r = b; r < e; ++r) {
+            const float* xr = x + r * n;
+            float* yr = y + r * n;
+            double ss = 0.0;  // double, as ggml does, so long rows lose nothing
+            for (int i = 0; i < n; ++i) ss += static_cast<double>(xr[i]) * xr[i];
+            const float s = static_cast<float>(1.0 / std::sqrt(ss / n + eps));
+            if (w)
+                for (int i = 0; i < n; ++i) yr[i] = xr[i] * s * w[i];
+            else
+                for (int i = 0; i < n; ++i) yr[i] = xr[i] * s;
+        }
+    });
+}
+
+void CpuBackend::rope(float* x, int n_tokens, int n_heads, int head_dim, const int32_t* pos, const RopeParams& p) {
+    const int half = p.n_rot / 2;
+    pool_.parallel_for(n_tokens, 4, [&](int64_t b, int64_t e) {
+        std::vector<float> cs(half), sn(half);
+        for (int64_t t = b; t < e; ++t) {
+            // theta_i = pos * base^(-2i/n_rot) * freq_scale / freq_factor_i
+            for (int i = 0; i < half; ++i) {
+                float theta = p.freq_scale * static_cast<float>(pos[t]) *
+                              std::pow(p.freq_base, -2.0f * static_cast<float>(i) / static_cast<float>(p.n_rot));
+                if (p.freq_factors) theta /= p.freq_factors[i];
+                cs[i] = std::cos(theta);
+                sn[i] = std::sin(theta);
+            }
+            for (int h = 0; h < n_heads; ++h) {
+                float* v = x + (t * n_heads + h) * head_dim;
+                for (int i = 0; i < half; ++i) {
+                    const int i0 = p.style == RopeStyle::Norm ? 2 * i : i;
+                    const int i1 = p.style == RopeStyle::Norm ? 2 * i + 1 : i + half;
+                    const float a = v[i0], c = v[i1];
+                    v[i0] = a * cs[i] - c * sn[i];
+                    v[i1] = a * sn[i] + c * cs[i];
+                }
+            }
+        }
+    });
+}
+
+void CpuBackend::attention(const float* q, const float* k, const float* v, const AttentionParams& p, float* out) {
+    const int D = p.head_dim;
+    const int group = p.n_heads / p.n_kv_heads;
+    const size_t stride = p.kv_row_stride ? p.kv_row_stride : static_cast<size_t>(p.n_kv_heads) * D;
+    // One task per (query token, head): an online softmax over the visible keys, so no
+    // T x n_kv score matrix is ever stored.
+    pool_.parallel_for(static_cast<int64_t>(p.n_tokens) * p.n_heads, 4, [&](int64_t b, int64_t e) {
+        std::vector<float> acc(D);
+        for (int64_t task = b; task < e; ++task) {
+            const int t = static_cast<int>(task / p.n_heads), h = static_cast<int>(task % p.n_heads);
+            const int kvh = h / group;
+            const float* qv = q + (static_cast<size_t>(t) * p.n_heads + h) * D;
+            const int32_t qp = p.q_pos[t];
+            float m = -INFINITY, l = 0.0f;
+            std::fill(acc.begin(), acc.end(), 0.0f);
+            for (int j = 0; j < p.n_kv; ++j) {
+                const int32_t kp = p.kv_pos ? p.kv_pos[j] : j;
+                if (kp > qp || (p.sliding_window > 0 && qp - kp >= p.sliding_window)) continue;
+                const float s = cpu::dot_f32(qv, k + j * stride + kvh * D, D) * p.scale;
+                if (s > m) {
+                    const float c = std::exp(m - s);  // rescale what was accumulated so far
+                    l *= c;
+                    cpu::scale_f32(acc.data(), c, D);
+                    m = s;
+                }
+                const float w = std::exp(s - m);
+                l += w;
+                cpu::axpy_f32(w, v + j * stride + kvh * D, acc.data(), D);
+            }
+            float* o = out + (static_cast<size_t>(t) * p.n_heads + h) * D;
+            const float inv = l > 0.0f ? 1.0f / l : 0.0f;
+            for (int d = 0; d < D; ++d) o[d] = acc[d] * inv;
+        }
+    });
+}
+
+void CpuBackend::silu_mul(const float* gate, const float* up, size_t n, float* out) {
+    split(n, [&](size_t b, size_t e) {
+        for (size_t i = b; i < e; ++i) out[i] = gate[i] / (1.0f + std::exp(-gate[i])) * up[i];
+    });
+}
+
+void CpuBackend::gelu_tanh_mul(const float* gate, const float* up, size_t n, float* out) {
+    constexpr float kSqrt2OverPi = 0.79788456080286535588f;
+    split(n, [&](size_t b, size_t e) {
+        for (size_t i = b; i < e; ++i) {
+            const float g = gate[i];
+            out[i] = 0.5f * g * (1.0f + std::tanh(kSqrt2OverPi * g * (1.0f + 0.044715f * g * g))) * up[i];
+        }
+    });
+}
+
+void CpuBackend::add(float* y, const float* x, size_t n) {
+    split(n, [&](size_t b, size_t e) {
+        for (size_t i = b; i < e; ++i) y[i] += x[i];
+    });
+}
+
+void CpuBackend::add_bias(float* x, const float* bias, int n_rows, int n) {
+    for (int r = 0; r < n_rows; ++r)
+        for (int i = 0; i < n; ++i) x[static_cast<size_t>(r) * n + i] += bias[i];
+}
+
+void CpuBackend::scale(float* x, size_t n, float s) {
+    split(n, [&](size_t b, size_t e) { cpu::scale_f32(x + b, s, e - b); });
+}
+
+}  // namespace
+
+std::unique_ptr<Backend> make_cpu_backend(int n_threads) { return std::make_unique<CpuBackend>(n_threads); }
+
+}  // namespace gleaner

@@ -1,0 +1,47 @@
+#pragma once
+// Kernel tables behind quant_dot.h. Exposed so tests and benchmarks can run the scalar and
+// the SIMD implementations side by side; the rest of Gleaner uses quant_dot.h only.
+#include <cstddef>
+#include <cstdint>
+
+#include "quant/dtype.h"
+
+namespace gleaner::cpu::detail {
+
+using QuantizeRowFn = void (*)(const float* x, void* dst, int64_t n);
+using VecDotFn = float (*)(int64_t n, const void* w_row, const void* act_row);
+// Same contract as gleaner::cpu::vec_dot_tile.
+using VecDotTileFn = void (*)(int64_t n, const void* w, size_t w_stride_bytes, int nrows,
+                              const void* act, size_t act_stride_bytes, int nact, float* out,
+                              size_t out_stride);
+
+// One slot per ggml type id (DType values are below 32).
+constexpr int kTypeSlots = 32;
+constexpr int type_slot(DType t) { return static_cast<int>(t); }
+
+// A complete set of kernels for one instruction set. Slots are indexed by type_slot():
+// quantize by activation type, vec_dot and tile by weight type. A null tile entry means
+// "loop over vec_dot".
+struct KernelSet {
+    const char* name = "scalar";
+    QuantizeRowFn quantize[kTypeSlots] = {};
+    VecDotFn vec_dot[kTypeSlots] = {};
+    VecDotTileFn tile[kTypeSlots] = {};
+};
+
+// Portable C++ kernels for every supported type (quant_dot.cpp).
+const KernelSet& scalar_kernels();
+
+// Kernels for the x86 SIMD levels, or nullptr when the CPU (or the build) lacks them. Each
+// starts as a copy of the level below and overrides the types it accelerates.
+const KernelSet* avx2_kernels();       // AVX2 + FMA + F16C
+const KernelSet* avx512vnni_kernels(); // AVX2 set plus AVX512-VL/BW/VNNI (32 ymm registers, vpdpbusd)
+
+// The set chosen at first use: the best available level, or scalar when GLEANER_NO_AVX2=1.
+const KernelSet& active_kernels();
+
+// Implemented in the ISA-specific translation units; they override entries of `set`.
+void install_avx2_kernels(KernelSet& set);
+void install_avx512vnni_kernels(KernelSet& set);
+
+}  // namespace gleaner::cpu::detail

@@ -1,0 +1,15 @@
+#pragma once
+// Small float32 vector primitives for the CPU backend's non-matmul ops. Each is compiled for
+// AVX2/FMA and for baseline x86-64, and the loader picks one at run time (GCC target_clones).
+#include <cstddef>
+
+namespace gleaner::cpu {
+
+float dot_f32(const float* a, const float* b, size_t n);
+// y += a * x
+void axpy_f32(float a, const float* x, float* y, size_t n);
+// y *= a
+void scale_f32(float* y, float a, size_t n);
+float sum_squares_f32(const float* x, size_t n);
+
+}  // namespace gleaner::cpu
