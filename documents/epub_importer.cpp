@@ -243,12 +243,18 @@ public:
 
         read_metadata(child_named(package, "metadata"), doc);
         std::map<std::string, ManifestItem> manifest;
+        size_t outside = 0;
         for (xmlNode* item : children_named(child_named(package, "manifest"), "item")) {
             auto href = resolve_href(opf_dir, html_attribute(item, "href"));
-            if (!href || href->path.empty()) continue;
+            if (!href || href->path.empty()) {
+                ++outside;
+                continue;
+            }
             manifest[html_attribute(item, "id")] =
                 ManifestItem{href->path, html_attribute(item, "media-type"), html_attribute(item, "properties")};
         }
+        if (outside > 0)
+            doc.warnings.push_back(std::to_string(outside) + " manifest entries point outside the archive and were ignored");
         xmlNode* spine = child_named(package, "spine");
         if (!spine) throw ImportError(ImportErrorKind::Damaged, "damaged EPUB (package has no spine)");
         if (html_attribute(spine, "page-progression-direction") == "rtl") doc.metadata.right_to_left = true;
@@ -275,7 +281,12 @@ public:
                 continue;
             }
             XmlDocPtr page = parse_xml_safely(bytes);
-            if (!page) page = parse_html_safely(bytes, "UTF-8");  // tag soup, HTML entities
+            // Not well-formed: usually HTML entities (&nbsp;) or tag soup, which the HTML parser
+            // reads well. But a document declaring its own entities that failed (a billion
+            // laughs hits libxml2's amplification limit) gets the recovering XML parser, which
+            // keeps the text and drops the entities, instead of HTML's reading of the DTD as text.
+            if (!page) page = bytes.find("<!ENTITY") != std::string::npos ? parse_xml_safely(bytes, true)
+                                                                          : parse_html_safely(bytes, "UTF-8");
             if (!page || !xmlDocGetRootElement(page.get())) { ++failed; continue; }
             builder.end_block();
             const size_t start = builder.next_offset();

@@ -295,7 +295,7 @@ private:
                 if (!page_started) info.range.begin = offset;
                 page_started = true;
             };
-            for (size_t bi = 0; bi < p.layout.blocks.size(); ++bi) {
+            for (size_t bi : emission_order(p, body)) {
                 if (p.furniture[bi]) continue;
                 const L::Block& block = p.layout.blocks[bi];
                 const int heading_level = heading_level_of(block, p.words, body);
@@ -337,66 +337,8 @@ private:
                     }
                     if (heading_level) break;  // the whole block was one heading
                 }
-                // Headings never continue onto the next page, and a block ending in a full stop
-                // does not either.
+                // A heading never runs on; other blocks stay open in case the next continues them.
                 if (heading_level) builder.end_block();
-            }
-            if (!page_started) info.range.begin = offset;
-                page_started = true;
-            };
-            for (size_t bi = 0; bi < p.layout.blocks.size(); ++bi) {
-                if (p.furniture[bi]) continue;
-                const L::Block& block = p.layout.blocks[bi];
-                const int heading_level = heading_level_of(block, p.words, body);
-                for (size_t para = 0; para < block.paragraph_starts.size(); ++para) {
-                    const size_t first_line = heading_level ? 0 : block.paragraph_starts[para];
-                    const size_t end_line = heading_level || para + 1 == block.paragraph_starts.size()
-                                                ? block.lines.size()
-                                                : block.paragraph_starts[para + 1];
-                    const std::string& first_word = p.words[block.lines[first_line].words.front()].text;
-                    // A sentence running on over a column or page break continues the open
-                    // paragraph: it did not end a sentence and this one starts in lowercase.
-                    const bool continues = para == 0 && !heading_level && builder.block_has_text() &&
-                                           !ends_sentence(doc.text) && is_lowercase_letter(first_cp(first_word));
-                    if (continues) {
-                        join_lines(doc, builder, first_word, options);
-                    } else {
-                        builder.begin_block(heading_level ? BlockKind::Heading : BlockKind::Paragraph, heading_level);
-                    }
-                    for (size_t li = first_line; li < end_line; ++li) {
-                        const L::Line& line = block.lines[li];
-                        if (li > first_line) join_lines(doc, builder, p.words[line.words.front()].text, options);
-                        for (size_t k = 0; k < line.words.size(); ++k) {
-                            const L::Word& w = p.words[line.words[k]];
-                            if (k > 0) {
-                                const L::Word& prev = p.words[line.words[k - 1]];
-                                const double gap = std::max(w.box.x0 - prev.box.x1, prev.box.x0 - w.box.x1);
-                                if (prev.space_after || gap > 0.3 * std::max(1.0, w.box.height())) builder.append(" ");
-                            }
-                            const size_t begin = builder.next_offset();
-                            mark_page_start(begin);
-                            builder.append(w.text);
-                            doc.words.push_back(WordBox{static_cast<int>(pi), static_cast<float>(w.box.x0),
-                                                        static_cast<float>(w.box.y0),
-                                                        static_cast<float>(w.box.width()),
-                                                        static_cast<float>(w.box.height()), static_cast<uint32_t>(begin),
-                                                        static_cast<uint32_t>(doc.text.size()), line_id, w.vertical});
-                        }
-                        ++line_id;
-                    }
-                    if (heading_level) break;  // the whole block was one heading
-                }
-                // Headings never continue onto the next page, and a block ending in a full stop
-                // does not either.
-                if (heading_level) builder.end_block();
-            }
-            // Close the paragraph at the page end unless it looks unfinished.
-            if (builder.block_has_text()) {
-                const std::string_view tail = std::string_view(doc.text).substr(doc.text.size() - 1);
-                const char32_t last = last_cp(doc.text.substr(doc.text.size() - std::min<size_t>(4, doc.text.size())));
-                const bool finished = std::string_view(".!?:\"')").find(tail[0]) != std::string_view::npos ||
-                                      last == 0x201D || last == 0x2019 || last == 0x3002;
-                if (finished) builder.end_block();
             }
             if (!page_started) info.range.begin = std::min(builder.next_offset(), doc.text.size());
         }
@@ -409,6 +351,22 @@ private:
         if (!doc.pages.empty()) doc.pages[0].range.begin = 0;
         for (size_t i = 0; i < doc.pages.size(); ++i)
             doc.pages[i].range.end = i + 1 < doc.pages.size() ? doc.pages[i + 1].range.begin : doc.text.size();
+    }
+
+    // Footnotes (small type in the lower part of the page) go after the page's body text, so a
+    // sentence running from one column into the next is not cut by the first column's notes.
+    static std::vector<size_t> emission_order(const PageData& p, double body) {
+        std::vector<size_t> main, notes, asides;
+        for (size_t i = 0; i < p.layout.blocks.size(); ++i) {
+            const L::Block& b = p.layout.blocks[i];
+            if (b.aside) asides.push_back(i);
+            else if (body > 0 && b.font_size > 0 && b.font_size < 0.85 * body && b.page_box.y0 > 0.4 * p.height)
+                notes.push_back(i);
+            else main.push_back(i);
+        }
+        main.insert(main.end(), notes.begin(), notes.end());
+        main.insert(main.end(), asides.begin(), asides.end());
+        return main;
     }
 
     // Joins the next printed line to the paragraph: drops a line-end hyphen when the word goes

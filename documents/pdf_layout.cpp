@@ -120,7 +120,7 @@ void split_paragraphs(Block& block, const std::vector<Word>& words) {
         const double h = std::max(1.0, prev.box.height());
         const double indent = line.box.x0 - bb.x0;
         const double prev_indent = prev.box.x0 - bb.x0;
-        const bool prev_short = prev.box.x1 < bb.x1 - 1.5 * h;
+        const bool prev_short = prev.box.x1 < bb.x1 - 2.5 * h;
         const std::string& prev_last = words[prev.words.back()].text;
         const bool indented_start = indent > 0.6 * h && (prev_short || prev_indent < 0.3 * h);
         const bool ragged_end = prev_short && ends_sentence(prev_last);

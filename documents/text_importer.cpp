@@ -313,7 +313,7 @@ private:
     // A printed contents list is a run of heading-like lines ("CHAPTER 1. Loomings." /
     // "CHAPTER 2. The Carpet-Bag." ...). A real heading stack is short and never repeats a
     // keyword ("BOOK ONE: 1805" then "CHAPTER I"), so a run that repeats one is no heading.
-    static void reject_contents_lists(auto& paras, const std::vector<Line>&) {
+    static void reject_contents_lists(auto& paras, const std::vector<Line>& lines) {
         size_t i = 0;
         while (i < paras.size()) {
             if (paras[i].heading == HeadingKeyword::None) { ++i; continue; }
@@ -326,8 +326,19 @@ private:
                 seen[k] = true;
                 ++j;
             }
-            if (repeats)
-                for (size_t k = i; k < j; ++k) paras[k].heading = HeadingKeyword::None;
+            if (repeats) {
+                // A contents list directly followed by the book's first heading(s): the run ends
+                // with a repeat of its own beginning ("CHAPTER I." ... "CHAPTER I."), and that
+                // repeated stack is real.
+                size_t keep = 0;
+                for (size_t len = std::min<size_t>(3, (j - i) / 2); len >= 1 && keep == 0; --len) {
+                    bool same = true;
+                    for (size_t k = 0; k < len && same; ++k)
+                        same = trim(lines[paras[i + k].first].text) == trim(lines[paras[j - len + k].first].text);
+                    if (same) keep = len;
+                }
+                for (size_t k = i; k < j - keep; ++k) paras[k].heading = HeadingKeyword::None;
+            }
             i = j;
         }
     }

@@ -151,7 +151,8 @@ Vocab Vocab::from_gguf(const GgufFile& file) {
     v.add_bos = file.get_bool_or("tokenizer.ggml.add_bos_token", v.add_bos);
     v.add_eos = file.get_bool_or("tokenizer.ggml.add_eos_token", v.add_eos);
     if (v.kind == TokenizerKind::SentencePiece) {
-        // llama.cpp ignores this key for BPE: byte-level BPE encodes spaces itself.
+        // Byte-level BPE encodes spaces itself. llama.cpp reads the key for BPE too, but only
+        // uses it there to drop a leading space when detokenizing, which breaks round trips.
         v.add_space_prefix = file.get_bool_or("tokenizer.ggml.add_space_prefix", v.add_space_prefix);
     }
     if (v.add_bos && v.bos < 0) fail("the model asks for a BOS token but defines none ('tokenizer.ggml.bos_token_id')");

@@ -51,7 +51,9 @@ struct Vocab {
 
     std::vector<std::string> tokens;  // id -> text (empty texts renamed "[EMPTY_<id>]")
     std::vector<float> scores;        // id -> score (0 when the file has none)
-    std::vector<TokenType> types;     // id -> type (Normal when the file has none)
+    // id -> type (Normal when the file has none). Well-known end-of-turn and fill-in-the-middle
+    // texts are forced to Control, as llama.cpp does.
+    std::vector<TokenType> types;
     std::vector<std::string> merges;  // BPE merge lines "left right"; the rank is the index
 
     // -1 when absent.
@@ -84,7 +86,8 @@ struct Vocab {
     const std::vector<int32_t>& eog_ids() const { return eog_; }
 
     // Tokens that are split out of raw text before the model's own algorithm runs: CONTROL,
-    // USER_DEFINED and UNKNOWN tokens, longest text first (as llama.cpp does).
+    // USER_DEFINED and UNKNOWN tokens, longest text first (as llama.cpp does; the special-token
+    // splitter relies on this order).
     const std::vector<int32_t>& special_tokens() const { return special_; }
 
     // Builds the lookup tables from `tokens`/`types`; from_gguf calls it. Public so tests can

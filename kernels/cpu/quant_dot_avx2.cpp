@@ -1,9 +1,11 @@
 // AVX2 + FMA + F16C kernels; this file is compiled with -mavx2 -mfma -mf16c and only entered
-// after a runtime CPU check (quant_dot.cpp). 16 ymm registers: tiles of up to 4 weight rows
-// x 2 activation rows keep the accumulators in registers.
+// after a runtime CPU check (quant_dot.cpp). With 16 ymm registers, 2x4 tiles keep the
+// legacy-format accumulators in registers; the K-quants measured best at 4x4 even with spills.
 #define GLEANER_X86_VNNI 0
-#define GLEANER_X86_MAX_ROWS 4
-#define GLEANER_X86_MAX_ACTS 2
+#define GLEANER_X86_LEGACY_TILE_ROWS 2
+#define GLEANER_X86_LEGACY_TILE_ACTS 4
+#define GLEANER_X86_KQUANT_TILE_ROWS 4
+#define GLEANER_X86_KQUANT_TILE_ACTS 4
 #include "cpu/quant_dot_x86.inc"
 
 namespace gleaner::cpu::detail {

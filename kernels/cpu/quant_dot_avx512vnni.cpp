@@ -1,10 +1,12 @@
 // The AVX2 kernels rebuilt with AVX512-VL/BW/VNNI (-mavx512f -mavx512vl -mavx512bw
-// -mavx512vnni): still 256-bit vectors (no frequency penalty), but 32 ymm registers allow
-// larger tiles, and vpdpbusd does a legacy block's u8 x s8 dot in one instruction.
+// -mavx512vnni): still 256-bit vectors (no frequency penalty), but 32 ymm registers hold 4x4
+// tiles, and vpdpbusd does a legacy block's u8 x s8 dot in one instruction.
 // Entered only after a runtime CPU check (quant_dot.cpp).
 #define GLEANER_X86_VNNI 1
-#define GLEANER_X86_MAX_ROWS 4
-#define GLEANER_X86_MAX_ACTS 4
+#define GLEANER_X86_LEGACY_TILE_ROWS 4
+#define GLEANER_X86_LEGACY_TILE_ACTS 4
+#define GLEANER_X86_KQUANT_TILE_ROWS 4
+#define GLEANER_X86_KQUANT_TILE_ACTS 4
 #include "cpu/quant_dot_x86.inc"
 
 namespace gleaner::cpu::detail {

