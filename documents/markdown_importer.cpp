@@ -102,8 +102,14 @@ bool is_table_separator(std::string_view line) {
     return true;
 }
 
+// Hostile input guards: link text nests at most this deep (each level recurses), and a
+// delimiter's closing partner is looked for at most this far ahead (else "[[[[..." or a
+// paragraph of unmatched backticks would take quadratic time).
+constexpr int kMaxLinkDepth = 8;
+constexpr size_t kMaxLookahead = 4096;
+
 // Inline markup -> plain text.
-std::string strip_inline(std::string_view s) {
+std::string strip_inline(std::string_view s, int depth = 0) {
     std::string out;
     out.reserve(s.size());
     size_t i = 0;
@@ -119,7 +125,7 @@ std::string strip_inline(std::string_view s) {
             size_t n = 0;
             while (i + n < s.size() && s[i + n] == '`') ++n;
             const std::string ticks(n, '`');
-            const size_t close = s.find(ticks, i + n);
+            const size_t close = s.substr(0, std::min(s.size(), i + n + kMaxLookahead)).find(ticks, i + n);
             if (close != std::string_view::npos) {
                 out += trim(s.substr(i + n, close - i - n));
                 i = close + n;
@@ -129,31 +135,28 @@ std::string strip_inline(std::string_view s) {
             i += n;
             continue;
         }
-        if ((c == '!' && i + 1 < s.size() && s[i + 1] == '[') || c == '[') {
+        if (((c == '!' && i + 1 < s.size() && s[i + 1] == '[') || c == '[') && depth < kMaxLinkDepth) {
             const size_t open = c == '!' ? i + 1 : i;
             // Find the matching ']' (one level of nesting is plenty for link text).
             int depth = 0;
             size_t close = std::string_view::npos;
-            for (size_t k = open; k < s.size(); ++k) {
+            for (size_t k = open; k < s.size() && k < open + kMaxLookahead; ++k) {
                 if (s[k] == '\\') { ++k; continue; }
                 if (s[k] == '[') ++depth;
                 else if (s[k] == ']' && --depth == 0) { close = k; break; }
             }
             if (close != std::string_view::npos && close + 1 < s.size() && (s[close + 1] == '(' || s[close + 1] == '[')) {
                 const char end_ch = s[close + 1] == '(' ? ')' : ']';
-                const size_t end = s.find(end_ch, close + 2);
+                const size_t end = s.substr(0, std::min(s.size(), close + 2 + kMaxLookahead)).find(end_ch, close + 2);
                 if (end != std::string_view::npos) {
-                    out += strip_inline(s.substr(open + 1, close - open - 1));
+                    out += strip_inline(s.substr(open + 1, close - open - 1), depth + 1);
                     i = end + 1;
                     continue;
                 }
             }
-            if (c == '[' && close != std::string_view::npos && close + 1 < s.size() && s[close + 1] == '^') {
-                // footnote-ish "[^1]" stays as is
-            }
         }
         if (c == '<') {
-            const size_t end = s.find('>', i);
+            const size_t end = s.substr(0, std::min(s.size(), i + kMaxLookahead)).find('>', i);
             if (end != std::string_view::npos) {
                 const std::string_view inner = s.substr(i + 1, end - i - 1);
                 if (inner.find("://") != std::string_view::npos || (inner.find('@') != std::string_view::npos && inner.find(' ') == std::string_view::npos)) {

@@ -23,7 +23,7 @@ ChatFormat detect_chat_format_from_vocab(const std::vector<std::string>& tokens)
 std::string default_system_prompt(const std::string& t) {
     // The literal looks like '<|im_start|>system\nYou are ...<|im_end|>' inside the Jinja text,
     // with the newline written as the two characters backslash, n.
-    const std::string open = "<|im_start|>system\\n";
+    const std::string open = "<|im_start|>system\n";
     const size_t a = t.find(open);
     if (a == std::string::npos) return "";
     const size_t b = t.find("<|im_end|>", a);

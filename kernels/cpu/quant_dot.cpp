@@ -18,8 +18,10 @@ namespace detail {
 namespace {
 
 // ---- activation quantizers ----------------------------------------------------------------
-// Symmetric int8 with scale d = amax/127 and q = round_half_even(x * 127/amax). The SIMD
-// quantizers use the same float operations, so both paths produce identical bytes.
+// Symmetric int8, rounded half to even, with the same float operations as ggml's x86
+// quantizers (so activations match llama.cpp's byte for byte). The SIMD quantizers repeat
+// these operations exactly, so every path produces identical bytes.
+// Q8_0 / Q8_1: d = amax/127, q = round(x * 127/amax).
 
 float block_abs_max(const float* x, int count) {
     float amax = 0.0f;
@@ -56,22 +58,40 @@ void quantize_row_q8_1(const float* x, void* dst, int64_t n) {
     }
 }
 
+// Q8_K follows ggml's formula exactly so K-quant models see the same activations as in
+// llama.cpp: the scale comes from the signed value of largest magnitude (first one on ties),
+// iscale = -127/max (so that value maps to -127) and d = 1/iscale.
+float signed_abs_max(const float* x, int count) {
+    float amax = 0.0f, max = 0.0f;
+    for (int j = 0; j < count; ++j) {
+        if (std::fabs(x[j]) > amax) {
+            amax = std::fabs(x[j]);
+            max = x[j];
+        }
+    }
+    return max;
+}
+
 void quantize_row_q8_k(const float* x, void* dst, int64_t n) {
     assert(n % kQK_K == 0);
     BlockQ8_K* y = static_cast<BlockQ8_K*>(dst);
     for (int64_t ib = 0; ib < n / kQK_K; ++ib, x += kQK_K) {
-        const float amax = block_abs_max(x, kQK_K);
-        const float id = amax != 0.0f ? 127.0f / amax : 0.0f;
-        y[ib].d = amax / 127.0f;  // Q8_K keeps d as f32
+        const float max = signed_abs_max(x, kQK_K);
+        if (max == 0.0f) {
+            std::memset(&y[ib], 0, sizeof y[ib]);
+            continue;
+        }
+        const float iscale = -127.0f / max;
         for (int j = 0; j < kQK_K; ++j) {
-            const float q = std::nearbyint(x[j] * id);
-            y[ib].qs[j] = static_cast<int8_t>(q > 127.0f ? 127.0f : (q < -127.0f ? -127.0f : q));
+            const float q = std::nearbyint(iscale * x[j]);
+            y[ib].qs[j] = static_cast<int8_t>(q > 127.0f ? 127.0f : q);  // |q| <= 127 up to rounding
         }
         for (int g = 0; g < kQK_K / 16; ++g) {
             int sum = 0;
             for (int j = 0; j < 16; ++j) sum += y[ib].qs[16 * g + j];
             y[ib].bsums[g] = static_cast<int16_t>(sum);
         }
+        y[ib].d = 1.0f / iscale;  // Q8_K keeps d as f32
     }
 }
 

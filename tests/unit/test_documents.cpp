@@ -353,6 +353,21 @@ private slots:
         QVERIFY(d.text.find("quoted text") != std::string::npos);
         QVERIFY(d.slice(d.toc[1].offset, d.text.size()).starts_with("Second Part"));
     }
+    void markdownHostileInputStaysFast() {
+        QTemporaryDir dir;
+        std::string md;
+        for (int i = 0; i < 40000; ++i) md += "[a";  // deeply nested link text
+        md += "x";
+        for (int i = 0; i < 40000; ++i) md += "](u)";
+        md += "\n\n";
+        for (int i = 0; i < 40000; ++i) md += (i % 2) ? "`` a " : "` b ";  // unmatched code spans
+        md += "\n\n" + std::string(200000, '<');
+        QElapsedTimer timer;
+        timer.start();
+        const Document d = import_document(write_file(dir, "hostile.md", md));
+        QVERIFY(timer.elapsed() < 10000);
+        QVERIFY(d.check_invariants().empty());
+    }
     void htmlImporter() {
         QTemporaryDir dir;
         const std::string html =

@@ -683,22 +683,43 @@ private slots:
     }
 
     void quantizeRowQ8_K() {
+        // ggml's Q8_K: the signed value of largest magnitude (first on ties) maps to -127,
+        // iscale = -127/max, d = 1/iscale (f32), bsums[g] = sum of qs[16g..16g+15].
         Rng rng;
         const std::vector<float> x = random_activations(512, rng);
-        std::vector<BlockQ8_K> q(2);
+        std::vector<BlockQ8_K> q(3);
         cpu::quantize_row(DType::Q8_K, x.data(), q.data(), 512);
         for (int ib = 0; ib < 2; ++ib) {
-            float amax = 0;
-            for (int j = 0; j < 256; ++j) amax = std::max(amax, std::fabs(x[256 * ib + j]));
-            QCOMPARE(q[ib].d, amax / 127.0f);
+            float amax = 0, max = 0;
+            for (int j = 0; j < 256; ++j)
+                if (std::fabs(x[256 * ib + j]) > amax) {
+                    amax = std::fabs(x[256 * ib + j]);
+                    max = x[256 * ib + j];
+                }
+            const float iscale = -127.0f / max;
+            QCOMPARE(q[ib].d, 1.0f / iscale);
             for (int g = 0; g < 16; ++g) {
                 int sum = 0;
                 for (int j = 0; j < 16; ++j) sum += q[ib].qs[16 * g + j];
                 QCOMPARE(int(q[ib].bsums[g]), sum);
             }
-            for (int j = 0; j < 256; ++j)
-                QVERIFY(std::fabs(q[ib].qs[j] * q[ib].d - x[256 * ib + j]) <= 0.5f * q[ib].d * 1.0001f);
+            for (int j = 0; j < 256; ++j) {
+                QCOMPARE(int(q[ib].qs[j]), int(std::nearbyint(iscale * x[256 * ib + j])));
+                QVERIFY(std::fabs(q[ib].qs[j] * q[ib].d - x[256 * ib + j]) <= 0.5f * std::fabs(q[ib].d) * 1.0001f);
+            }
         }
+        // ties between +amax and -amax: the first one sets the sign; zeros give d = 0
+        std::vector<float> tie(256, 0.25f);
+        tie[3] = -2.0f;
+        tie[9] = 2.0f;
+        cpu::quantize_row(DType::Q8_K, tie.data(), q.data(), 256);
+        QCOMPARE(int(q[0].qs[3]), -127);
+        QCOMPARE(int(q[0].qs[9]), 127);
+        QCOMPARE(q[0].d, 1.0f / (-127.0f / -2.0f));
+        std::vector<float> zeros(256, 0.0f);
+        cpu::quantize_row(DType::Q8_K, zeros.data(), q.data(), 256);
+        QCOMPARE(q[0].d, 0.0f);
+        QCOMPARE(int(q[0].bsums[0]), 0);
     }
 
     // ---- dot products ----
