@@ -125,7 +125,12 @@ void HtmlTextExtractor::emit(std::string_view s) {
 
 void HtmlTextExtractor::text(const xmlChar* content) {
     if (!content) return;
-    const std::string_view s(reinterpret_cast<const char*>(content));
+    std::string_view s(reinterpret_cast<const char*>(content));
+    std::string cleaned;
+    if (!is_valid_utf8(s)) {
+        cleaned = to_clean_utf8(s);
+        s = cleaned;
+    }
     if (pre_depth_ > 0) {
         // Keep lines, but no blank line inside a block (the canonical text's block separator).
         std::string out;

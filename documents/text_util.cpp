@@ -74,6 +74,20 @@ void append_utf8(std::string& out, char32_t cp) {
     }
 }
 
+std::string to_clean_utf8(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    size_t i = 0;
+    while (i < s.size()) {
+        const size_t start = i;
+        const char32_t cp = next_code_point(s, i);
+        if ((cp < 0x20 && cp != '\t' && cp != '\n') || cp == 0x7F || (cp >= 0x80 && cp < 0xA0)) continue;
+        if (cp == 0xFFFD && i - start == 1) out += "\xEF\xBF\xBD";
+        else out.append(s.substr(start, i - start));
+    }
+    return out;
+}
+
 namespace {
 
 // Windows-1252 0x80..0x9F; 0 marks the five unassigned bytes (decoded as U+FFFD).

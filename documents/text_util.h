@@ -19,6 +19,11 @@ char32_t next_code_point(std::string_view s, size_t& i);
 
 void append_utf8(std::string& out, char32_t cp);
 
+// Valid UTF-8 from anything: invalid sequences become U+FFFD, and C0/C1 control characters
+// other than TAB and LF are dropped. Parsers fed broken bytes (libxml2's HTML parser passes
+// some through) are cleaned with this before their text reaches a Document.
+std::string to_clean_utf8(std::string_view s);
+
 // Result of turning a file's bytes into canonical UTF-8 with LF line ends.
 struct DecodedText {
     std::string text;

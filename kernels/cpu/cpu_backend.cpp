@@ -37,6 +37,10 @@ private:
     // Splits [0, n) evenly over the pool's threads: for cheap, uniform elementwise work.
     template <typename Fn>
     void split(size_t n, Fn fn) {
+        if (n < 16384) {  // a decode step's vectors: handing off costs more than the work
+            fn(size_t{0}, n);
+            return;
+        }
         pool_.run([&](int ti, int nt) {
             const size_t per = (n + nt - 1) / nt;
             const size_t b = std::min(n, per * ti), e = std::min(n, b + per);
@@ -60,7 +64,9 @@ void CpuBackend::matmul(const WeightView& w, const float* x, int n_tokens, float
     // 2. Every thread takes chunks of weight rows and multiplies them with all tokens, so each
     //    weight row is read from memory once per call. Decode (T = 1) uses bigger chunks.
     const int64_t rows_per_chunk = n_tokens == 1 ? 64 : 16;
-    const int tokens_per_tile = 32;
+    // One call per row chunk with every token: the kernel converts each block scale once and
+    // the batch's quantized activations (<= 512 rows) stay in L2.
+    const int tokens_per_tile = 512;
     const size_t w_stride = w.row_bytes();
     const auto* wbase = static_cast<const uint8_t*>(w.data);
     pool_.parallel_for(w.n_out, rows_per_chunk, [&](int64_t r0, int64_t r1) {

@@ -3,6 +3,10 @@
 // plain index arithmetic that mirrors the block layouts in quant/blocks.h.
 #include "cpu/quant_dot.h"
 
+#if defined(GLEANER_HAVE_X86_KERNELS)
+#include <cpuid.h>
+#endif
+
 #include <cassert>
 #include <cmath>
 #include <cstdlib>
@@ -272,7 +276,8 @@ float vec_dot_q3_k(int64_t n, const void* w, const void* a) {
             q[e] = ((x[ib].qs[32 * half + l] >> (2 * j)) & 3) - (high_set ? 0 : 4);
         }
         int scaled = 0;
-        for (int s = 0; s < 16; ++s) scaled += q3k_scale(x[ib].scales, s) * sub_block_dot(q + 16 * s, y[ib].qs + 16 * s, 16);
+        for (int s = 0; s < 16; ++s)
+            scaled += q3k_scale(x[ib].scales, s) * sub_block_dot(q + 16 * s, y[ib].qs + 16 * s, 16);
         sum += (fp16_to_fp32(x[ib].d) * y[ib].d) * static_cast<float>(scaled);
     }
     return sum;
@@ -386,10 +391,18 @@ const KernelSet& scalar_kernels() {
 }
 
 #if defined(GLEANER_HAVE_X86_KERNELS)
+namespace {
+// F16C through CPUID (leaf 1, ECX bit 29): clang's __builtin_cpu_supports does not know "f16c".
+bool cpu_has_f16c() {
+    unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+    return __get_cpuid(1, &eax, &ebx, &ecx, &edx) && (ecx & (1u << 29)) != 0;
+}
+}  // namespace
+
 const KernelSet* avx2_kernels() {
     static const KernelSet* const set = []() -> const KernelSet* {
         __builtin_cpu_init();
-        if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma") || !__builtin_cpu_supports("f16c"))
+        if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma") || !cpu_has_f16c())
             return nullptr;
         static KernelSet avx2 = scalar_kernels();
         install_avx2_kernels(avx2);
@@ -436,23 +449,19 @@ DType vec_dot_type(DType weight) {
         case DType::Q4_0:
         case DType::Q5_0:
         case DType::Q8_0:
-        case DType::IQ4_NL:
-            return DType::Q8_0;
+        case DType::IQ4_NL: return DType::Q8_0;
         case DType::Q4_1:
-        case DType::Q5_1:
-            return DType::Q8_1;
+        case DType::Q5_1: return DType::Q8_1;
         case DType::Q2_K:
         case DType::Q3_K:
         case DType::Q4_K:
         case DType::Q5_K:
-        case DType::Q6_K:
-            return DType::Q8_K;
+        case DType::Q6_K: return DType::Q8_K;
         case DType::F32:
         case DType::F16:
         case DType::BF16:
         case DType::Q8_1:  // not weight types; F32 keeps the function total
-        case DType::Q8_K:
-            return DType::F32;
+        case DType::Q8_K: return DType::F32;
     }
     return DType::F32;
 }
@@ -471,8 +480,7 @@ float vec_dot(DType weight_type, int64_t n, const void* w_row, const void* act_r
     return fn(n, w_row, act_row);
 }
 
-void vec_dot_nrows(DType wt, int64_t n, const void* w, size_t w_stride_bytes, int nrows, const void* act,
-                   float* out) {
+void vec_dot_nrows(DType wt, int64_t n, const void* w, size_t w_stride_bytes, int nrows, const void* act, float* out) {
     vec_dot_tile(wt, n, w, w_stride_bytes, nrows, act, 0, 1, out, 0);
 }
 

@@ -11,8 +11,10 @@
 //   F32, F16, BF16            x F32    (f16/bf16 weights are widened inside the dot: simpler
 //                                       than a second f16 activation format, and exact)
 //
-// Kernels are chosen once at first use from the CPU's features (AVX2+FMA+F16C, with AVX-VNNI
-// variants where present); GLEANER_NO_AVX2=1 in the environment forces the portable scalar path.
+// Kernels are chosen once at first use from the CPU's features: AVX2+FMA+F16C, or the same
+// kernels rebuilt for AVX512-VL/BW/VNNI where present. In the environment, GLEANER_NO_AVX2=1
+// forces the portable scalar kernels and GLEANER_NO_AVX512=1 stops at AVX2 (for tests).
+// The activation quantizers produce the same bytes as ggml's x86 ones.
 #include <cstddef>
 #include <cstdint>
 
@@ -33,18 +35,21 @@ void quantize_row(DType act_type, const float* x, void* dst, int64_t n);
 float vec_dot(DType weight_type, int64_t n, const void* w_row, const void* act_row);
 
 // out[r] = vec_dot(wt, n, w + r*w_stride_bytes, act) for r in [0, nrows).
-void vec_dot_nrows(DType wt, int64_t n, const void* w, size_t w_stride_bytes, int nrows,
-                   const void* act, float* out);
+void vec_dot_nrows(DType wt, int64_t n, const void* w, size_t w_stride_bytes, int nrows, const void* act, float* out);
 
 // The matmul's hot loop: every pair of nrows weight rows and nact activation rows,
 //   out[a*out_stride + r] = vec_dot(wt, n, w + r*w_stride_bytes, act + a*act_stride_bytes).
-// Register-blocked kernels load each weight block once for several activation rows (prefill)
-// and each activation block once for several weight rows, so callers should pass tiles of
-// at least 4 weight rows x 4 activation rows when they have them.
-void vec_dot_tile(DType wt, int64_t n, const void* w, size_t w_stride_bytes, int nrows,
-                  const void* act, size_t act_stride_bytes, int nact, float* out, size_t out_stride);
+// Register-blocked micro-kernels (up to 4 weight rows x 4 activation rows) load each weight
+// block once for several activation rows and each activation block once for several weight
+// rows; block scales are converted to f32 once per call. Weight rows are taken 4 at a time
+// and all nact activation rows stream past each group, so for prefill pass 8 or more
+// activation rows whose quantized bytes fit in L2 (e.g. a 512-token batch of 1536-element
+// rows is ~0.9 MB) and split the weight rows between threads; for decode (nact = 1) pass
+// as many weight rows as possible per call.
+void vec_dot_tile(DType wt, int64_t n, const void* w, size_t w_stride_bytes, int nrows, const void* act,
+                  size_t act_stride_bytes, int nact, float* out, size_t out_stride);
 
-// Name of the kernel set in use ("scalar", "avx2", "avx2-vnni"), for logs and benchmarks.
+// Name of the kernel set in use ("scalar", "avx2", "avx512vnni"), for logs and benchmarks.
 const char* vec_dot_isa_name();
 
 }  // namespace gleaner::cpu

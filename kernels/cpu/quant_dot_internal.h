@@ -11,9 +11,8 @@ namespace gleaner::cpu::detail {
 using QuantizeRowFn = void (*)(const float* x, void* dst, int64_t n);
 using VecDotFn = float (*)(int64_t n, const void* w_row, const void* act_row);
 // Same contract as gleaner::cpu::vec_dot_tile.
-using VecDotTileFn = void (*)(int64_t n, const void* w, size_t w_stride_bytes, int nrows,
-                              const void* act, size_t act_stride_bytes, int nact, float* out,
-                              size_t out_stride);
+using VecDotTileFn = void (*)(int64_t n, const void* w, size_t w_stride_bytes, int nrows, const void* act,
+                              size_t act_stride_bytes, int nact, float* out, size_t out_stride);
 
 // One slot per ggml type id (DType values are below 32).
 constexpr int kTypeSlots = 32;
@@ -34,8 +33,8 @@ const KernelSet& scalar_kernels();
 
 // Kernels for the x86 SIMD levels, or nullptr when the CPU (or the build) lacks them. Each
 // starts as a copy of the level below and overrides the types it accelerates.
-const KernelSet* avx2_kernels();       // AVX2 + FMA + F16C
-const KernelSet* avx512vnni_kernels(); // AVX2 set plus AVX512-VL/BW/VNNI (32 ymm registers, vpdpbusd)
+const KernelSet* avx2_kernels();        // AVX2 + FMA + F16C
+const KernelSet* avx512vnni_kernels();  // AVX2 set plus AVX512-VL/BW/VNNI (32 ymm registers, vpdpbusd)
 
 // The set chosen at first use: the best available level, or scalar when GLEANER_NO_AVX2=1.
 const KernelSet& active_kernels();

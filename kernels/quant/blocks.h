@@ -10,20 +10,20 @@
 
 namespace gleaner {
 
-constexpr int kQK = 32;    // elements per legacy block (Q4_0 .. Q8_1, IQ4_NL)
-constexpr int kQK_K = 256; // elements per K-quant super-block
+constexpr int kQK = 32;           // elements per legacy block (Q4_0 .. Q8_1, IQ4_NL)
+constexpr int kQK_K = 256;        // elements per K-quant super-block
 constexpr int kKScaleBytes = 12;  // packed 6-bit scales of Q4_K / Q5_K (and Q3_K)
 
 // value = d * (q - 8), q = 4-bit unsigned
 struct BlockQ4_0 {
-    uint16_t d;              // f16 scale
-    uint8_t qs[kQK / 2];     // nibbles: element e low, element e+16 high
+    uint16_t d;           // f16 scale
+    uint8_t qs[kQK / 2];  // nibbles: element e low, element e+16 high
 };
 
 // value = d * q + m, q = 4-bit unsigned
 struct BlockQ4_1 {
-    uint16_t d;              // f16 scale
-    uint16_t m;              // f16 offset (the block minimum)
+    uint16_t d;  // f16 scale
+    uint16_t m;  // f16 offset (the block minimum)
     uint8_t qs[kQK / 2];
 };
 
@@ -52,8 +52,8 @@ struct BlockQ8_0 {
 // Activation block for Q4_1/Q5_1 dot products: s = d * sum(qs) lets the weight's m term be
 // applied once per block instead of once per element.
 struct BlockQ8_1 {
-    uint16_t d;              // f16 scale
-    uint16_t s;              // f16: d * sum(qs)
+    uint16_t d;  // f16 scale
+    uint16_t s;  // f16: d * sum(qs)
     int8_t qs[kQK];
 };
 
@@ -64,8 +64,8 @@ struct BlockQ8_1 {
 struct BlockQ2_K {
     uint8_t scales[kQK_K / 16];
     uint8_t qs[kQK_K / 4];
-    uint16_t d;              // f16 super-block scale for the scales
-    uint16_t dmin;           // f16 super-block scale for the mins
+    uint16_t d;     // f16 super-block scale for the scales
+    uint16_t dmin;  // f16 super-block scale for the mins
 };
 
 // 256 elements in 16 sub-blocks of 16, 3-bit signed values: low 2 bits in qs (as Q2_K),

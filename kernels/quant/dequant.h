@@ -11,8 +11,7 @@ namespace gleaner {
 // ---- small helpers shared by several formats ----------------------------------------------
 
 // IQ4_NL codebook, also used by the host SIMD kernels (pshufb table).
-constexpr int8_t kIq4nlValues[16] = {-127, -104, -83, -65, -49, -35, -22, -10,
-                                     1,    13,   25,  38,  53,  69,  89,  113};
+constexpr int8_t kIq4nlValues[16] = {-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113};
 
 // Codebook lookup without a table (device code cannot read a host constexpr array): the 16
 // int8 entries are packed into two 64-bit constants, entry k in byte k.
@@ -48,8 +47,8 @@ GLEANER_HD inline int q3k_scale(const uint8_t* scales, int k) {
 
 // Bit 4 of legacy 5-bit element e (0..31), from the little-endian uint32 qh.
 GLEANER_HD inline uint32_t q5_high_bits(const uint8_t* qh) {
-    return static_cast<uint32_t>(qh[0]) | static_cast<uint32_t>(qh[1]) << 8 |
-           static_cast<uint32_t>(qh[2]) << 16 | static_cast<uint32_t>(qh[3]) << 24;
+    return static_cast<uint32_t>(qh[0]) | static_cast<uint32_t>(qh[1]) << 8 | static_cast<uint32_t>(qh[2]) << 16 |
+           static_cast<uint32_t>(qh[3]) << 24;
 }
 
 // ---- legacy 32-element blocks -------------------------------------------------------------
@@ -188,10 +187,8 @@ GLEANER_HD inline void dequant_block_q5_k(const BlockQ5_K* b, float* out) {
         k4_scale_min(2 * chunk + 1, b->scales, &sc, &m);
         const float d2 = d * sc, m2 = dmin * m;
         const int low_bit = 2 * chunk, high_bit = 2 * chunk + 1;
-        for (int l = 0; l < 32; ++l)
-            *out++ = d1 * ((q[l] & 0xF) + (((b->qh[l] >> low_bit) & 1) ? 16 : 0)) - m1;
-        for (int l = 0; l < 32; ++l)
-            *out++ = d2 * ((q[l] >> 4) + (((b->qh[l] >> high_bit) & 1) ? 16 : 0)) - m2;
+        for (int l = 0; l < 32; ++l) *out++ = d1 * ((q[l] & 0xF) + (((b->qh[l] >> low_bit) & 1) ? 16 : 0)) - m1;
+        for (int l = 0; l < 32; ++l) *out++ = d2 * ((q[l] >> 4) + (((b->qh[l] >> high_bit) & 1) ? 16 : 0)) - m2;
         q += 32;
     }
 }

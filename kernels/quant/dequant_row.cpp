@@ -35,20 +35,16 @@ bool dtype_is_supported_weight(DType t) {
         case DType::Q4_K:
         case DType::Q5_K:
         case DType::Q6_K:
-        case DType::IQ4_NL:
-            return true;
+        case DType::IQ4_NL: return true;
         case DType::Q8_1:
-        case DType::Q8_K:
-            return false;
+        case DType::Q8_K: return false;
     }
     return false;
 }
 
 void dequantize_row(DType t, const void* src, float* dst, int64_t n) {
     switch (t) {
-        case DType::F32:
-            std::memcpy(dst, src, static_cast<size_t>(n) * sizeof(float));
-            return;
+        case DType::F32: std::memcpy(dst, src, static_cast<size_t>(n) * sizeof(float)); return;
         case DType::F16: {
             const uint16_t* h = static_cast<const uint16_t*>(src);
             for (int64_t i = 0; i < n; ++i) dst[i] = fp16_to_fp32(h[i]);

@@ -82,14 +82,16 @@ void bench_type(const cpu::detail::KernelSet& set, DType t) {
     std::normal_distribution<float> normal;
     for (float& v : x) v = normal(gen);
     std::vector<uint8_t> act(act_bytes * 64);
-    for (int a = 0; a < 64; ++a) set.quantize[cpu::detail::type_slot(act_type)](x.data() + a * n, act.data() + a * act_bytes, n);
+    for (int a = 0; a < 64; ++a)
+        set.quantize[cpu::detail::type_slot(act_type)](x.data() + a * n, act.data() + a * act_bytes, n);
 
     auto run_tile = [&](const uint8_t* w, int nrows, int nact, float* out) {
         if (set.tile[slot]) {
             set.tile[slot](n, w, row_bytes, nrows, act.data(), act_bytes, nact, out, nrows);
         } else {
             for (int a = 0; a < nact; ++a)
-                for (int r = 0; r < nrows; ++r) out[a * nrows + r] = set.vec_dot[slot](n, w + r * row_bytes, act.data() + a * act_bytes);
+                for (int r = 0; r < nrows; ++r)
+                    out[a * nrows + r] = set.vec_dot[slot](n, w + r * row_bytes, act.data() + a * act_bytes);
         }
     };
 
@@ -98,8 +100,8 @@ void bench_type(const cpu::detail::KernelSet& set, DType t) {
     std::vector<uint8_t> w_cached = random_bytes(row_bytes * cached_rows, gen);
     fill_float_weights(t, w_cached, gen);
     std::vector<float> out(cached_rows * 64);
-    const double decode_gbs =
-        double(row_bytes) * cached_rows / best_seconds([&] { run_tile(w_cached.data(), cached_rows, 1, out.data()); }) / 1e9;
+    const double decode_gbs = double(row_bytes) * cached_rows /
+                              best_seconds([&] { run_tile(w_cached.data(), cached_rows, 1, out.data()); }) / 1e9;
 
     // decode from DRAM: 256 MiB of rows (this VM's 480 MiB L3 may still hold part of it)
     double dram_gbs = 0;
@@ -108,12 +110,13 @@ void bench_type(const cpu::detail::KernelSet& set, DType t) {
         std::vector<uint8_t> w_big = random_bytes(row_bytes * rows, gen);
         fill_float_weights(t, w_big, gen);
         std::vector<float> out_big(rows);
-        dram_gbs = double(row_bytes) * rows / best_seconds([&] { run_tile(w_big.data(), rows, 1, out_big.data()); }, 3) / 1e9;
+        dram_gbs =
+            double(row_bytes) * rows / best_seconds([&] { run_tile(w_big.data(), rows, 1, out_big.data()); }, 3) / 1e9;
         g_sink = out_big[0];
     }
     // prefill: 64 activation rows x 128 weight rows per tile call
-    const double gmacs =
-        double(n) * cached_rows * 64 / best_seconds([&] { run_tile(w_cached.data(), cached_rows, 64, out.data()); }) / 1e9;
+    const double gmacs = double(n) * cached_rows * 64 /
+                         best_seconds([&] { run_tile(w_cached.data(), cached_rows, 64, out.data()); }) / 1e9;
     g_sink = out[0];
     std::printf("%-11s %-7s decode(L2) %7.2f GB/s  decode(DRAM) %6.2f GB/s  prefill %7.2f GMAC/s%s\n", set.name,
                 std::string(dtype_traits(t).name).c_str(), decode_gbs, dram_gbs, gmacs,
@@ -125,10 +128,14 @@ void bench_type(const cpu::detail::KernelSet& set, DType t) {
 int main(int argc, char** argv) {
     std::vector<const cpu::detail::KernelSet*> sets;
     auto add = [&](const char* name) {
-        if (!std::strcmp(name, "scalar")) sets.push_back(&cpu::detail::scalar_kernels());
-        else if (!std::strcmp(name, "avx2") && cpu::detail::avx2_kernels()) sets.push_back(cpu::detail::avx2_kernels());
-        else if (!std::strcmp(name, "avx512vnni") && cpu::detail::avx512vnni_kernels()) sets.push_back(cpu::detail::avx512vnni_kernels());
-        else std::fprintf(stderr, "kernel set %s not available\n", name);
+        if (!std::strcmp(name, "scalar"))
+            sets.push_back(&cpu::detail::scalar_kernels());
+        else if (!std::strcmp(name, "avx2") && cpu::detail::avx2_kernels())
+            sets.push_back(cpu::detail::avx2_kernels());
+        else if (!std::strcmp(name, "avx512vnni") && cpu::detail::avx512vnni_kernels())
+            sets.push_back(cpu::detail::avx512vnni_kernels());
+        else
+            std::fprintf(stderr, "kernel set %s not available\n", name);
     };
     for (int i = 1; i < argc; ++i) add(argv[i]);
     if (argc == 1) {
@@ -136,7 +143,7 @@ int main(int argc, char** argv) {
         if (cpu::detail::avx512vnni_kernels()) add("avx512vnni");
     }
     const DType types[] = {DType::Q4_0, DType::Q4_1, DType::Q5_0, DType::Q5_1, DType::Q8_0, DType::IQ4_NL, DType::Q2_K,
-                           DType::Q3_K, DType::Q4_K, DType::Q5_K, DType::Q6_K, DType::F32, DType::F16, DType::BF16};
+                           DType::Q3_K, DType::Q4_K, DType::Q5_K, DType::Q6_K, DType::F32,  DType::F16,    DType::BF16};
     for (const auto* set : sets)
         for (DType t : types) bench_type(*set, t);
     return 0;

@@ -7,9 +7,12 @@
 // the scalar ones.
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <cstring>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "cpu/quant_dot.h"
@@ -149,8 +152,7 @@ std::vector<uint8_t> random_weight_row(DType t, int64_t n, Rng& rng) {
             }
             case DType::Q6_K: reinterpret_cast<BlockQ6_K*>(p)->d = half(-0.002f, 0.002f); break;
             case DType::Q8_1:
-            case DType::Q8_K:
-                break;
+            case DType::Q8_K: break;
         }
     }
     return row;
@@ -163,8 +165,8 @@ std::vector<float> random_activations(int64_t n, Rng& rng) {
     return x;
 }
 
-const DType kWeightTypes[] = {DType::F32,  DType::F16,  DType::BF16, DType::Q4_0, DType::Q4_1,
-                              DType::Q5_0, DType::Q5_1, DType::Q8_0, DType::Q2_K, DType::Q3_K,
+const DType kWeightTypes[] = {DType::F32,  DType::F16,  DType::BF16, DType::Q4_0,  DType::Q4_1,
+                              DType::Q5_0, DType::Q5_1, DType::Q8_0, DType::Q2_K,  DType::Q3_K,
                               DType::Q4_K, DType::Q5_K, DType::Q6_K, DType::IQ4_NL};
 
 void add_weight_type_rows() {
@@ -198,9 +200,9 @@ private slots:
         QCOMPARE(fp16_to_fp32(0x3C00), 1.0f);
         QCOMPARE(fp16_to_fp32(0xC000), -2.0f);
         QCOMPARE(fp16_to_fp32(0x3555), 0.333251953125f);
-        QCOMPARE(fp16_to_fp32(0x7BFF), 65504.0f);                  // largest finite
-        QCOMPARE(fp16_to_fp32(0x0400), std::ldexp(1.0f, -14));     // smallest normal
-        QCOMPARE(fp16_to_fp32(0x0001), std::ldexp(1.0f, -24));     // smallest subnormal
+        QCOMPARE(fp16_to_fp32(0x7BFF), 65504.0f);                         // largest finite
+        QCOMPARE(fp16_to_fp32(0x0400), std::ldexp(1.0f, -14));            // smallest normal
+        QCOMPARE(fp16_to_fp32(0x0001), std::ldexp(1.0f, -24));            // smallest subnormal
         QCOMPARE(fp16_to_fp32(0x03FF), 1023.0f * std::ldexp(1.0f, -24));  // largest subnormal
         QCOMPARE(fp16_to_fp32(0x8001), -std::ldexp(1.0f, -24));
         QVERIFY(same_bits(fp16_to_fp32(0x0000), 0.0f));
@@ -225,9 +227,9 @@ private slots:
         QCOMPARE(fp32_to_fp16(1.0f + std::ldexp(1.0f, -11) + std::ldexp(1.0f, -20)), uint16_t(0x3C01));
         // subnormal results
         QCOMPARE(fp32_to_fp16(std::ldexp(1.0f, -24)), uint16_t(0x0001));
-        QCOMPARE(fp32_to_fp16(std::ldexp(1.0f, -25)), uint16_t(0x0000));          // tie -> even (0)
+        QCOMPARE(fp32_to_fp16(std::ldexp(1.0f, -25)), uint16_t(0x0000));  // tie -> even (0)
         QCOMPARE(fp32_to_fp16(std::ldexp(1.5f, -25)), uint16_t(0x0001));
-        QCOMPARE(fp32_to_fp16(std::ldexp(3.0f, -25)), uint16_t(0x0002));          // 1.5 ulp: tie -> 2
+        QCOMPARE(fp32_to_fp16(std::ldexp(3.0f, -25)), uint16_t(0x0002));  // 1.5 ulp: tie -> 2
         QCOMPARE(fp32_to_fp16(std::ldexp(1.0f, -26)), uint16_t(0x0000));
         QCOMPARE(fp32_to_fp16(1023.5f * std::ldexp(1.0f, -24)), uint16_t(0x0400));  // rounds up into normals
         QCOMPARE(fp32_to_fp16(-std::ldexp(1.0f, -24)), uint16_t(0x8001));
@@ -460,11 +462,11 @@ private slots:
         b.d = kHalfOne;
         float out[256];
         dequant_block_q3_k(&b, out);
-        QCOMPARE(out[0], 124.0f);     // -4 * -31, element 0 is sub-block 0
-        QCOMPARE(out[64], 64.0f);     // -4 * -16, sub-block 4
-        QCOMPARE(out[128], -8.0f);    // -4 * 2, sub-block 8
-        QCOMPARE(out[200], -64.0f);   // -4 * 16, sub-block 12
-        QCOMPARE(out[16], 128.0f);    // -4 * -32, sub-block 1
+        QCOMPARE(out[0], 124.0f);    // -4 * -31, element 0 is sub-block 0
+        QCOMPARE(out[64], 64.0f);    // -4 * -16, sub-block 4
+        QCOMPARE(out[128], -8.0f);   // -4 * 2, sub-block 8
+        QCOMPARE(out[200], -64.0f);  // -4 * 16, sub-block 12
+        QCOMPARE(out[16], 128.0f);   // -4 * -32, sub-block 1
     }
 
     void dequantQ3_K() {
@@ -820,7 +822,8 @@ private slots:
         std::vector<float> want(out_stride * nact, 0.0f);
         for (int a = 0; a < nact; ++a)
             for (int r = 0; r < nrows; ++r)
-                want[a * out_stride + r] = scalar.vec_dot[slot](n, w.data() + r * w_stride, act.data() + a * act_stride);
+                want[a * out_stride + r] =
+                    scalar.vec_dot[slot](n, w.data() + r * w_stride, act.data() + a * act_stride);
 
         auto check = [&](const char* name, const std::vector<float>& got) {
             for (int a = 0; a < nact; ++a)
@@ -839,7 +842,10 @@ private slots:
         QVERIFY(check("vec_dot_tile", got));
         std::vector<float> one_act(nrows);
         cpu::vec_dot_nrows(type, n, w.data(), w_stride, nrows, act.data() + 2 * act_stride, one_act.data());
-        for (int r = 0; r < nrows; ++r) QVERIFY(std::fabs(one_act[r] - want[2 * out_stride + r]) <= 1e-4f * (std::fabs(want[2 * out_stride + r]) + 1.0f));
+        for (int r = 0; r < nrows; ++r) {
+            const float e = want[2 * out_stride + r];
+            QVERIFY(std::fabs(one_act[r] - e) <= 1e-4f * (std::fabs(e) + 1.0f));
+        }
         // every SIMD set's tile kernel directly
         for (const cpu::detail::KernelSet* set : simd_kernel_sets()) {
             if (!set->tile[slot]) continue;
@@ -853,8 +859,10 @@ private slots:
         const QByteArray no_avx2 = qgetenv("GLEANER_NO_AVX2");
         const char* isa = cpu::vec_dot_isa_name();
         qInfo("active kernels: %s", isa);
-        if (!no_avx2.isEmpty() && no_avx2 != "0") QCOMPARE(QByteArray(isa), QByteArray("scalar"));
-        else if (cpu::detail::avx2_kernels()) QVERIFY(QByteArray(isa) != "scalar");
+        if (!no_avx2.isEmpty() && no_avx2 != "0")
+            QCOMPARE(QByteArray(isa), QByteArray("scalar"));
+        else if (cpu::detail::avx2_kernels())
+            QVERIFY(QByteArray(isa) != "scalar");
     }
 };
 
