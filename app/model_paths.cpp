@@ -20,6 +20,11 @@ std::string xdg_dir(const char* var, const char* home_suffix) {
 std::string data_dir() { return xdg_dir("XDG_DATA_HOME", "/.local/share"); }
 std::string cache_dir() { return xdg_dir("XDG_CACHE_HOME", "/.cache"); }
 
+std::string library_path() {
+    std::string p = env_or_empty("GLEANER_LIBRARY");
+    return p.empty() ? data_dir() + "/library.sqlite3" : p;
+}
+
 std::string models_dir() {
     std::string dir = env_or_empty("GLEANER_MODELS_DIR");
     return dir.empty() ? data_dir() + "/models" : dir;

@@ -10,6 +10,8 @@ std::string models_dir();
 std::string data_dir();
 // ${XDG_CACHE_HOME:-~/.cache}/gleaner
 std::string cache_dir();
+// The SQLite library: ${GLEANER_LIBRARY} if set, else data_dir()/library.sqlite3
+std::string library_path();
 
 inline constexpr const char* kDefaultModelFile = "SmolLM2-135M-Instruct.Q4_1.gguf";
 inline constexpr const char* kSentencePieceModelFile = "gemma-3-270m-q4_k_m.gguf";

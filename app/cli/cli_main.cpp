@@ -19,6 +19,9 @@ const std::vector<Command>& all_commands() {
          cmd_generate},
         {"perplexity", "perplexity [--model M] --file F [--ctx 512] [--json]    perplexity as llama.cpp computes it",
          cmd_perplexity},
+        {"import", "import FILE [--password P] [--json] [--no-library]   import a book into the library", cmd_import},
+        {"text", "text FILE [--page N] [--password P]                 print a document's canonical text", cmd_text},
+        {"library", "library [list | remove ID] [--json]                the books in the library", cmd_library},
         {"bench", "bench [--model M] [--prompt-tokens 512] [--gen-tokens 128] [--threads T] [--json]", cmd_bench},
     };
     return commands;

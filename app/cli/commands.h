@@ -21,6 +21,9 @@ int cmd_tokenize(const CommandArgs& args);
 int cmd_generate(const CommandArgs& args);
 int cmd_perplexity(const CommandArgs& args);
 int cmd_bench(const CommandArgs& args);
+int cmd_import(const CommandArgs& args);
+int cmd_text(const CommandArgs& args);
+int cmd_library(const CommandArgs& args);
 
 // --model, or the default model; throws with setup instructions when the file is missing.
 std::string resolve_model_path(const Args& args);

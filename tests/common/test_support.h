@@ -11,6 +11,7 @@ namespace gleaner::test {
 
 inline QString dataDir() { return QStringLiteral(GLEANER_TEST_DATA_DIR); }
 inline QString dataFile(const QString& rel) { return dataDir() + "/" + rel; }
+inline QString sourceFile(const QString& rel) { return QStringLiteral(GLEANER_SOURCE_DIR) + "/" + rel; }
 inline QString binDir() { return QStringLiteral(GLEANER_BIN_DIR); }
 
 inline QString modelsDir() {

@@ -1,4 +1,5 @@
 // gleaner-cli as a user runs it: help, version, model info, and clear errors on bad usage.
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -15,8 +16,13 @@ struct Run {
     QString err;
 };
 
-Run runCli(const QStringList& args) {
+Run runCli(const QStringList& args, const QString& library = {}) {
     QProcess p;
+    if (!library.isEmpty()) {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("GLEANER_LIBRARY", library);
+        p.setProcessEnvironment(env);
+    }
     p.start(gleaner::test::binDir() + "/gleaner-cli", args);
     if (!p.waitForFinished(120000)) return {-1, {}, "timed out"};
     return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2,
@@ -89,6 +95,67 @@ private slots:
         const Run r = runCli({"info", "--model", path});
         QCOMPARE(r.code, 1);
         QVERIFY2(r.err.contains("not a GGUF model"), qPrintable(r.err));
+    }
+
+    void importDescribesAPdfAndAddsItToTheLibrary() {
+        QTemporaryDir dir;
+        const QString lib = dir.path() + "/library.sqlite3";
+        const Run r = runCli({"import", gleaner::test::dataFile("corpus/pdflatex-outline.pdf"), "--json"}, lib);
+        QCOMPARE(r.code, 0);
+        const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(o["format"].toString(), QString("pdf"));
+        QCOMPARE(o["pages"].toInt(), 4);
+        QCOMPARE(o["toc"].toArray().size(), 9);
+        QCOMPARE(o["toc"].toArray()[0].toObject()["title"].toString(), QString("Foo"));
+        QVERIFY(o["chars"].toInt() > 5000);
+
+        const Run again = runCli({"import", gleaner::test::sourceFile("resources/alice-in-wonderland.txt"), "--json"}, lib);
+        QCOMPARE(again.code, 0);
+        QVERIFY(QJsonDocument::fromJson(again.out.toUtf8()).object()["pages"].isNull());
+
+        const Run list = runCli({"library", "list", "--json"}, lib);
+        QCOMPARE(list.code, 0);
+        const QJsonArray docs = QJsonDocument::fromJson(list.out.toUtf8()).array();
+        QCOMPARE(docs.size(), 2);
+        const int id = docs[0].toObject()["id"].toInt();
+        QCOMPARE(runCli({"library", "remove", QString::number(id)}, lib).code, 0);
+        QCOMPARE(QJsonDocument::fromJson(runCli({"library", "--json"}, lib).out.toUtf8()).array().size(), 1);
+        QCOMPARE(runCli({"library", "remove", "999"}, lib).code, 1);
+    }
+
+    void importFailuresGiveOneLineReasons_data() {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<QString>("reason");
+        QTest::newRow("encrypted") << "corpus/libreoffice-writer-password_encrypted.pdf" << "password";
+        QTest::newRow("scanned") << "corpus/huckfinn-c02-22_scanned.pdf" << "no text layer";
+        QTest::newRow("truncated") << "corpus/federal-register-2020-17221_TRUNCATED-derived.pdf" << "";
+        QTest::newRow("missing") << "corpus/does-not-exist.pdf" << "";
+    }
+    void importFailuresGiveOneLineReasons() {
+        QFETCH(QString, file);
+        QFETCH(QString, reason);
+        QTemporaryDir dir;
+        const Run r = runCli({"import", gleaner::test::dataFile(file), "--json"}, dir.path() + "/lib.sqlite3");
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains(reason, Qt::CaseInsensitive), qPrintable(r.err));
+        QCOMPARE(r.err.count('\n'), 1);
+        QVERIFY(r.out.isEmpty());
+    }
+
+    void encryptedPdfOpensWithItsPassword() {
+        QTemporaryDir dir;
+        const Run r = runCli({"text", gleaner::test::dataFile("corpus/libreoffice-writer-password_encrypted.pdf"),
+                              "--password", "openpassword"});
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.out.contains("Lorem ipsum", Qt::CaseInsensitive));
+    }
+
+    void textPrintsOnePage() {
+        const Run r = runCli({"text", gleaner::test::dataFile("corpus/pdflatex-outline.pdf"), "--page", "2"});
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.out.contains("Foo"));
+        const Run bad = runCli({"text", gleaner::test::dataFile("corpus/pdflatex-outline.pdf"), "--page", "99"});
+        QCOMPARE(bad.code, 2);
     }
 };
 
