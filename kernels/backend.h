@@ -6,6 +6,8 @@
 // rows of n floats. Pointers are in the backend's own memory (host memory for the CPU backend).
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <limits>
 #include <memory>
 #include <string>
 
@@ -49,6 +51,34 @@ struct AttentionParams {
     size_t kv_row_stride = 0;  // floats between consecutive cached positions (Hkv*D when packed)
 };
 
+// One set of cached keys/values for attention_segments(): the queries that score it and which of
+// its keys each query may see. Long-context methods attend to several such sets at once (a local
+// window with exact positions, memory blocks at one fixed distance, ...) under one softmax.
+struct KvSegment {
+    const float* q = nullptr;   // (T, H, D) the queries for this segment, rotated as its keys need
+    const float* k = nullptr;   // n_kv rows of `stride` floats; KV head g starts at g * D
+    const float* v = nullptr;
+    size_t stride = 0;          // floats between consecutive rows (0: Hkv * D)
+    int n_kv = 0;
+    // Key j is visible to query t iff min_dist <= q_pos[t] - kv_pos[j] < max_dist. With q_pos or
+    // kv_pos null, every key is visible to every query.
+    const int32_t* q_pos = nullptr;
+    const int32_t* kv_pos = nullptr;
+    int32_t min_dist = 0;
+    int32_t max_dist = std::numeric_limits<int32_t>::max();
+    // Optional (n_kv, H): += the softmax probability each key received from each query head,
+    // summed over the T queries (normalised jointly over all segments): InfLLM's scores.
+    float* score_acc = nullptr;
+};
+
+struct SegmentAttentionParams {
+    int n_tokens = 0;    // T
+    int n_heads = 0;     // H
+    int n_kv_heads = 0;  // Hkv; query head h reads KV head h / (H / Hkv)
+    int head_dim = 0;    // D
+    float scale = 1.0f;  // applied to q.k
+};
+
 class Backend {
 public:
     virtual ~Backend() = default;
@@ -76,6 +106,15 @@ public:
     // x (T, n) += bias (n) on every row
     virtual void add_bias(float* x, const float* bias, int n_rows, int n) = 0;
     virtual void scale(float* x, size_t n, float s) = 0;
+
+    // out (T, H, D) = one softmax over the visible keys of all segments, times their values. A
+    // query that sees no key gets zeros. Default: kernels/cpu/cpu_backend_longctx.cpp.
+    virtual void attention_segments(const KvSegment* segs, int n_segs, const SegmentAttentionParams& p,
+                                    float* out);
+    // Calls fn(thread_index, n_threads) once on each of the backend's host worker threads and
+    // waits for all of them (host-side work of the long-context methods). The default runs a
+    // pool of threads() threads of its own; the CPU backend may share its pool instead.
+    virtual void run_parallel(const std::function<void(int, int)>& fn);
 };
 
 // The CPU backend with n_threads threads (0 = ThreadPool::default_threads()).

@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "gguf.h"
+#include "model.h"
+#include "model_config.h"
 #include "test_support.h"
 
 using namespace gleaner;
@@ -138,6 +140,33 @@ private slots:
         } catch (const GgufError& e) {
             QVERIFY2(QString(e.what()).contains(expected), e.what());
         }
+    }
+
+    void unsupportedArchitectureIsNamed() {
+        GgufBuilder b;
+        b.put<uint64_t>(0);
+        b.put<uint64_t>(1);
+        b.str("general.architecture"); b.put<uint32_t>(8); b.str("mamba");
+        QTemporaryDir dir;
+        const std::string path = b.write(dir, "mamba.gguf");
+        try {
+            Model::load(path);
+            QFAIL("loaded an unsupported architecture");
+        } catch (const GgufError& e) {
+            QVERIFY2(QString(e.what()).contains("unsupported model architecture 'mamba'"), e.what());
+        }
+    }
+
+    void defaultModelConfigComesFromMetadata() {
+        GLEANER_REQUIRE_MODEL(test::gemma3Path());
+        const GgufFile f = GgufFile::open(test::gemma3Path().toStdString());
+        const ModelConfig c = ModelConfig::from_gguf(f);
+        QCOMPARE(c.head_dim, 256);           // key_length, not E / H
+        QCOMPARE(c.n_embd, 640);
+        QVERIFY(c.embed_scale_sqrt);
+        QCOMPARE(c.rope_style, RopeStyle::Neox);
+        QVERIFY(c.layer_is_local[0] && !c.layer_is_local[5] && c.layer_is_local[6] && !c.layer_is_local[11]);
+        QVERIFY(c.sliding_window > 0);
     }
 
     void missingFileNamesThePath() {
