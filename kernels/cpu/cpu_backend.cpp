@@ -133,10 +133,13 @@ void CpuBackend::attention(const float* q, const float* k, const float* v, const
     const int D = p.head_dim;
     const int group = p.n_heads / p.n_kv_heads;
     const size_t stride = p.kv_row_stride ? p.kv_row_stride : static_cast<size_t>(p.n_kv_heads) * D;
-    // One task per (query token, head): an online softmax over the visible keys, so no
+    constexpr int kBlock = 64;  // keys scored together: one max/rescale per block, exp vectorized
+    // One task per (query token, head): an online softmax over blocks of visible keys, so no
     // T x n_kv score matrix is ever stored.
-    pool_.parallel_for(static_cast<int64_t>(p.n_tokens) * p.n_heads, 4, [&](int64_t b, int64_t e) {
+    pool_.parallel_for(static_cast<int64_t>(p.n_tokens) * p.n_heads, 2, [&](int64_t b, int64_t e) {
         std::vector<float> acc(D);
+        float s[kBlock], w[kBlock];
+        int idx[kBlock];
         for (int64_t task = b; task < e; ++task) {
             const int t = static_cast<int>(task / p.n_heads), h = static_cast<int>(task % p.n_heads);
             const int kvh = h / group;
@@ -144,19 +147,26 @@ void CpuBackend::attention(const float* q, const float* k, const float* v, const
             const int32_t qp = p.q_pos[t];
             float m = -INFINITY, l = 0.0f;
             std::fill(acc.begin(), acc.end(), 0.0f);
-            for (int j = 0; j < p.n_kv; ++j) {
-                const int32_t kp = p.kv_pos ? p.kv_pos[j] : j;
-                if (kp > qp || (p.sliding_window > 0 && qp - kp >= p.sliding_window)) continue;
-                const float s = cpu::dot_f32(qv, k + j * stride + kvh * D, D) * p.scale;
-                if (s > m) {
-                    const float c = std::exp(m - s);  // rescale what was accumulated so far
+            for (int j0 = 0; j0 < p.n_kv; j0 += kBlock) {
+                const int j1 = std::min(p.n_kv, j0 + kBlock);
+                int n = 0;
+                float block_max = -INFINITY;
+                for (int j = j0; j < j1; ++j) {
+                    const int32_t kp = p.kv_pos ? p.kv_pos[j] : j;
+                    if (kp > qp || (p.sliding_window > 0 && qp - kp >= p.sliding_window)) continue;
+                    s[n] = cpu::dot_f32(qv, k + j * stride + kvh * D, D) * p.scale;
+                    block_max = std::max(block_max, s[n]);
+                    idx[n++] = j;
+                }
+                if (n == 0) continue;
+                if (block_max > m) {  // rescale what was accumulated under the old maximum
+                    const float c = std::exp(m - block_max);
                     l *= c;
                     cpu::scale_f32(acc.data(), c, D);
-                    m = s;
+                    m = block_max;
                 }
-                const float w = std::exp(s - m);
-                l += w;
-                cpu::axpy_f32(w, v + j * stride + kvh * D, acc.data(), D);
+                l += cpu::exp_shifted_f32(s, m, w, n);
+                for (int i = 0; i < n; ++i) cpu::axpy_f32(w[i], v + idx[i] * stride + kvh * D, acc.data(), D);
             }
             float* o = out + (static_cast<size_t>(t) * p.n_heads + h) * D;
             const float inv = l > 0.0f ? 1.0f / l : 0.0f;

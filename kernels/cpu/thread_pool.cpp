@@ -53,7 +53,11 @@ void ThreadPool::run(const std::function<void(int, int)>& fn) {
         wake_.notify_all();
     }
     fn(0, n_threads_);
-    while (pending_.load(std::memory_order_acquire) != 0) cpu_relax();
+    // Spin briefly, then yield: on a busy machine the worker we wait for may need our core.
+    for (int spins = 0; pending_.load(std::memory_order_acquire) != 0; ++spins) {
+        if (spins < 4096) cpu_relax();
+        else std::this_thread::yield();
+    }
 }
 
 void ThreadPool::worker_loop(int index) {
@@ -63,8 +67,9 @@ void ThreadPool::worker_loop(int index) {
         const auto spin_until = std::chrono::steady_clock::now() + kSpinBeforeSleep;
         int spins = 0;
         while (generation_.load(std::memory_order_acquire) == seen) {
-            cpu_relax();
-            if (++spins % 1024 == 0 && std::chrono::steady_clock::now() > spin_until) {
+            if (++spins < 4096) cpu_relax();
+            else std::this_thread::yield();  // let a preempted thread of this job run
+            if (spins % 1024 == 0 && std::chrono::steady_clock::now() > spin_until) {
                 std::unique_lock<std::mutex> lock(mutex_);
                 sleepers_.fetch_add(1, std::memory_order_seq_cst);
                 wake_.wait(lock, [&] { return generation_.load(std::memory_order_seq_cst) != seen; });
