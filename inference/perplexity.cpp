@@ -33,7 +33,7 @@ PerplexityResult compute_perplexity(Transformer& tf, const std::vector<int32_t>&
                                    tokens.begin() + static_cast<long>(c + 1) * n_ctx);
         if (vocab.add_bos) chunk[0] = vocab.bos;
         tf.reset();
-        const std::vector<float>& logits = tf.forward(chunk, Logits::All);
+        const std::vector<float>& logits = tf.forward(chunk, Logits::All, nullptr, first);
         for (int j = first; j < n_ctx - 1; ++j) {
             nll += token_nll(logits.data() + static_cast<size_t>(j) * n_vocab, n_vocab, chunk[j + 1]);
             ++r.scored;

@@ -30,19 +30,22 @@ void Transformer::ensure_scratch(int T) {
 }
 
 const std::vector<float>& Transformer::forward(std::span<const int32_t> tokens, Logits mode,
-                                               const int32_t* positions) {
+                                               const int32_t* positions, int logits_from) {
     const ModelConfig& c = config();
     const int n = static_cast<int>(tokens.size());
     if (n == 0) throw std::invalid_argument("forward() needs at least one token");
-    if (cache_.n_used + n > cache_.capacity)
+    if (layer_limit_ > 0 && layer_limit_ < c.n_layers && mode != Logits::None)
+        throw std::invalid_argument("a forward pass cut short at a layer limit has no logits");
+    if (!policy_ && cache_.n_used + n > cache_.capacity)
         throw ContextFullError("the text needs " + std::to_string(cache_.n_used + n) + " tokens but the context holds " +
                                std::to_string(cache_.capacity) + " (use a long-context method, or a shorter text)");
     for (int32_t id : tokens)
         if (id < 0 || id >= c.n_vocab) throw std::invalid_argument("token id " + std::to_string(id) + " out of range");
 
-    const int32_t first_pos = cache_.n_used == 0 ? 0 : cache_.pos[cache_.n_used - 1] + 1;
+    const int32_t first_pos = policy_ ? policy_next_pos_ : cache_.n_used == 0 ? 0 : cache_.pos[cache_.n_used - 1] + 1;
     pos_.resize(n);
     for (int i = 0; i < n; ++i) pos_[i] = positions ? positions[i] : first_pos + i;
+    if (policy_) policy_next_pos_ = pos_[n - 1] + 1;
 
     const size_t V = static_cast<size_t>(c.n_vocab);
     logits_.assign(mode == Logits::All ? V * n : mode == Logits::Last ? V : 0, 0.0f);
@@ -50,12 +53,13 @@ const std::vector<float>& Transformer::forward(std::span<const int32_t> tokens, 
         const int T = std::min(max_batch_, n - b);
         const bool last_batch = b + T == n;
         const Logits m = mode == Logits::All ? Logits::All : (mode == Logits::Last && last_batch ? Logits::Last : Logits::None);
-        forward_batch(tokens.data() + b, pos_.data() + b, T, m, b);
+        forward_batch(tokens.data() + b, pos_.data() + b, T, m, b, std::clamp(logits_from - b, 0, T - 1));
     }
     return logits_;
 }
 
-void Transformer::forward_batch(const int32_t* tokens, const int32_t* pos, int T, Logits mode, int out_row) {
+void Transformer::forward_batch(const int32_t* tokens, const int32_t* pos, int T, Logits mode, int out_row,
+                                int first_row) {
     const ModelConfig& c = config();
     const ModelWeights& w = model_.weights();
     ensure_scratch(T);
@@ -64,22 +68,37 @@ void Transformer::forward_batch(const int32_t* tokens, const int32_t* pos, int T
     backend_.get_rows(w.token_embd, tokens, T, x_.data());
     if (c.embed_scale_sqrt) backend_.scale(x_.data(), T * E, std::sqrt(static_cast<float>(c.n_embd)));
 
-    for (int il = 0; il < c.n_layers; ++il) {
-        attention_block(il, T, pos);
+    const int n_run = layer_limit_ > 0 ? std::min(layer_limit_, c.n_layers) : c.n_layers;
+    for (int il = 0; il < n_run; ++il) {
+        const bool qk_only = qk_sink_ && il == n_run - 1;
+        attention_block(il, T, pos, qk_only);
+        if (qk_only) break;
         ffn_block(il, T);
     }
-    cache_.n_used += T;
+    if (!policy_) cache_.n_used += T;
 
     if (mode == Logits::None) return;
     // Only the rows whose logits were asked for go through the final norm and the LM head.
-    const int first = mode == Logits::Last ? T - 1 : 0;
+    const int first = mode == Logits::Last ? T - 1 : first_row;
     const int rows = T - first;
     backend_.rms_norm(x_.data() + first * E, w.output_norm, rows, c.n_embd, c.norm_eps, xn_.data());
-    float* dst = logits_.data() + (mode == Logits::All ? static_cast<size_t>(out_row) * c.n_vocab : 0);
+    float* dst = logits_.data() + (mode == Logits::All ? static_cast<size_t>(out_row + first) * c.n_vocab : 0);
     backend_.matmul(w.output, xn_.data(), rows, dst);
 }
 
-void Transformer::attention_block(int il, int T, const int32_t* pos) {
+RopeParams layer_rope_params(const Model& model, int il) {
+    const ModelConfig& c = model.config();
+    const bool local = c.layer_is_local[il];
+    RopeParams rp;
+    rp.style = c.rope_style;
+    rp.n_rot = c.n_rot;
+    rp.freq_base = local ? c.rope_freq_base_local : c.rope_freq_base;
+    rp.freq_scale = local ? 1.0f : c.rope_freq_scale;
+    rp.freq_factors = model.weights().rope_freqs;
+    return rp;
+}
+
+void Transformer::attention_block(int il, int T, const int32_t* pos, bool qk_only) {
     const ModelConfig& c = config();
     const LayerWeights& l = model_.weights().layers[il];
     const int H = c.n_heads, Hkv = c.n_kv_heads, D = c.head_dim;
@@ -95,13 +114,25 @@ void Transformer::attention_block(int il, int T, const int32_t* pos) {
     if (l.q_norm) backend_.rms_norm(q_.data(), l.q_norm, T * H, D, c.norm_eps, q_.data());
     if (l.k_norm) backend_.rms_norm(k_.data(), l.k_norm, T * Hkv, D, c.norm_eps, k_.data());
 
+    if (qk_only) {
+        qk_sink_->on_qk(il, q_.data(), k_.data(), T, pos);
+        return;
+    }
+    if (policy_) {
+        policy_->attend(il, q_.data(), k_.data(), v_.data(), T, pos, attn_.data());
+    } else {
+        attention_cached(il, T, pos);
+    }
+    backend_.matmul(l.wo, attn_.data(), T, out_.data());
+    if (l.post_attn_norm) backend_.rms_norm(out_.data(), l.post_attn_norm, T, c.n_embd, c.norm_eps, out_.data());
+    backend_.add(x_.data(), out_.data(), T * E);
+}
+
+void Transformer::attention_cached(int il, int T, const int32_t* pos) {
+    const ModelConfig& c = config();
+    const int H = c.n_heads, Hkv = c.n_kv_heads, D = c.head_dim;
     const bool local = c.layer_is_local[il];
-    RopeParams rp;
-    rp.style = c.rope_style;
-    rp.n_rot = c.n_rot;
-    rp.freq_base = local ? c.rope_freq_base_local : c.rope_freq_base;
-    rp.freq_scale = local ? 1.0f : c.rope_freq_scale;
-    rp.freq_factors = model_.weights().rope_freqs;
+    const RopeParams rp = rope_params(il);
     backend_.rope(q_.data(), T, H, D, pos, rp);
     backend_.rope(k_.data(), T, Hkv, D, pos, rp);
 
@@ -125,10 +156,6 @@ void Transformer::attention_block(int il, int T, const int32_t* pos) {
     ap.sliding_window = local ? c.sliding_window : 0;
     ap.kv_row_stride = row;
     backend_.attention(q_.data(), cache_.k_data(il), cache_.v_data(il), ap, attn_.data());
-
-    backend_.matmul(l.wo, attn_.data(), T, out_.data());
-    if (l.post_attn_norm) backend_.rms_norm(out_.data(), l.post_attn_norm, T, c.n_embd, c.norm_eps, out_.data());
-    backend_.add(x_.data(), out_.data(), T * E);
 }
 
 void Transformer::ffn_block(int il, int T) {

@@ -34,6 +34,28 @@ struct LayerObserver {
     virtual void on_layer(int layer, const float* q, int n_tokens, int first_slot, const KvCache& cache) = 0;
 };
 
+// Replaces RoPE, the KV cache and attention in every layer: a long-context method that keeps its
+// own per-layer memory (StreamingLLM, InfLLM, Q-LLM) decides which keys each query sees and at
+// which positions. While a policy is set the transformer's KvCache is neither used nor checked.
+struct AttentionPolicy {
+    virtual ~AttentionPolicy() = default;
+    // q (T, H, D), k and v (T, Hkv, D): this call's tokens after the projections, biases and q/k
+    // norms, before RoPE (the policy rotates them as it needs and may overwrite them). pos (T):
+    // the positions given to forward(). Writes out (T, H*D), the input of the output projection.
+    virtual void attend(int layer, float* q, float* k, float* v, int n_tokens, const int32_t* pos, float* out) = 0;
+};
+
+// Receives the queries and keys of the last layer that runs when the transformer is cut short
+// (set_layer_limit): GemFilter's filter layer.
+struct QkSink {
+    virtual ~QkSink() = default;
+    // q (T, H, D) and k (T, Hkv, D) before RoPE (rope_params(layer) rotates them); pos (T).
+    virtual void on_qk(int layer, const float* q, const float* k, int n_tokens, const int32_t* pos) = 0;
+};
+
+// RoPE of a layer as the forward pass applies it (local layers of Gemma 3 differ).
+RopeParams layer_rope_params(const Model& model, int layer);
+
 class Transformer {
 public:
     // n_ctx: cache capacity in tokens (<= 0 means the model's trained context).
@@ -47,14 +69,37 @@ public:
     // Appends tokens at the given positions (nullptr: continue after the last cached position)
     // and returns logits: (1, V) for Last, (T, V) for All. Throws ContextFullError when the
     // tokens do not fit in the cache.
+    // With Logits::All, logits_from skips the first rows (they are left zero): perplexity
+    // scores only the second half of a chunk, and the LM head is the largest matmul.
     const std::vector<float>& forward(std::span<const int32_t> tokens, Logits mode,
-                                      const int32_t* positions = nullptr);
-    void reset() { cache_.clear(); }
+                                      const int32_t* positions = nullptr, int logits_from = 0);
+    void reset() {
+        cache_.clear();
+        policy_next_pos_ = 0;
+    }
     void set_observer(LayerObserver* o) { observer_ = o; }
 
+    // With a policy, forward() hands every layer's attention to it; positions continue from the
+    // last forward() call (reset() restarts them at 0). nullptr restores the KV cache.
+    void set_attention_policy(AttentionPolicy* p) {
+        policy_ = p;
+        policy_next_pos_ = 0;
+    }
+    AttentionPolicy* attention_policy() const { return policy_; }
+    // Runs only layers 0..n_layers-1 (0: all). The final norm and the LM head are skipped, so
+    // forward() must be called with Logits::None. With a sink, the last of these layers stops
+    // after its query/key projections and hands them to the sink (no RoPE, cache or attention).
+    void set_layer_limit(int n_layers, QkSink* sink = nullptr) {
+        layer_limit_ = n_layers;
+        qk_sink_ = sink;
+    }
+    RopeParams rope_params(int layer) const { return layer_rope_params(model_, layer); }
+    Backend& backend() const { return backend_; }
+
 private:
-    void forward_batch(const int32_t* tokens, const int32_t* pos, int T, Logits mode, int out_row);
-    void attention_block(int il, int T, const int32_t* pos);
+    void forward_batch(const int32_t* tokens, const int32_t* pos, int T, Logits mode, int out_row, int first_row);
+    void attention_block(int il, int T, const int32_t* pos, bool qk_only);
+    void attention_cached(int il, int T, const int32_t* pos);
     void ffn_block(int il, int T);
     void ensure_scratch(int T);
 
@@ -63,6 +108,10 @@ private:
     KvCache cache_;
     int max_batch_;
     LayerObserver* observer_ = nullptr;
+    AttentionPolicy* policy_ = nullptr;
+    int32_t policy_next_pos_ = 0;
+    int layer_limit_ = 0;
+    QkSink* qk_sink_ = nullptr;
 
     // Scratch, sized for max_batch tokens.
     std::vector<float> x_;      // (T, E) residual stream

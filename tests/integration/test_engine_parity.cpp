@@ -120,10 +120,13 @@ private slots:
         const Vocab& vocab = m->tokenizer().vocab();
         const std::vector<int32_t> tokens = m->tokenizer().encode(strip_one_newline(text), vocab.add_bos, false);
         QCOMPARE(static_cast<int>(tokens.size()), fx["tokens"].toInt());
-        const PerplexityResult r = compute_perplexity(tf, tokens, n_ctx, fx["chunks"].toInt());
-        const double ref = fx["ppl"].toDouble();
+        // Gemma's 262k-token LM head makes each chunk slow on 2 cores: compare it over the first
+        // 8 chunks with llama.cpp's running perplexity at that point.
+        const int chunks = model == "gemma3" ? 8 : fx["chunks"].toInt();
+        const PerplexityResult r = compute_perplexity(tf, tokens, n_ctx, chunks);
+        const double ref = fx["running_ppl_after_each_chunk"].toArray()[chunks - 1].toDouble();
         qInfo("%s: perplexity %.4f, llama.cpp %.4f (%+.3f%%)", qPrintable(model), r.ppl, ref, 100 * (r.ppl / ref - 1));
-        QCOMPARE(r.chunks, fx["chunks"].toInt());
+        QCOMPARE(r.chunks, chunks);
         QVERIFY2(std::abs(r.ppl / ref - 1) < 0.005, qPrintable(QString("ppl %1 vs %2").arg(r.ppl).arg(ref)));
     }
 
