@@ -1,0 +1,269 @@
+// Host implementations of the Backend ops the long-context methods add (backend.h):
+// attention over several key segments under one softmax (with InfLLM's score accumulation), and
+// the host thread pool they run on. They are Backend's defaults, so every backend has them; the
+// CPU backend may override run_parallel() to share its own pool.
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define GLEANER_LONGCTX_X86 1
+#endif
+
+#include "backend.h"
+#include "cpu/thread_pool.h"
+
+namespace gleaner {
+
+void Backend::run_parallel(const std::function<void(int, int)>& fn) {
+    const int n = std::max(1, threads());
+    if (n == 1) {
+        fn(0, 1);
+        return;
+    }
+    // One pool per process, sized for the largest request; ThreadPool::run is not re-entrant,
+    // so callers on different threads take turns.
+    static std::mutex mutex;
+    static std::unique_ptr<ThreadPool> pool;
+    std::lock_guard<std::mutex> lock(mutex);
+    if (!pool || pool->size() < n) pool = std::make_unique<ThreadPool>(n);
+    if (pool->size() == n) {
+        pool->run(fn);
+    } else {
+        pool->run([&](int ti, int) {
+            if (ti < n) fn(ti, n);
+        });
+    }
+}
+
+namespace {
+
+constexpr float kMasked = -INFINITY;
+
+// ---- scalar kernels -------------------------------------------------------------------------
+
+float dot_scalar(const float* a, const float* b, int n) {
+    float s = 0.0f;
+    for (int i = 0; i < n; ++i) s += a[i] * b[i];
+    return s;
+}
+
+// x[i] = exp(x[i] - m) (masked entries -> 0); returns the sum.
+float exp_sum_scalar(float* x, int n, float m) {
+    float s = 0.0f;
+    for (int i = 0; i < n; ++i) {
+        const float e = x[i] == kMasked ? 0.0f : std::exp(x[i] - m);
+        x[i] = e;
+        s += e;
+    }
+    return s;
+}
+
+void axpy_scalar(float a, const float* x, float* y, int n) {
+    for (int i = 0; i < n; ++i) y[i] += a * x[i];
+}
+
+#ifdef GLEANER_LONGCTX_X86
+// ---- AVX2 kernels (entered only after a runtime check) --------------------------------------
+
+__attribute__((target("avx2,fma"))) inline float hsum(__m256 v) {
+    __m128 lo = _mm256_castps256_ps128(v), hi = _mm256_extractf128_ps(v, 1);
+    lo = _mm_add_ps(lo, hi);
+    lo = _mm_add_ps(lo, _mm_movehl_ps(lo, lo));
+    lo = _mm_add_ss(lo, _mm_shuffle_ps(lo, lo, 1));
+    return _mm_cvtss_f32(lo);
+}
+
+__attribute__((target("avx2,fma"))) float dot_avx2(const float* a, const float* b, int n) {
+    __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
+    int i = 0;
+    for (; i + 16 <= n; i += 16) {
+        s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), s0);
+        s1 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i + 8), _mm256_loadu_ps(b + i + 8), s1);
+    }
+    for (; i + 8 <= n; i += 8) s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), s0);
+    float s = hsum(_mm256_add_ps(s0, s1));
+    for (; i < n; ++i) s += a[i] * b[i];
+    return s;
+}
+
+// exp(x) for x <= 0 (Cephes expf polynomial, max relative error ~2e-7).
+__attribute__((target("avx2,fma"))) inline __m256 exp_avx2(__m256 x) {
+    x = _mm256_max_ps(x, _mm256_set1_ps(-87.3f));
+    __m256 fx = _mm256_fmadd_ps(x, _mm256_set1_ps(1.44269504088896341f), _mm256_set1_ps(0.5f));
+    fx = _mm256_floor_ps(fx);
+    x = _mm256_fnmadd_ps(fx, _mm256_set1_ps(0.693359375f), x);
+    x = _mm256_fnmadd_ps(fx, _mm256_set1_ps(-2.12194440e-4f), x);
+    __m256 y = _mm256_set1_ps(1.9875691500E-4f);
+    y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(1.3981999507E-3f));
+    y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(8.3334519073E-3f));
+    y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(4.1665795894E-2f));
+    y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(1.6666665459E-1f));
+    y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(5.0000001201E-1f));
+    const __m256 x2 = _mm256_mul_ps(x, x);
+    y = _mm256_fmadd_ps(y, x2, _mm256_add_ps(x, _mm256_set1_ps(1.0f)));
+    __m256i e = _mm256_cvttps_epi32(fx);
+    e = _mm256_slli_epi32(_mm256_add_epi32(e, _mm256_set1_epi32(127)), 23);
+    return _mm256_mul_ps(y, _mm256_castsi256_ps(e));
+}
+
+__attribute__((target("avx2,fma"))) float exp_sum_avx2(float* x, int n, float m) {
+    const __m256 vm = _mm256_set1_ps(m), neg_inf = _mm256_set1_ps(kMasked);
+    __m256 s = _mm256_setzero_ps();
+    int i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m256 v = _mm256_loadu_ps(x + i);
+        const __m256 masked = _mm256_cmp_ps(v, neg_inf, _CMP_EQ_OQ);
+        const __m256 e = _mm256_andnot_ps(masked, exp_avx2(_mm256_sub_ps(v, vm)));
+        _mm256_storeu_ps(x + i, e);
+        s = _mm256_add_ps(s, e);
+    }
+    float r = hsum(s);
+    for (; i < n; ++i) {
+        const float e = x[i] == kMasked ? 0.0f : std::exp(x[i] - m);
+        x[i] = e;
+        r += e;
+    }
+    return r;
+}
+
+__attribute__((target("avx2,fma"))) void axpy_avx2(float a, const float* x, float* y, int n) {
+    const __m256 va = _mm256_set1_ps(a);
+    int i = 0;
+    for (; i + 8 <= n; i += 8)
+        _mm256_storeu_ps(y + i, _mm256_fmadd_ps(va, _mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i)));
+    for (; i < n; ++i) y[i] += a * x[i];
+}
+
+bool use_avx2() {
+    static const bool v = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    return v;
+}
+#else
+bool use_avx2() { return false; }
+float dot_avx2(const float* a, const float* b, int n) { return dot_scalar(a, b, n); }
+float exp_sum_avx2(float* x, int n, float m) { return exp_sum_scalar(x, n, m); }
+void axpy_avx2(float a, const float* x, float* y, int n) { axpy_scalar(a, x, y, n); }
+#endif
+
+struct Kernels {
+    float (*dot)(const float*, const float*, int);
+    float (*exp_sum)(float*, int, float);
+    void (*axpy)(float, const float*, float*, int);
+};
+
+Kernels pick_kernels() {
+    if (use_avx2()) return {dot_avx2, exp_sum_avx2, axpy_avx2};
+    return {dot_scalar, exp_sum_scalar, axpy_scalar};
+}
+
+}  // namespace
+
+void Backend::attention_segments(const KvSegment* segs, int n_segs, const SegmentAttentionParams& p, float* out) {
+    const int T = p.n_tokens, H = p.n_heads, Hkv = p.n_kv_heads, D = p.head_dim;
+    if (T <= 0) return;
+    const int G = H / Hkv;
+    std::vector<int> offset(n_segs + 1, 0);  // start of each segment in a task's logit row
+    std::vector<size_t> acc_offset(n_segs, 0);
+    size_t acc_total = 0;
+    for (int s = 0; s < n_segs; ++s) {
+        offset[s + 1] = offset[s] + std::max(0, segs[s].n_kv);
+        if (segs[s].score_acc) {
+            acc_offset[s] = acc_total;
+            acc_total += static_cast<size_t>(segs[s].n_kv) * H;
+        }
+    }
+    const int total = offset[n_segs];
+    const Kernels kern = pick_kernels();
+    const int64_t n_tasks = static_cast<int64_t>(T) * Hkv;  // one task: one query token, one KV group
+
+    // Per-thread score partials, reduced in thread order so results do not depend on timing.
+    std::vector<std::vector<float>> partial;
+
+    auto work = [&](int ti, int nt) {
+        const int64_t b = n_tasks * ti / nt, e = n_tasks * (ti + 1) / nt;
+        std::vector<float> logits(static_cast<size_t>(G) * std::max(1, total));
+        std::vector<float> acc(static_cast<size_t>(G) * D);
+        float* tacc = acc_total ? partial[ti].data() : nullptr;
+        for (int64_t task = b; task < e; ++task) {
+            const int t = static_cast<int>(task / Hkv), g = static_cast<int>(task % Hkv);
+            // 1. logits of the G query heads of this group against every key
+            for (int s = 0; s < n_segs; ++s) {
+                const KvSegment& sg = segs[s];
+                const size_t stride = sg.stride ? sg.stride : static_cast<size_t>(Hkv) * D;
+                const bool masked = sg.q_pos && sg.kv_pos;
+                const int32_t qp = masked ? sg.q_pos[t] : 0;
+                for (int j = 0; j < sg.n_kv; ++j) {
+                    bool visible = true;
+                    if (masked) {
+                        const int64_t dist = static_cast<int64_t>(qp) - sg.kv_pos[j];
+                        visible = dist >= sg.min_dist && dist < sg.max_dist;
+                    }
+                    const float* kj = sg.k + j * stride + static_cast<size_t>(g) * D;
+                    for (int hh = 0; hh < G; ++hh) {
+                        float& l = logits[static_cast<size_t>(hh) * total + offset[s] + j];
+                        if (!visible) {
+                            l = kMasked;
+                            continue;
+                        }
+                        const float* qv = sg.q + (static_cast<size_t>(t) * H + g * G + hh) * D;
+                        l = kern.dot(qv, kj, D) * p.scale;
+                    }
+                }
+            }
+            // 2. softmax per head, then P.V
+            for (int hh = 0; hh < G; ++hh) {
+                const int h = g * G + hh;
+                float* row = logits.data() + static_cast<size_t>(hh) * total;
+                float m = kMasked;
+                for (int j = 0; j < total; ++j) m = std::max(m, row[j]);
+                float* o = out + (static_cast<size_t>(t) * H + h) * D;
+                if (m == kMasked) {  // no visible key
+                    std::fill(o, o + D, 0.0f);
+                    continue;
+                }
+                const float sum = kern.exp_sum(row, total, m);
+                const float inv = 1.0f / sum;
+                float* a = acc.data() + static_cast<size_t>(hh) * D;
+                std::fill(a, a + D, 0.0f);
+                for (int s = 0; s < n_segs; ++s) {
+                    const KvSegment& sg = segs[s];
+                    const size_t stride = sg.stride ? sg.stride : static_cast<size_t>(Hkv) * D;
+                    const float* pr = row + offset[s];
+                    for (int j = 0; j < sg.n_kv; ++j)
+                        if (pr[j] != 0.0f) kern.axpy(pr[j], sg.v + j * stride + static_cast<size_t>(g) * D, a, D);
+                    if (sg.score_acc) {
+                        float* ta = tacc + acc_offset[s];
+                        for (int j = 0; j < sg.n_kv; ++j) ta[static_cast<size_t>(j) * H + h] += pr[j] * inv;
+                    }
+                }
+                for (int d = 0; d < D; ++d) o[d] = a[d] * inv;
+            }
+        }
+    };
+
+    // Small calls (a decode step) run on the caller: waking the pool costs more than the work.
+    const double work_size = static_cast<double>(n_tasks) * G * total * D;
+    const int nt = work_size < 4e5 ? 1 : std::max(1, threads());
+    if (acc_total) partial.assign(nt, std::vector<float>(acc_total, 0.0f));
+    if (nt == 1)
+        work(0, 1);
+    else
+        run_parallel([&](int ti, int n) {
+            if (n == nt) work(ti, n);
+        });
+    for (int ti = 0; ti < static_cast<int>(partial.size()); ++ti)
+        for (int s = 0; s < n_segs; ++s) {
+            if (!segs[s].score_acc) continue;
+            const float* src = partial[ti].data() + acc_offset[s];
+            float* dst = segs[s].score_acc;
+            const size_t n = static_cast<size_t>(segs[s].n_kv) * H;
+            for (size_t i = 0; i < n; ++i) dst[i] += src[i];
+        }
+}
+
+}  // namespace gleaner
