@@ -105,9 +105,9 @@ void Transformer::attention_block(int il, int T, const int32_t* pos, bool qk_onl
     const size_t E = static_cast<size_t>(c.n_embd);
 
     backend_.rms_norm(x_.data(), l.attn_norm, T, c.n_embd, c.norm_eps, xn_.data());
-    backend_.matmul(l.wq, xn_.data(), T, q_.data());
-    backend_.matmul(l.wk, xn_.data(), T, k_.data());
-    backend_.matmul(l.wv, xn_.data(), T, v_.data());
+    const WeightView qkv[3] = {l.wq, l.wk, l.wv};
+    float* const qkv_out[3] = {q_.data(), k_.data(), v_.data()};
+    backend_.matmul_same_input(qkv, qkv_out, 3, xn_.data(), T);
     if (l.bq) backend_.add_bias(q_.data(), l.bq, T, H * D);
     if (l.bk) backend_.add_bias(k_.data(), l.bk, T, Hkv * D);
     if (l.bv) backend_.add_bias(v_.data(), l.bv, T, Hkv * D);
@@ -164,8 +164,9 @@ void Transformer::ffn_block(int il, int T) {
     const size_t E = static_cast<size_t>(c.n_embd), F = static_cast<size_t>(c.n_ff);
 
     backend_.rms_norm(x_.data(), l.ffn_norm, T, c.n_embd, c.norm_eps, xn_.data());
-    backend_.matmul(l.w_gate, xn_.data(), T, gate_.data());
-    backend_.matmul(l.w_up, xn_.data(), T, up_.data());
+    const WeightView gate_up[2] = {l.w_gate, l.w_up};
+    float* const gate_up_out[2] = {gate_.data(), up_.data()};
+    backend_.matmul_same_input(gate_up, gate_up_out, 2, xn_.data(), T);
     if (c.arch == Architecture::Gemma3)
         backend_.gelu_tanh_mul(gate_.data(), up_.data(), T * F, gate_.data());
     else

@@ -87,6 +87,11 @@ public:
 
     // y (T, n_out) = x (T, n_in) . W^T, with the weight kept in its quantized format.
     virtual void matmul(const WeightView& w, const float* x, int n_tokens, float* y) = 0;
+    // Several matmuls of the same input (q/k/v, gate/up): ys[i] (T, ws[i].n_out). Backends
+    // may convert x once and run them as one job; the default runs them one by one.
+    virtual void matmul_same_input(const WeightView* ws, float* const* ys, int n, const float* x, int n_tokens) {
+        for (int i = 0; i < n; ++i) matmul(ws[i], x, n_tokens, ys[i]);
+    }
     // Rows `ids` of an embedding table (V, n) dequantized into out (T, n).
     virtual void get_rows(const WeightView& table, const int32_t* ids, int n_tokens, float* out) = 0;
     // y = x / sqrt(mean(x^2) + eps) * w, per row of n (w may be nullptr for no weight).

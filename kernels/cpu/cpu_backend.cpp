@@ -23,6 +23,7 @@ public:
     int threads() const override { return pool_.size(); }
 
     void matmul(const WeightView& w, const float* x, int n_tokens, float* y) override;
+    void matmul_same_input(const WeightView* ws, float* const* ys, int n, const float* x, int n_tokens) override;
     void get_rows(const WeightView& table, const int32_t* ids, int n_tokens, float* out) override;
     void rms_norm(const float* x, const float* w, int n_rows, int n, float eps, float* y) override;
     void rope(float* x, int n_tokens, int n_heads, int head_dim, const int32_t* pos, const RopeParams& p) override;
@@ -53,28 +54,49 @@ private:
 };
 
 void CpuBackend::matmul(const WeightView& w, const float* x, int n_tokens, float* y) {
-    const DType act_type = cpu::vec_dot_type(w.type);
-    const size_t act_bytes = cpu::vec_dot_act_row_bytes(w.type, w.n_in);
+    matmul_same_input(&w, &y, 1, x, n_tokens);
+}
+
+void CpuBackend::matmul_same_input(const WeightView* ws, float* const* ys, int n, const float* x, int n_tokens) {
+    // Weights whose activations differ in format (e.g. Q4_K beside Q6_K) go in separate jobs.
+    bool one_job = n <= 8;
+    for (int i = 1; i < n; ++i)
+        one_job &= cpu::vec_dot_type(ws[i].type) == cpu::vec_dot_type(ws[0].type) && ws[i].n_in == ws[0].n_in;
+    if (!one_job) {
+        for (int j = 0; j < n; ++j) matmul_same_input(ws + j, ys + j, 1, x, n_tokens);
+        return;
+    }
+    const int64_t n_in = ws[0].n_in;
+    const DType act_type = cpu::vec_dot_type(ws[0].type);
+    const size_t act_bytes = cpu::vec_dot_act_row_bytes(ws[0].type, n_in);
     if (act_.size() < act_bytes * n_tokens) act_.resize(act_bytes * n_tokens);
     uint8_t* act = act_.data();
     // 1. Convert the activations once (rows split across threads).
     pool_.parallel_for(n_tokens, 1, [&](int64_t b, int64_t e) {
-        for (int64_t t = b; t < e; ++t) cpu::quantize_row(act_type, x + t * w.n_in, act + t * act_bytes, w.n_in);
+        for (int64_t t = b; t < e; ++t) cpu::quantize_row(act_type, x + t * n_in, act + t * act_bytes, n_in);
     });
-    // 2. Every thread takes chunks of weight rows and multiplies them with all tokens, so each
-    //    weight row is read from memory once per call. Decode (T = 1) uses bigger chunks.
-    const int64_t rows_per_chunk = n_tokens == 1 ? 64 : 16;
-    // One call per row chunk with every token: the kernel converts each block scale once and
-    // the batch's quantized activations (<= 512 rows) stay in L2.
-    const int tokens_per_tile = 512;
-    const size_t w_stride = w.row_bytes();
-    const auto* wbase = static_cast<const uint8_t*>(w.data);
-    pool_.parallel_for(w.n_out, rows_per_chunk, [&](int64_t r0, int64_t r1) {
-        for (int t0 = 0; t0 < n_tokens; t0 += tokens_per_tile) {
-            const int nt = std::min(tokens_per_tile, n_tokens - t0);
-            cpu::vec_dot_tile(w.type, w.n_in, wbase + r0 * w_stride, w_stride, static_cast<int>(r1 - r0),
-                              act + t0 * act_bytes, act_bytes, nt, y + static_cast<int64_t>(t0) * w.n_out + r0,
+    // 2. The rows of all the weights form one range; threads take chunks of it and multiply
+    //    them with every token, so each weight row is read from memory once per call.
+    //    Decode (T = 1) uses bigger chunks. One call per chunk with every token: the kernel
+    //    converts each block scale once and the batch's activations (<= 512 rows) stay in L2.
+    int64_t total_rows = 0;
+    int64_t first_row[8];
+    for (int i = 0; i < n; ++i) {
+        first_row[i] = total_rows;
+        total_rows += ws[i].n_out;
+    }
+    const int64_t rows_per_chunk = n_tokens == 1 ? 128 : 16;
+    pool_.parallel_for(total_rows, rows_per_chunk, [&](int64_t r0, int64_t r1) {
+        while (r0 < r1) {
+            int i = n - 1;
+            while (first_row[i] > r0) --i;  // the weight that row r0 belongs to
+            const WeightView& w = ws[i];
+            const int64_t lo = r0 - first_row[i], hi = std::min(r1 - first_row[i], w.n_out);
+            const size_t w_stride = w.row_bytes();
+            cpu::vec_dot_tile(w.type, n_in, static_cast<const uint8_t*>(w.data) + lo * w_stride, w_stride,
+                              static_cast<int>(hi - lo), act, act_bytes, n_tokens, ys[i] + lo,
                               static_cast<size_t>(w.n_out));
+            r0 = first_row[i] + hi;
         }
     });
 }
@@ -136,7 +158,10 @@ void CpuBackend::attention(const float* q, const float* k, const float* v, const
     constexpr int kBlock = 64;  // keys scored together: one max/rescale per block, exp vectorized
     // One task per (query token, head): an online softmax over blocks of visible keys, so no
     // T x n_kv score matrix is ever stored.
-    pool_.parallel_for(static_cast<int64_t>(p.n_tokens) * p.n_heads, 2, [&](int64_t b, int64_t e) {
+    // Short decode steps run on the calling thread: handing off costs more than the work.
+    const int64_t tasks = static_cast<int64_t>(p.n_tokens) * p.n_heads;
+    const int64_t chunk = tasks * p.n_kv * D < (int64_t{1} << 17) ? tasks : 2;
+    pool_.parallel_for(tasks, chunk, [&](int64_t b, int64_t e) {
         std::vector<float> acc(D);
         float s[kBlock], w[kBlock];
         int idx[kBlock];
