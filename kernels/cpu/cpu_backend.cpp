@@ -49,8 +49,13 @@ private:
         });
     }
 
+    const float* rope_table(int n_tokens, const int32_t* pos, const RopeParams& p);
+
     ThreadPool pool_;
     std::vector<uint8_t> act_;  // activations converted to the weight's vec_dot_type
+    RopeParams rope_key_{};             // parameters of the cached table
+    std::vector<int32_t> rope_pos_;     // (T) positions of the cached table
+    std::vector<float> rope_cs_;        // (T, n_rot/2, 2) cos, sin
 };
 
 void CpuBackend::matmul(const WeightView& w, const float* x, int n_tokens, float* y) {
@@ -124,27 +129,44 @@ void CpuBackend::rms_norm(const float* x, const float* w, int n_rows, int n, flo
     });
 }
 
+const float* CpuBackend::rope_table(int n_tokens, const int32_t* pos, const RopeParams& p) {
+    // Every layer (and both q and k) rotates the same positions with the same parameters, so
+    // the cos/sin table of the last call is reused when nothing changed.
+    const int half = p.n_rot / 2;
+    const bool same = rope_key_.n_rot == p.n_rot && rope_key_.freq_base == p.freq_base &&
+                      rope_key_.freq_scale == p.freq_scale && rope_key_.freq_factors == p.freq_factors &&
+                      rope_pos_.size() == static_cast<size_t>(n_tokens) &&
+                      std::equal(rope_pos_.begin(), rope_pos_.end(), pos);
+    if (same) return rope_cs_.data();
+    rope_key_ = p;
+    rope_pos_.assign(pos, pos + n_tokens);
+    rope_cs_.resize(static_cast<size_t>(n_tokens) * half * 2);
+    for (int t = 0; t < n_tokens; ++t)
+        for (int i = 0; i < half; ++i) {
+            // theta_i = pos * base^(-2i/n_rot) * freq_scale / freq_factor_i
+            float theta = p.freq_scale * static_cast<float>(pos[t]) *
+                          std::pow(p.freq_base, -2.0f * static_cast<float>(i) / static_cast<float>(p.n_rot));
+            if (p.freq_factors) theta /= p.freq_factors[i];
+            rope_cs_[(static_cast<size_t>(t) * half + i) * 2] = std::cos(theta);
+            rope_cs_[(static_cast<size_t>(t) * half + i) * 2 + 1] = std::sin(theta);
+        }
+    return rope_cs_.data();
+}
+
 void CpuBackend::rope(float* x, int n_tokens, int n_heads, int head_dim, const int32_t* pos, const RopeParams& p) {
     const int half = p.n_rot / 2;
+    const float* table = rope_table(n_tokens, pos, p);
     pool_.parallel_for(n_tokens, 4, [&](int64_t b, int64_t e) {
-        std::vector<float> cs(half), sn(half);
         for (int64_t t = b; t < e; ++t) {
-            // theta_i = pos * base^(-2i/n_rot) * freq_scale / freq_factor_i
-            for (int i = 0; i < half; ++i) {
-                float theta = p.freq_scale * static_cast<float>(pos[t]) *
-                              std::pow(p.freq_base, -2.0f * static_cast<float>(i) / static_cast<float>(p.n_rot));
-                if (p.freq_factors) theta /= p.freq_factors[i];
-                cs[i] = std::cos(theta);
-                sn[i] = std::sin(theta);
-            }
+            const float* cs = table + static_cast<size_t>(t) * half * 2;
             for (int h = 0; h < n_heads; ++h) {
                 float* v = x + (t * n_heads + h) * head_dim;
                 for (int i = 0; i < half; ++i) {
                     const int i0 = p.style == RopeStyle::Norm ? 2 * i : i;
                     const int i1 = p.style == RopeStyle::Norm ? 2 * i + 1 : i + half;
                     const float a = v[i0], c = v[i1];
-                    v[i0] = a * cs[i] - c * sn[i];
-                    v[i1] = a * sn[i] + c * cs[i];
+                    v[i0] = a * cs[2 * i] - c * cs[2 * i + 1];
+                    v[i1] = a * cs[2 * i + 1] + c * cs[2 * i];
                 }
             }
         }
