@@ -223,19 +223,11 @@ void CpuBackend::attention(const float* q, const float* k, const float* v, const
 }
 
 void CpuBackend::silu_mul(const float* gate, const float* up, size_t n, float* out) {
-    split(n, [&](size_t b, size_t e) {
-        for (size_t i = b; i < e; ++i) out[i] = gate[i] / (1.0f + std::exp(-gate[i])) * up[i];
-    });
+    split(n, [&](size_t b, size_t e) { cpu::silu_mul_f32(gate + b, up + b, out + b, e - b); });
 }
 
 void CpuBackend::gelu_tanh_mul(const float* gate, const float* up, size_t n, float* out) {
-    constexpr float kSqrt2OverPi = 0.79788456080286535588f;
-    split(n, [&](size_t b, size_t e) {
-        for (size_t i = b; i < e; ++i) {
-            const float g = gate[i];
-            out[i] = 0.5f * g * (1.0f + std::tanh(kSqrt2OverPi * g * (1.0f + 0.044715f * g * g))) * up[i];
-        }
-    });
+    split(n, [&](size_t b, size_t e) { cpu::gelu_tanh_mul_f32(gate + b, up + b, out + b, e - b); });
 }
 
 void CpuBackend::add(float* y, const float* x, size_t n) {

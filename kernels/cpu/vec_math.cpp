@@ -41,31 +41,53 @@ GLEANER_MULTIVERSION float sum_squares_f32(const float* x, size_t n) {
     return s;
 }
 
+namespace {
 // exp(v) = 2^k * 2^f with k = round(v*log2(e)), f in [-0.5, 0.5]: 2^f from a degree-6
 // polynomial (Taylor coefficients of e^(f ln 2)), 2^k by building the float's exponent field.
+// Relative error ~2e-7; v is clamped to [-87, 88] where float neither under- nor overflows.
+// Inline and branch-free, so the loops that call it vectorize.
+inline float exp_poly(float v) {
+    v = v < -87.0f ? -87.0f : (v > 88.0f ? 88.0f : v);
+    const float t = v * 1.44269504088896341f;
+    const float k = __builtin_roundevenf(t);
+    const float f = (t - k) * 0.693147180559945309f;
+    float p = 1.0f / 720.0f;
+    p = p * f + 1.0f / 120.0f;
+    p = p * f + 1.0f / 24.0f;
+    p = p * f + 1.0f / 6.0f;
+    p = p * f + 0.5f;
+    p = p * f + 1.0f;
+    p = p * f + 1.0f;
+    const uint32_t bits = static_cast<uint32_t>(static_cast<int>(k) + 127) << 23;
+    float scale;
+    __builtin_memcpy(&scale, &bits, sizeof scale);
+    return p * scale;
+}
+}  // namespace
+
 GLEANER_MULTIVERSION float exp_shifted_f32(const float* x, float m, float* y, size_t n) {
     float sum = 0.0f;
     for (size_t i = 0; i < n; ++i) {
-        float v = x[i] - m;
-        v = v < -87.0f ? -87.0f : v;  // below this e^v underflows float anyway
-        const float t = v * 1.44269504088896341f;
-        const float k = __builtin_roundevenf(t);
-        const float f = (t - k) * 0.693147180559945309f;
-        float p = 1.0f / 720.0f;
-        p = p * f + 1.0f / 120.0f;
-        p = p * f + 1.0f / 24.0f;
-        p = p * f + 1.0f / 6.0f;
-        p = p * f + 0.5f;
-        p = p * f + 1.0f;
-        p = p * f + 1.0f;
-        const int ki = static_cast<int>(k);
-        float scale;
-        const uint32_t bits = static_cast<uint32_t>(ki + 127) << 23;
-        __builtin_memcpy(&scale, &bits, sizeof scale);
-        y[i] = p * scale;
+        y[i] = exp_poly(x[i] - m);
         sum += y[i];
     }
     return sum;
+}
+
+GLEANER_MULTIVERSION void silu_mul_f32(const float* gate, const float* up, float* out, size_t n) {
+    for (size_t i = 0; i < n; ++i) out[i] = gate[i] / (1.0f + exp_poly(-gate[i])) * up[i];
+}
+
+// gelu_tanh(x) = 0.5 x (1 + tanh(u)), u = sqrt(2/pi) (x + 0.044715 x^3), with
+// tanh(u) = 1 - 2 / (exp(2u) + 1), which saturates correctly at both ends.
+GLEANER_MULTIVERSION void gelu_tanh_mul_f32(const float* gate, const float* up, float* out, size_t n) {
+    constexpr float kSqrt2OverPi = 0.79788456080286535588f;
+    for (size_t i = 0; i < n; ++i) {
+        const float x = gate[i];
+        const float u = kSqrt2OverPi * x * (1.0f + 0.044715f * x * x);
+        const float th = 1.0f - 2.0f / (exp_poly(2.0f * u) + 1.0f);
+        out[i] = 0.5f * x * (1.0f + th) * up[i];
+    }
 }
 
 }  // namespace gleaner::cpu

@@ -14,5 +14,8 @@ float sum_squares_f32(const float* x, size_t n);
 // y[i] = exp(x[i] - m), for x[i] - m <= 0 (softmax numerators); returns the sum of y. A
 // polynomial exp (relative error ~2e-7) that vectorizes, unlike std::exp.
 float exp_shifted_f32(const float* x, float m, float* y, size_t n);
+// out = silu(gate) * up and out = gelu_tanh(gate) * up, elementwise (out may alias gate).
+void silu_mul_f32(const float* gate, const float* up, float* out, size_t n);
+void gelu_tanh_mul_f32(const float* gate, const float* up, float* out, size_t n);
 
 }  // namespace gleaner::cpu

@@ -144,10 +144,27 @@ private slots:
         std::vector<float> last;
         for (int32_t id : ids) last = step.forward(std::span<const int32_t>(&id, 1), Logits::Last);
         QCOMPARE(argmax(all), argmax(last));
-        double max_diff = 0;
-        for (size_t i = 0; i < all.size(); ++i) max_diff = std::max(max_diff, double(std::abs(all[i] - last[i])));
-        const bool portable = qEnvironmentVariableIsSet("GLEANER_NO_AVX2");
-        QVERIFY2(max_diff < (portable ? 1e-6 : 0.6), qPrintable(QString::number(max_diff)));
+        // Compare the distributions, not raw logits (a uniform shift of all logits changes
+        // nothing): KL(batch || one-by-one) over the whole vocabulary.
+        auto log_softmax = [](const std::vector<float>& l) {
+            const double mx = *std::max_element(l.begin(), l.end());
+            double z = 0;
+            for (float v : l) z += std::exp(v - mx);
+            std::vector<double> out(l.size());
+            for (size_t i = 0; i < l.size(); ++i) out[i] = l[i] - mx - std::log(z);
+            return out;
+        };
+        const auto p = log_softmax(all), q = log_softmax(last);
+        double kl = 0, max_diff = 0;
+        for (size_t i = 0; i < p.size(); ++i) {
+            kl += std::exp(p[i]) * (p[i] - q[i]);
+            max_diff = std::max(max_diff, double(std::abs(all[i] - last[i])));
+        }
+        qInfo("batch vs one-by-one: KL %.2e, max |logit diff| %.4f", kl, max_diff);
+        if (qEnvironmentVariableIsSet("GLEANER_NO_AVX2"))
+            QCOMPARE(max_diff, 0.0);
+        else
+            QVERIFY2(kl < 2e-2, qPrintable(QString::number(kl)));  // measured ~7e-3; a wrong cache gives > 0.5
     }
 
     void cancellationFromAnotherThreadStopsGeneration() {
