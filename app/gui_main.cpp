@@ -2,24 +2,30 @@
 #include <QApplication>
 #include <QCommandLineParser>
 
-#include "gleaner_version.h"
+#include "application_setup.h"
 #include "main_window.h"
 
 int main(int argc, char** argv) {
     QApplication app(argc, argv);
-    QApplication::setApplicationName("Gleaner");
-    QApplication::setOrganizationName("Gleaner");
-    QApplication::setApplicationVersion(GLEANER_VERSION);
+    gleaner::ui::configureApplication();
 
     QCommandLineParser parser;
     parser.setApplicationDescription("Ask questions about whole books with a local LLM.");
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument("file", "Book or document to open (txt, md, html, pdf, epub).");
+    parser.addPositionalArgument("files", "Books or documents to open (pdf, epub, txt, md, html); the first is "
+                                          "opened, the others are added to the library.",
+                                 "[files...]");
     parser.process(app);
 
     gleaner::ui::MainWindow window;
     window.show();
-    if (!parser.positionalArguments().isEmpty()) window.openDocument(parser.positionalArguments().first());
+    QStringList files = parser.positionalArguments();
+    if (files.isEmpty()) {
+        window.restoreSession();  // the book that was open last time, where the reader left it
+    } else {
+        window.openDocument(files.takeFirst());
+        window.addToLibrary(files);
+    }
     return app.exec();
 }

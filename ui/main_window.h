@@ -1,34 +1,120 @@
 #pragma once
-// The main window: library (left), reader (centre), ask + evidence (right), status bar.
+// The main window: library and contents (left), the reader (centre), ask and evidence (right),
+// the status bar with the page, reading progress and the model. It composes the views and wires
+// them to the app-level models and controllers; the work itself happens there.
 #include <QMainWindow>
 
-class QListWidget;
-class QPlainTextEdit;
+#include "document_ptr.h"
+
+class QComboBox;
 class QDockWidget;
 class QLabel;
+class QSpinBox;
+class QTimer;
+
+namespace gleaner::app {
+class DocumentLoader;
+class InferenceThread;
+class LibraryModel;
+class QuestionController;
+class ReadingController;
+class TocModel;
+}  // namespace gleaner::app
 
 namespace gleaner::ui {
+
+class AskPanel;
+class EvidencePanel;
+class LibraryView;
+class ReaderView;
+class ReadingProgressWidget;
+class TocView;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
     explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
 
-    // Opens a document in the reader; returns false and shows a message when it can't.
-    bool openDocument(const QString& path);
-    QString currentDocumentPath() const { return current_path_; }
-    QPlainTextEdit* reader() const { return reader_; }
+    // Opens a document (imported in the background; documentOpened() or an error message follows).
+    void openDocument(const QString& path);
+    // Adds documents to the library without opening them.
+    void addToLibrary(const QStringList& paths);
+    // Reopens the document that was open when the program last closed, where the user was.
+    void restoreSession();
+
+    QString currentDocumentPath() const;
+    ReaderView* reader() const { return reader_; }
+    app::LibraryModel* library() const { return library_; }
+    app::QuestionController* questions() const { return questions_; }
+    app::ReadingController* reading() const { return reading_; }
+    AskPanel* askPanel() const { return ask_panel_; }
+    EvidencePanel* evidencePanel() const { return evidence_panel_; }
+
+signals:
+    void documentOpened(const QString& path);
+    void documentFailed(const QString& path, const QString& message);
+    void documentAddedToLibrary(const QString& path);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
 
 private:
-    void buildMenus();
-    void chooseDocument();
+    void buildDocks();
+    void buildActions();
+    void buildStatusBar();
+    void connectModels();
+    void restoreWindowState();
+    void saveWindowState();
+    void chooseDocuments(bool open);
+    void onDocumentLoaded(const app::LoadedDocument& loaded);
+    void onDocumentFailed(const QString& path, const QString& message, bool needsPassword);
+    void askPassword(const QString& path, bool wrongPassword);
+    void closeDocument();
+    void removeFromLibrary(qint64 id);
+    void showSettings();
+    void showAbout();
     void showError(const QString& title, const QString& message);
+    void updatePosition();
+    void updateZoomControls();
+    void updateDocumentActions();
+    void saveReadingPosition();
+    void refreshModelStatus();
+    void showReadingProgress();  // the status bar's progress: the answer's, else the reading's
 
-    QListWidget* library_ = nullptr;
-    QPlainTextEdit* reader_ = nullptr;
-    QPlainTextEdit* ask_ = nullptr;
-    QLabel* status_ = nullptr;
-    QString current_path_;
+    app::LibraryModel* library_;
+    app::DocumentLoader* loader_;
+    app::DocumentLoader* library_adder_;
+    app::InferenceThread* inference_;
+    app::ReadingController* reading_;
+    app::QuestionController* questions_;
+    app::TocModel* toc_model_;
+
+    ReaderView* reader_;
+    LibraryView* library_view_;
+    TocView* toc_view_;
+    AskPanel* ask_panel_;
+    EvidencePanel* evidence_panel_;
+    QDockWidget* library_dock_;
+    QDockWidget* toc_dock_;
+    QDockWidget* ask_dock_;
+    QDockWidget* evidence_dock_;
+
+    QSpinBox* page_spin_;
+    QLabel* page_count_label_;
+    QComboBox* zoom_combo_;
+    QLabel* position_label_;
+    QLabel* model_label_;
+    ReadingProgressWidget* progress_;
+    QTimer* position_timer_;
+
+    QList<QAction*> document_actions_;  // enabled only while a document is open
+    QList<QAction*> page_actions_;      // enabled only for paginated documents
+    app::LoadedDocument current_;
+    bool restoring_offset_ = false;
+    QString answer_stage_;  // the stage the status bar's progress shows while answering
 };
 
 }  // namespace gleaner::ui

@@ -6,6 +6,7 @@
 
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "cli/method_args.h"
 #include "gleaner_version.h"
 
 namespace gleaner::cli {
@@ -23,6 +24,17 @@ const std::vector<Command>& all_commands() {
         {"text", "text FILE [--page N] [--password P]                 print a document's canonical text", cmd_text},
         {"library", "library [list | remove ID] [--json]                the books in the library", cmd_library},
         {"bench", "bench [--model M] [--prompt-tokens 512] [--gen-tokens 128] [--threads T] [--json]", cmd_bench},
+        {"read", "read FILE [--model M] [--method gleaner] [--cache-dir D] [--json] [--quiet]   read a document into\n"
+                 "           Gleaner's reading memory (resumable; progress on stderr)",
+         cmd_read},
+        {"ask", "ask FILE \"QUESTION\" [--method gleaner|qllm|gemfilter|infllm|streaming|full] [--model M] [--json]\n"
+                "           [--max-tokens 64] [--max-evidence 20] [--per-layer] [--threads N] [method knobs, see below]",
+         cmd_ask},
+        {"eval", "eval niah --haystack BOOK [--methods gleaner,qllm,gemfilter,full] [--lengths 1k,2k,...,32k]\n"
+                 "           [--depths 0,25,50,75,100] [--needle passkey|sentence|both] [--out DIR] [--selection-only]\n"
+                 "           needle in a haystack: JSON table and a PNG heat map per method (NAME:key=value:... sets\n"
+                 "           one method's knobs)",
+         cmd_eval},
     };
     return commands;
 }
@@ -35,6 +47,7 @@ void print_help(FILE* out) {
                  "       gleaner-cli --help | --version\n\ncommands:\n",
                  GLEANER_VERSION);
     for (const Command& c : all_commands()) std::fprintf(out, "  %s\n", c.synopsis);
+    std::fprintf(out, "\n%s", method_options_help());
     std::fprintf(out,
                  "\n--model defaults to the installed default model (SmolLM2-135M-Instruct Q4_1);\n"
                  "set GLEANER_MODEL to change it. Errors go to stderr with a non-zero exit.\n");

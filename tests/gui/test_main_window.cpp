@@ -1,44 +1,88 @@
-// The desktop program's main window, driven as a user would (offscreen).
+// The main window as a user meets it: panels, opening books (menu, drag and drop, command line),
+// errors, the library, and the state that survives a restart. Offscreen.
+#include <QAction>
 #include <QApplication>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QSpinBox>
+#include <QTableWidget>
 #include <QDockWidget>
-#include <QListWidget>
+#include <QInputDialog>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListView>
 #include <QMessageBox>
-#include <QPlainTextEdit>
-#include <QtTest>
+#include <QMimeData>
+#include <QProcess>
+#include <QPushButton>
+#include <QUrl>
 
-#include "main_window.h"
-#include "test_support.h"
+#include <memory>
+
+#include "app_settings.h"
+#include "ask_panel.h"
+#include "gui_test_support.h"
+#include "settings_dialog.h"
+#include "library_model.h"
+#include "library_store.h"
+#include "reader_view.h"
+#include "reflow_text_view.h"
+
+using namespace gleaner;
 
 class TestMainWindow : public QObject {
     Q_OBJECT
+    std::unique_ptr<test::IsolatedProfile> profile_;
+
+    static QMessageBox* waitForError(QWidget& w) {
+        QMessageBox* box = nullptr;
+        const bool shown = QTest::qWaitFor([&] { return (box = w.findChild<QMessageBox*>("errorMessage")) != nullptr; }, 20000);
+        return shown ? box : nullptr;
+    }
+
 private slots:
-    void opensWithThreePanels() {
-        gleaner::ui::MainWindow w;
+    void initTestCase() { profile_ = std::make_unique<test::IsolatedProfile>(); }
+
+    void opensWithItsPanelsAndNothingToDo() {
+        ui::MainWindow w;
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
-        QVERIFY(w.findChild<QDockWidget*>("libraryDock"));
-        QVERIFY(w.findChild<QDockWidget*>("askDock"));
-        QVERIFY(w.reader()->toPlainText().isEmpty());
+        for (const char* dock : {"libraryDock", "tocDock", "askDock", "evidenceDock"})
+            QVERIFY2(w.findChild<QDockWidget*>(dock), dock);
+        QVERIFY(!w.reader()->hasDocument());
+        QVERIFY(w.findChild<QLabel*>("readerPlaceholder")->isVisible());
+        // Actions that need a document wait for one.
+        QVERIFY(!w.findChild<QAction*>("actionFind")->isEnabled());
+        QVERIFY(!w.findChild<QAction*>("actionNextPage")->isEnabled());
+        QVERIFY(!w.findChild<QPushButton*>("askButton")->isEnabled());
     }
 
-    void opensTheSampleBook() {
-        gleaner::ui::MainWindow w;
+    void opensTheSampleBookAsReflowedText() {
+        ui::MainWindow w;
         w.show();
-        const QString book = QStringLiteral(GLEANER_SOURCE_DIR) + "/resources/alice-in-wonderland.txt";
-        QVERIFY(w.openDocument(book));
+        QVERIFY(test::openAndWait(w, test::sourceFile("resources/alice-in-wonderland.txt")));
         QVERIFY(w.windowTitle().contains("Alice"));
-        const QString text = w.reader()->toPlainText();
-        QVERIFY(text.contains("Down the Rabbit-Hole", Qt::CaseInsensitive));
-        QVERIFY(!text.contains('\r'));          // CRLF normalised
-        QVERIFY(!text.startsWith(QChar(0xFEFF)));  // BOM stripped
-        QCOMPARE(w.findChild<QListWidget*>("library")->count(), 1);
+        QVERIFY(!w.reader()->isPaginated());
+        auto* text = w.reader()->textView();
+        QVERIFY(text->isVisible());
+        const QString shown = text->toPlainText();
+        QVERIFY(shown.contains("Down the Rabbit-Hole", Qt::CaseInsensitive));
+        QVERIFY(!shown.contains('\r'));             // CRLF normalised
+        QVERIFY(!shown.startsWith(QChar(0xFEFF)));  // BOM stripped
+        QVERIFY(w.library()->rowCount() >= 1);
+        QCOMPARE(w.library()->data(w.library()->index(0), app::LibraryModel::TitleRole).toString(),
+                 QString("Alice's Adventures in Wonderland"));
+        QVERIFY(w.findChild<QAction*>("actionFind")->isEnabled());
+        QVERIFY(!w.findChild<QAction*>("actionNextPage")->isEnabled());  // no pages in a text file
     }
 
-    void missingFileShowsAnErrorAndKeepsTheWindowUsable() {
-        gleaner::ui::MainWindow w;
+    void aMissingFileIsAnErrorAndTheWindowStaysUsable() {
+        ui::MainWindow w;
         w.show();
-        QVERIFY(!w.openDocument("/nonexistent/book.txt"));
-        auto* box = w.findChild<QMessageBox*>("errorMessage");
+        QSignalSpy failed(&w, &ui::MainWindow::documentFailed);
+        w.openDocument("/nonexistent/book.txt");
+        QVERIFY(failed.wait(10000));
+        QMessageBox* box = waitForError(w);
         QVERIFY(box);
         QVERIFY(box->text().contains("book.txt"));
         QVERIFY2(box->informativeText().contains("not found", Qt::CaseInsensitive) ||
@@ -46,6 +90,179 @@ private slots:
                  qPrintable(box->informativeText()));
         box->close();
         QVERIFY(w.currentDocumentPath().isEmpty());
+        QVERIFY(test::openAndWait(w, test::dataFile("corpus/pdflatex-outline.pdf")));
+    }
+
+    void brokenAndScannedPdfsSayWhy() {
+        ui::MainWindow w;
+        w.show();
+        w.openDocument(test::dataFile("documents/damaged-pagetree.pdf"));
+        QMessageBox* box = waitForError(w);
+        QVERIFY(box);
+        QVERIFY2(box->informativeText().contains("damaged", Qt::CaseInsensitive), qPrintable(box->informativeText()));
+        box->close();
+        QTRY_VERIFY(!w.findChild<QMessageBox*>("errorMessage"));
+        w.openDocument(test::dataFile("corpus/huckfinn-c02-22_scanned.pdf"));
+        box = waitForError(w);
+        QVERIFY(box);
+        QVERIFY2(box->informativeText().contains("text", Qt::CaseInsensitive), qPrintable(box->informativeText()));
+        box->close();
+        QVERIFY(!w.reader()->hasDocument());
+    }
+
+    void anEncryptedPdfAsksForItsPassword() {
+        ui::MainWindow w;
+        w.show();
+        QSignalSpy opened(&w, &ui::MainWindow::documentOpened);
+        w.openDocument(test::dataFile("corpus/libreoffice-writer-password_encrypted.pdf"));
+        QInputDialog* dialog = nullptr;
+        QVERIFY(QTest::qWaitFor([&] { return (dialog = w.findChild<QInputDialog*>("passwordDialog")) != nullptr; }, 20000));
+        QCOMPARE(dialog->textEchoMode(), QLineEdit::Password);
+        dialog->setTextValue("openpassword");
+        dialog->accept();
+        QVERIFY(opened.wait(20000));
+        QVERIFY(w.reader()->isPaginated());
+        QVERIFY(w.reader()->pageCount() >= 1);
+    }
+
+    void addsByMenuListAndDropAndRemovesAfterConfirmation() {
+        ui::MainWindow w;
+        w.show();
+        const int before = w.library()->rowCount();
+        QSignalSpy added(&w, &ui::MainWindow::documentAddedToLibrary);
+        w.addToLibrary({test::dataFile("corpus/multicolumn_2col.pdf"), test::dataFile("corpus/childrens-literature.epub")});
+        QTRY_COMPARE_WITH_TIMEOUT(added.count(), 2, 30000);
+        QCOMPARE(w.library()->rowCount(), before + 2);
+
+        // Drop a file on the window: it opens (and joins the library).
+        QMimeData mime;
+        mime.setUrls({QUrl::fromLocalFile(test::dataFile("corpus/pdflatex-outline.pdf"))});
+        QSignalSpy opened(&w, &ui::MainWindow::documentOpened);
+        QDragEnterEvent enter(QPoint(400, 300), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(&w, &enter);
+        QVERIFY(enter.isAccepted());
+        QDropEvent drop(QPointF(400, 300), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(&w, &drop);
+        QVERIFY(opened.wait(20000));
+        QVERIFY(w.currentDocumentPath().endsWith("pdflatex-outline.pdf"));
+
+        // Remove the EPUB: Delete asks first; Cancel keeps it, Remove removes it.
+        auto* list = w.findChild<QListView*>("library");
+        const int rows = w.library()->rowCount();
+        int epubRow = -1;
+        for (int r = 0; r < rows; ++r)
+            if (w.library()->data(w.library()->index(r), app::LibraryModel::FormatRole).toString() == "epub") epubRow = r;
+        QVERIFY(epubRow >= 0);
+        list->setFocus();
+        list->setCurrentIndex(w.library()->index(epubRow));
+        QTest::keyClick(list, Qt::Key_Delete);
+        QMessageBox* confirm = nullptr;
+        QVERIFY(QTest::qWaitFor([&] { return (confirm = w.findChild<QMessageBox*>("confirmRemove")) != nullptr; }));
+        confirm->button(QMessageBox::Cancel)->click();
+        QTest::qWait(50);
+        QCOMPARE(w.library()->rowCount(), rows);
+        list->setCurrentIndex(w.library()->index(epubRow));
+        QTest::keyClick(list, Qt::Key_Delete);
+        QVERIFY(QTest::qWaitFor([&] { return (confirm = w.findChild<QMessageBox*>("confirmRemove")) != nullptr; }));
+        for (QAbstractButton* b : confirm->buttons())
+            if (confirm->buttonRole(b) == QMessageBox::DestructiveRole) b->click();
+        QTRY_COMPARE(w.library()->rowCount(), rows - 1);
+        LibraryStore store(profile_->libraryPath().toStdString());
+        QCOMPARE(int(store.documents().size()), rows - 1);
+    }
+
+    void theLayoutAndTheBookComeBackAfterARestart() {
+        size_t offset = 0;
+        {
+            ui::MainWindow w;
+            w.show();
+            QVERIFY(test::openAndWait(w, test::dataFile("corpus/multicolumn_2col.pdf")));
+            w.reader()->goToPage(2);
+            QTRY_COMPARE(w.reader()->currentPage(), 2);
+            offset = w.reader()->currentOffset();
+            QVERIFY(offset > 0);
+            w.findChild<QDockWidget*>("evidenceDock")->hide();
+            w.close();  // saves the layout, the open book and the reading position
+        }
+        ui::MainWindow again;
+        again.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&again));
+        QVERIFY(again.findChild<QDockWidget*>("evidenceDock")->isHidden());
+        QSignalSpy opened(&again, &ui::MainWindow::documentOpened);
+        again.restoreSession();
+        QVERIFY(opened.wait(20000));
+        QVERIFY(again.currentDocumentPath().endsWith("multicolumn_2col.pdf"));
+        QTRY_COMPARE(again.reader()->currentPage(), 2);
+        again.findChild<QDockWidget*>("evidenceDock")->show();
+        again.close();
+    }
+
+    void theSettingsDialogChecksTheModelAndSaves() {
+        GLEANER_REQUIRE_MODEL(test::smollm2Path());
+        ui::MainWindow w;
+        w.show();
+        w.findChild<QAction*>("actionSettings")->trigger();
+        ui::SettingsDialog* dialog = nullptr;
+        QVERIFY(QTest::qWaitFor([&] { return (dialog = w.findChild<ui::SettingsDialog*>("settingsDialog")) != nullptr; }));
+        QVERIFY(QTest::qWaitForWindowExposed(dialog));
+        QPushButton* ok = dialog->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok);
+        const QString info = dialog->modelInfoLabel()->text();
+        QVERIFY2(info.contains("llama") && info.contains("Q4_1") && info.contains("8,192"), qPrintable(info));
+        QVERIFY(ok->isEnabled());
+        // Not a model: refused, with the reason.
+        dialog->modelPathEdit()->setText(test::sourceFile("resources/alice-in-wonderland.txt"));
+        QVERIFY(!ok->isEnabled());
+        QVERIFY(dialog->modelInfoLabel()->text().contains("cannot use"));
+        dialog->modelPathEdit()->setText(test::smollm2Path());
+        QVERIFY(ok->isEnabled());
+
+        dialog->findChild<QSpinBox*>("threads")->setValue(1);
+        dialog->findChild<QSpinBox*>("maxAnswerTokens")->setValue(99);
+        auto* method = dialog->findChild<QComboBox*>("defaultMethod");
+        method->setCurrentIndex(method->findData("qllm"));
+        auto* parameters = dialog->findChild<QTableWidget*>("methodParameters");
+        parameters->setRowCount(1);
+        parameters->setItem(0, 0, new QTableWidgetItem("n_local"));
+        parameters->setItem(0, 1, new QTableWidgetItem("256"));
+        QTest::mouseClick(ok, Qt::LeftButton);
+        QTRY_VERIFY(!w.findChild<ui::SettingsDialog*>("settingsDialog"));
+
+        const app::AppSettings saved;
+        QCOMPARE(saved.threads(), 1);
+        QCOMPARE(saved.maxAnswerTokens(), 99);
+        QCOMPARE(saved.method(), QString("qllm"));
+        QCOMPARE(saved.methodSettings("qllm").at("n_local"), std::string("256"));
+        QCOMPARE(w.askPanel()->selectedMethod(), QString("qllm"));
+        // Back to the suite's settings.
+        app::AppSettings restore;
+        restore.setThreads(2);
+        restore.setMaxAnswerTokens(24);
+        restore.setMethod("gleaner");
+        restore.setMethodSettings("qllm", {});
+    }
+
+    void theCommandLineOpensAndRecordsTheBook() {
+        // The real program, as a desktop launcher starts it.
+        QProcess gleaner;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("QT_QPA_PLATFORM", "offscreen");
+        env.insert("XDG_DATA_HOME", profile_->path() + "/cli-data");
+        env.insert("XDG_CONFIG_HOME", profile_->path() + "/cli-config");
+        gleaner.setProcessEnvironment(env);
+        gleaner.start(test::binDir() + "/gleaner", {test::dataFile("corpus/pdflatex-outline.pdf"),
+                                                    test::dataFile("corpus/multicolumn_2col.pdf")});
+        QVERIFY(gleaner.waitForStarted());
+        const QString db = profile_->path() + "/cli-data/gleaner/library.sqlite3";
+        QVERIFY(QTest::qWaitFor([&] {
+            if (!QFileInfo::exists(db)) return false;
+            try {
+                return LibraryStore(db.toStdString()).documents().size() == 2;
+            } catch (const std::exception&) {
+                return false;
+            }
+        }, 30000));
+        gleaner.terminate();
+        QVERIFY(gleaner.waitForFinished(10000));
     }
 };
 

@@ -1,0 +1,116 @@
+#pragma once
+// What the desktop program needs from the engine: an answer to a question about a document,
+// streamed as it is generated, with the passages the method selected (the evidence); and the
+// reading of a document into Gleaner's reading memory, with progress, that later questions use.
+//
+// One interface so the front end does not depend on how answers are computed: the long-context
+// methods of inference/ (Gleaner, Q-LLM, GemFilter, InfLLM, StreamingLLM, full attention) and a
+// quick excerpt method. Plain C++: the InferenceWorker runs it on its own thread; no Qt here.
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "document.h"
+
+namespace gleaner {
+
+// A span of the document that the answer drew on.
+struct EvidencePassage {
+    size_t begin = 0;  // byte range in Document::text
+    size_t end = 0;
+    float score = 0;   // in [0, 1]: how strongly the method selected it
+    int page = -1;     // 0-based page for paginated formats, -1 otherwise
+};
+
+// What one layer selected, for methods that select per layer (GemFilter's filter layer, the
+// block memories of InfLLM and Q-LLM): the layers x document map of the evidence panel.
+struct LayerEvidence {
+    int layer = 0;
+    std::vector<EvidencePassage> passages;  // in document order
+};
+
+struct AnswerMethod {
+    std::string id;     // stored with the answer in the library ("gleaner", "qllm", ...)
+    std::string label;  // for the method selector
+    bool available = false;
+    std::string note;   // what it does (or why it is unavailable)
+};
+
+// Every method the selector offers, in the order shown.
+const std::vector<AnswerMethod>& answer_methods();
+const AnswerMethod* find_answer_method(const std::string& id);
+inline constexpr const char* kDefaultAnswerMethod = "gleaner";
+
+using MethodParameters = std::map<std::string, std::string>;
+
+struct AnswerRequest {
+    std::string question;
+    std::string method = kDefaultAnswerMethod;
+    int max_tokens = 256;
+    // Tokens of the book the excerpt method puts in front of the model.
+    int context_tokens = 2048;
+    MethodParameters settings;   // the method's parameters by name (n_local, topk, k, ...)
+    std::string document_title;  // for the excerpt prompt
+    int max_passages = 40;       // evidence passages kept (the strongest)
+};
+
+struct AnswerCallbacks {
+    std::function<void(const std::string&)> on_text;  // streamed answer pieces
+    // What the engine is doing ("reading the book", "reading the prompt") and how far it is, in
+    // tokens; called a few times per second at most.
+    std::function<void(const std::string& stage, int64_t done, int64_t total)> on_progress;
+    const std::atomic<bool>* cancel = nullptr;  // polled between steps
+};
+
+struct Answer {
+    std::string text;
+    std::string method;
+    std::vector<EvidencePassage> evidence;  // in document order
+    std::vector<LayerEvidence> layers;      // empty for methods that do not select per layer
+    int prompt_tokens = 0;
+    int selected_tokens = 0;  // document tokens the method selected
+    int generated_tokens = 0;
+    double read_s = 0;    // reading the book first, when the method needed it
+    double prompt_s = 0;  // until the first answer token could be sampled
+    double decode_s = 0;
+    bool cancelled = false;
+};
+
+struct ReadingUpdate {
+    int64_t done = 0;   // tokens read
+    int64_t total = 0;
+    double tokens_per_s = 0;
+    double eta_s = 0;
+};
+
+struct ReadingOutcome {
+    int64_t done = 0;
+    int64_t total = 0;
+    bool complete = false;
+    bool cancelled = false;
+};
+
+class AnswerEngine {
+public:
+    virtual ~AnswerEngine() = default;
+    // One line about the loaded model, for the status bar.
+    virtual std::string model_description() const = 0;
+    // Answers on the calling thread; throws std::exception with a message for the user.
+    virtual Answer answer(const Document& doc, const AnswerRequest& request, const AnswerCallbacks& callbacks) = 0;
+    // Reads the document into the reading memory (resuming a partial read) until it is complete
+    // or `cancel` is set; a cancelled read keeps its last checkpoint. `settings` are the Gleaner
+    // method's parameters (they decide which memory).
+    virtual ReadingOutcome read(const Document& doc, const MethodParameters& settings,
+                                const std::function<void(const ReadingUpdate&)>& on_progress,
+                                const std::atomic<bool>* cancel) = 0;
+};
+
+// Loads the model (GGUF) and a CPU backend with `threads` threads (0: all cores); reading
+// memories live under `cache_root`. Throws with a message naming the file and the problem.
+std::unique_ptr<AnswerEngine> make_answer_engine(const std::string& model_path, int threads, const std::string& cache_root);
+
+}  // namespace gleaner

@@ -1,0 +1,57 @@
+#include "answer_export.h"
+
+#include <QDateTime>
+
+#include "evidence_json.h"
+
+namespace gleaner::app {
+
+namespace {
+QString pageLabel(const Document& doc, int page) {
+    const std::string& label = page < doc.page_count() ? doc.pages[size_t(page)].label : std::string();
+    return label.empty() ? QString::number(page + 1) : QString::fromStdString(label);
+}
+
+// One Markdown blockquote line: no line breaks, Markdown's active characters at line start kept
+// harmless by the "> " prefix.
+QString quote(const Document& doc, const EvidencePassage& p, int maxChars) {
+    const size_t cap = std::min(p.end, p.begin + size_t(maxChars) * 4 + 16);
+    QString text = QString::fromUtf8(doc.text.data() + p.begin, qsizetype(cap - p.begin)).simplified();
+    if (text.size() > maxChars || cap < p.end) text = text.left(maxChars).trimmed() + QStringLiteral("…");
+    return text;
+}
+}  // namespace
+
+QString answerToMarkdown(const QuestionRecord& r, const Document* doc) {
+    QString md;
+    md += QStringLiteral("## %1\n\n").arg(QString::fromStdString(r.question).simplified());
+    md += QString::fromStdString(r.answer).trimmed() + QStringLiteral("\n\n");
+    md += QStringLiteral("*%1 · %2 · %3*\n")
+              .arg(QString::fromStdString(r.method), QString::fromStdString(r.model),
+                   QDateTime::fromSecsSinceEpoch(r.asked_at).toString(Qt::ISODate));
+    const std::vector<EvidencePassage> evidence = evidenceFromJson(r.evidence_json);
+    if (doc && !evidence.empty()) {
+        md += QStringLiteral("\n### Evidence\n\n");
+        int n = 0;
+        for (const EvidencePassage& p : evidence) {
+            if (p.end > doc->text.size()) continue;
+            const int page = p.page >= 0 ? p.page : doc->page_of_char(p.begin);
+            const QString where = page >= 0 ? QStringLiteral("p. %1").arg(pageLabel(*doc, page))
+                                            : QStringLiteral("character %1").arg(p.begin);
+            md += QStringLiteral("%1. %2, score %3\n   > %4\n")
+                      .arg(++n)
+                      .arg(where)
+                      .arg(double(p.score), 0, 'f', 2)
+                      .arg(quote(*doc, p, 400));
+        }
+    }
+    return md;
+}
+
+QString historyToMarkdown(const QString& title, const std::vector<QuestionRecord>& records, const Document* doc) {
+    QString md = QStringLiteral("# %1\n\n").arg(title);
+    for (const QuestionRecord& r : records) md += answerToMarkdown(r, doc) + QStringLiteral("\n");
+    return md;
+}
+
+}  // namespace gleaner::app

@@ -1,0 +1,51 @@
+#include "app_settings.h"
+
+#include "answer_engine.h"
+#include "model_paths.h"
+
+namespace gleaner::app {
+
+QString AppSettings::modelPath() const {
+    const QString chosen = settings_.value("engine/model").toString();
+    return chosen.isEmpty() ? QString::fromStdString(default_model_path()) : chosen;
+}
+void AppSettings::setModelPath(const QString& path) {
+    if (path.isEmpty() || path == QString::fromStdString(default_model_path())) settings_.remove("engine/model");
+    else settings_.setValue("engine/model", path);
+}
+
+int AppSettings::threads() const { return std::max(0, settings_.value("engine/threads", 0).toInt()); }
+void AppSettings::setThreads(int threads) { settings_.setValue("engine/threads", std::max(0, threads)); }
+
+QString AppSettings::method() const { return settings_.value("engine/method", QString::fromLatin1(kDefaultAnswerMethod)).toString(); }
+void AppSettings::setMethod(const QString& method) { settings_.setValue("engine/method", method); }
+
+int AppSettings::maxAnswerTokens() const { return std::clamp(settings_.value("engine/maxAnswerTokens", 256).toInt(), 1, 4096); }
+void AppSettings::setMaxAnswerTokens(int tokens) { settings_.setValue("engine/maxAnswerTokens", tokens); }
+
+int AppSettings::contextTokens() const { return std::clamp(settings_.value("engine/contextTokens", 2048).toInt(), 64, 1 << 20); }
+void AppSettings::setContextTokens(int tokens) { settings_.setValue("engine/contextTokens", tokens); }
+
+std::map<std::string, std::string> AppSettings::methodSettings(const QString& method) const {
+    std::map<std::string, std::string> values;
+    settings_.beginGroup(QStringLiteral("methods/") + method);
+    for (const QString& key : settings_.childKeys()) values[key.toStdString()] = settings_.value(key).toString().toStdString();
+    settings_.endGroup();
+    return values;
+}
+
+void AppSettings::setMethodSettings(const QString& method, const std::map<std::string, std::string>& values) {
+    settings_.beginGroup(QStringLiteral("methods/") + method);
+    settings_.remove(QString());  // the group's old keys
+    for (const auto& [key, value] : values)
+        if (!key.empty()) settings_.setValue(QString::fromStdString(key), QString::fromStdString(value));
+    settings_.endGroup();
+}
+
+bool AppSettings::readOnOpen() const { return settings_.value("engine/readOnOpen", true).toBool(); }
+void AppSettings::setReadOnOpen(bool on) { settings_.setValue("engine/readOnOpen", on); }
+
+QString AppSettings::lastDocument() const { return settings_.value("session/lastDocument").toString(); }
+void AppSettings::setLastDocument(const QString& path) { settings_.setValue("session/lastDocument", path); }
+
+}  // namespace gleaner::app

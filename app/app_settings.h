@@ -1,0 +1,50 @@
+#pragma once
+// The desktop program's preferences, persisted with QSettings (~/.config/Gleaner/Gleaner.conf).
+// Window geometry and dock layout are saved by the main window itself; this is what the
+// settings dialog edits and what the engine is started with.
+#include <QSettings>
+#include <QString>
+
+#include <map>
+#include <string>
+
+namespace gleaner::app {
+
+class AppSettings {
+public:
+    AppSettings() = default;
+
+    // The GGUF model; the installed default model when none was chosen.
+    QString modelPath() const;
+    void setModelPath(const QString& path);  // empty: back to the default
+
+    int threads() const;  // 0: all cores
+    void setThreads(int threads);
+
+    QString method() const;  // answer method id ("excerpt", "qllm", ...)
+    void setMethod(const QString& method);
+
+    int maxAnswerTokens() const;
+    void setMaxAnswerTokens(int tokens);
+
+    // Tokens of the book the excerpt method puts in the prompt.
+    int contextTokens() const;
+    void setContextTokens(int tokens);
+
+    // Method parameters (n_local, topk, ...), by method.
+    std::map<std::string, std::string> methodSettings(const QString& method) const;
+    void setMethodSettings(const QString& method, const std::map<std::string, std::string>& values);
+
+    // Start reading a document with the model when it is opened.
+    bool readOnOpen() const;
+    void setReadOnOpen(bool on);
+
+    // The document that was open at exit, reopened on the next start.
+    QString lastDocument() const;
+    void setLastDocument(const QString& path);
+
+private:
+    mutable QSettings settings_;
+};
+
+}  // namespace gleaner::app

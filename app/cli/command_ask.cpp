@@ -1,0 +1,241 @@
+// gleaner-cli ask FILE "QUESTION": answer a question about a document with a long-context method,
+// with the evidence (the passages the method selected). gleaner-cli read FILE: read a document
+// into Gleaner's persistent reading memory.
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+
+#include "cli/args.h"
+#include "cli/commands.h"
+#include "cli/engine_args.h"
+#include "cli/json_writer.h"
+#include "cli/method_args.h"
+#include "context_method.h"
+#include "evidence.h"
+#include "qa_prompt.h"
+#include "reading.h"
+
+namespace gleaner::cli {
+
+namespace {
+std::atomic<bool> g_cancel{false};
+void on_sigint(int) { g_cancel = true; }
+
+double seconds_since(std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+std::set<std::string> with(std::set<std::string> a, const std::set<std::string>& b) {
+    a.insert(b.begin(), b.end());
+    return a;
+}
+
+// Reads the document into the reading memory when it is not complete yet; returns seconds spent.
+double ensure_read(ReadingMemory& mem, bool quiet) {
+    if (mem.complete()) return 0.0;
+    const auto t0 = std::chrono::steady_clock::now();
+    ProgressLine line(mem.done() > 0 ? "reading (resumed)" : "reading");
+    mem.read(
+        [&](const ReadingProgress& p) {
+            if (!quiet) line.update(p.done, p.total, p.tokens_per_s, p.eta_s);
+        },
+        &g_cancel);
+    line.finish();
+    return seconds_since(t0);
+}
+}  // namespace
+
+int cmd_read(const CommandArgs& argv) {
+    Args args(argv, with({"model", "threads", "cache-dir"}, method_option_names()), with({"json", "quiet"}, method_switch_names()));
+    if (args.positionals().size() != 1) throw UsageError("expected one FILE");
+    if (auto m = args.get("method"); m && *m != "gleaner") throw UsageError("only the gleaner method keeps a reading memory");
+    const std::string path = args.positionals()[0];
+    const auto t0 = std::chrono::steady_clock::now();
+    const std::string text = load_document_text(path);
+    const std::string model_path = resolve_model_path(args);
+    const auto model = Model::load(model_path);
+    const auto backend = backend_from_args(args);
+    const ReadingSettings rs = reading_settings(*model, method_settings_from_args(args));
+    auto mem = ReadingMemory::open(reading_cache_root(args), model_path, *model, *backend, text, rs);
+    const int64_t resumed = mem->done();
+    const bool was_complete = mem->complete();
+    std::signal(SIGINT, on_sigint);
+    std::signal(SIGTERM, on_sigint);
+    double read_s = 0;
+    try {
+        read_s = ensure_read(*mem, args.flag("quiet"));
+    } catch (const CancelledError&) {
+        std::fprintf(stderr, "reading cancelled at %lld/%lld tokens; run the command again to resume\n",
+                     static_cast<long long>(mem->done()), static_cast<long long>(mem->total()));
+        return 130;
+    }
+    const int64_t n_doc = static_cast<int64_t>(mem->doc_ids().size());
+    const uint64_t bytes = mem->persisted_bytes();
+    if (args.flag("json")) {
+        JsonWriter j;
+        j.begin_object()
+            .key("file").value(path)
+            .key("memory").value(mem->dir())
+            .key("document_tokens").value(n_doc)
+            .key("read_tokens").value(mem->total())
+            .key("resumed_from").value(resumed)
+            .key("already_read").value(was_complete)
+            .key("read_s").value(read_s)
+            .key("tokens_per_s").value(was_complete ? 0.0 : (mem->total() - resumed) / std::max(1e-9, read_s))
+            .key("total_s").value(seconds_since(t0))
+            .key("persisted_bytes").value(static_cast<int64_t>(bytes))
+            .key("bytes_per_token").value(static_cast<double>(bytes) / std::max<int64_t>(1, n_doc))
+            .key("settings").value(rs.cache_key())
+            .end_object();
+        std::printf("%s\n", j.str().c_str());
+    } else {
+        std::printf("%s: %lld tokens %s in %.1f s; memory %s (%.1f MB, %.0f bytes/token)\n", path.c_str(),
+                    static_cast<long long>(n_doc), was_complete ? "already read" : "read", read_s, mem->dir().c_str(),
+                    bytes / 1e6, static_cast<double>(bytes) / std::max<int64_t>(1, n_doc));
+    }
+    return 0;
+}
+
+int cmd_ask(const CommandArgs& argv) {
+    std::set<std::string> valued = {"model", "threads", "method", "max-tokens", "max-evidence", "cache-dir"};
+    valued.insert(method_option_names().begin(), method_option_names().end());
+    valued.insert(sampling_option_names().begin(), sampling_option_names().end());
+    Args args(argv, valued, with({"json", "per-layer", "quiet"}, method_switch_names()));
+    if (args.positionals().size() != 2) throw UsageError("expected FILE and \"QUESTION\"");
+    const std::string path = args.positionals()[0], question = args.positionals()[1];
+    const std::string method_name = args.get_or("method", "gleaner");
+    if (method_name != "gleaner") {
+        const auto& names = context_method_names();
+        if (std::find(names.begin(), names.end(), method_name) == names.end())
+            throw UsageError("unknown method '" + method_name + "' (gleaner, qllm, gemfilter, infllm, streaming, full)");
+    }
+    const int max_tokens = static_cast<int>(args.get_int_or("max-tokens", 64, 1, 4096));
+    const int max_evidence = static_cast<int>(args.get_int_or("max-evidence", 20, 0, 1 << 20));
+    const bool json = args.flag("json"), quiet = args.flag("quiet");
+    const MethodSettings settings = method_settings_from_args(args);
+
+    const auto t0 = std::chrono::steady_clock::now();
+    const std::string text = load_document_text(path);
+    const std::string model_path = resolve_model_path(args);
+    const auto model = Model::load(model_path);
+    const auto backend = backend_from_args(args);
+    const Tokenizer& tok = model->tokenizer();
+    std::signal(SIGINT, on_sigint);
+
+    std::unique_ptr<ReadingMemory> mem;
+    std::unique_ptr<ContextMethod> method;
+    std::vector<int32_t> doc_ids;
+    double read_s = 0;
+    if (method_name == "gleaner") {
+        mem = ReadingMemory::open(reading_cache_root(args), model_path, *model, *backend, text,
+                                  reading_settings(*model, settings));
+        try {
+            ensure_read(*mem, quiet);
+        } catch (const CancelledError&) {
+            std::fprintf(stderr, "reading cancelled; run the command again to resume\n");
+            return 130;
+        }
+        doc_ids = mem->doc_ids();
+        method = make_gleaner_method(*model, *backend, *mem, settings);
+    } else {
+        doc_ids = tokenize_document(tok, text);
+        method = make_context_method(method_name, *model, *backend, settings);
+    }
+    read_s = seconds_since(t0);
+    const QaPrompt prompt = build_qa_prompt(*model, doc_ids, question);
+
+    GenerationOptions opt;
+    opt.max_tokens = max_tokens;
+    opt.sampling = sampling_from_args(args);
+    opt.cancel = &g_cancel;
+    if (!json)
+        opt.on_text = [](const std::string& piece) {
+            std::fwrite(piece.data(), 1, piece.size(), stdout);
+            std::fflush(stdout);
+        };
+    ProgressLine line("prefill");
+    PrefillProgress progress;
+    progress.cancel = &g_cancel;
+    const auto tp = std::chrono::steady_clock::now();
+    progress.on_progress = [&](int64_t done, int64_t total) {
+        if (quiet) return;
+        const double el = seconds_since(tp), tps = done / std::max(1e-9, el);
+        line.update(done, total, tps, (total - done) / std::max(1e-9, tps));
+    };
+    AnswerResult r;
+    try {
+        r = answer_question(*method, tok, prompt, opt, progress);
+    } catch (const CancelledError&) {
+        line.finish();
+        std::fprintf(stderr, "cancelled\n");
+        return 130;
+    }
+    line.finish();
+
+    const std::vector<int64_t> offsets = token_offsets(tok, doc_ids, text);
+    EvidenceOptions eo;
+    eo.max_passages = max_evidence;
+    const std::vector<Passage> passages = build_passages(r.trace.tokens, prompt.doc_begin, offsets, text, eo);
+    int64_t selected_doc = 0;
+    for (const TokenScore& t : r.trace.tokens)
+        if (t.pos >= prompt.doc_begin && t.pos < prompt.doc_end) ++selected_doc;
+    const double decode_tps = r.tokens.size() > 0 ? r.tokens.size() / std::max(1e-9, r.decode_s) : 0.0;
+
+    if (json) {
+        JsonWriter j;
+        j.begin_object()
+            .key("answer").value(r.text)
+            .key("method").value(method_name)
+            .key("model").value(model->config().name.empty() ? model_path : model->config().name)
+            .key("document_tokens").value(static_cast<int64_t>(doc_ids.size()))
+            .key("prompt_tokens").value(static_cast<int64_t>(prompt.ids.size()))
+            .key("selected_tokens").value(selected_doc)
+            .key("attended_tokens").value(r.trace.attended)
+            .key("settings").value(method->describe())
+            .key("stopped_by_eog").value(r.stopped_by_eog)
+            .key("timings").begin_object()
+                .key("read_s").value(read_s)
+                .key("ttft_s").value(r.prefill_s)
+                .key("decode_tok_s").value(decode_tps)
+            .end_object()
+            .key("evidence").begin_array();
+        for (const Passage& p : passages)
+            j.begin_object()
+                .key("start_char").value(p.start_char)
+                .key("end_char").value(p.end_char)
+                .key("score").value(static_cast<double>(p.score))
+                .key("text").value(p.text)
+                .end_object();
+        j.end_array();
+        if (args.flag("per-layer")) {
+            j.key("layers").begin_array();
+            for (const LayerSelection& l : r.trace.layers) {
+                j.begin_object().key("layer").value(l.layer).key("tokens").begin_array();
+                for (const TokenScore& t : l.tokens)
+                    if (t.pos >= prompt.doc_begin && t.pos < prompt.doc_end)
+                        j.begin_array().value(static_cast<int64_t>(t.pos - prompt.doc_begin)).value(static_cast<double>(t.score)).end_array();
+                j.end_array().end_object();
+            }
+            j.end_array();
+        }
+        j.end_object();
+        std::printf("%s\n", j.str().c_str());
+    } else {
+        std::printf("\n\n[%s: %lld of %lld document tokens selected; read %.1f s, first token %.2f s, %.1f tok/s]\n",
+                    method_name.c_str(), static_cast<long long>(selected_doc), static_cast<long long>(doc_ids.size()),
+                    read_s, r.prefill_s, decode_tps);
+        if (!passages.empty()) std::printf("evidence:\n");
+        for (size_t i = 0; i < passages.size(); ++i) {
+            std::string t = passages[i].text;
+            for (char& ch : t)
+                if (ch == '\n') ch = ' ';
+            if (t.size() > 160) t = t.substr(0, complete_utf8_prefix(t.substr(0, 157))) + "...";
+            std::printf("  %2zu. bytes %lld-%lld  score %.2f  \"%s\"\n", i + 1, static_cast<long long>(passages[i].start_char),
+                        static_cast<long long>(passages[i].end_char), passages[i].score, t.c_str());
+        }
+    }
+    return 0;
+}
+
+}  // namespace gleaner::cli

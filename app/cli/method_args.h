@@ -1,0 +1,42 @@
+#pragma once
+// Options of the long-context methods, shared by ask, read and eval: every knob of every method
+// (--n-local 1024 becomes the setting n_local=1024), documents, and the reading memory's cache.
+#include <atomic>
+#include <set>
+#include <string>
+
+#include "context_method.h"
+
+namespace gleaner::cli {
+
+class Args;
+
+// Option names that take a value / switches, for Args.
+const std::set<std::string>& method_option_names();
+const std::set<std::string>& method_switch_names();
+// The settings given on the command line (only those given; methods use defaults for the rest).
+MethodSettings method_settings_from_args(const Args& args);
+// One help paragraph listing the knobs.
+const char* method_options_help();
+
+// The canonical text of a document file (any format the importers read).
+std::string load_document_text(const std::string& path);
+
+// ${XDG_CACHE_HOME:-~/.cache}/gleaner/memory, or --cache-dir.
+std::string reading_cache_root(const Args& args);
+
+// Prints "read 1234/5678 tokens (56.7 tok/s, 1m02s left)" on stderr, overwriting the line on a
+// terminal; at most a few times per second.
+class ProgressLine {
+public:
+    explicit ProgressLine(std::string label) : label_(std::move(label)) {}
+    void update(int64_t done, int64_t total, double tokens_per_s, double eta_s);
+    void finish();
+
+private:
+    std::string label_;
+    double last_ = -1;
+    bool printed_ = false;
+};
+
+}  // namespace gleaner::cli

@@ -1,0 +1,68 @@
+#include "document_loader.h"
+
+#include <QFileInfo>
+#include <QFutureWatcher>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <exception>
+
+#include "import.h"
+#include "sha256.h"
+
+namespace gleaner::app {
+
+namespace {
+
+struct LoadResult {
+    LoadedDocument document;
+    QString error;
+    bool needsPassword = false;
+};
+
+LoadResult importOnPool(const QString& path, const QString& password) {
+    LoadResult r;
+    r.document.path = path;
+    r.document.password = password;
+    try {
+        ImportOptions options;
+        options.password = password.toStdString();
+        auto doc = std::make_shared<Document>(import_document(path.toStdString(), options));
+        r.document.index = std::make_shared<TextIndex>(doc->text);
+        r.document.contentHash = QString::fromStdString(sha256_file_hex(path.toStdString()));
+        r.document.document = std::move(doc);
+    } catch (const ImportError& e) {
+        r.error = QString::fromStdString(e.what());
+        r.needsPassword = e.kind() == ImportErrorKind::PasswordRequired || e.kind() == ImportErrorKind::WrongPassword;
+    } catch (const std::exception& e) {
+        r.error = QString::fromStdString(e.what());
+    }
+    return r;
+}
+
+}  // namespace
+
+DocumentLoader::DocumentLoader(Policy policy, QObject* parent) : QObject(parent), policy_(policy) {
+    qRegisterMetaType<LoadedDocument>();
+    qRegisterMetaType<DocumentPtr>();
+}
+
+DocumentLoader::~DocumentLoader() = default;
+
+void DocumentLoader::load(const QString& path, const QString& password) {
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    const quint64 serial = ++serial_;
+    ++pending_;
+    emit loadingStarted(absolute);
+    auto* watcher = new QFutureWatcher<LoadResult>(this);
+    connect(watcher, &QFutureWatcher<LoadResult>::finished, this, [this, watcher, serial] {
+        watcher->deleteLater();
+        --pending_;
+        if (policy_ == Policy::LatestOnly && serial != serial_) return;  // superseded by a newer load
+        const LoadResult r = watcher->result();
+        if (r.error.isEmpty()) emit loaded(r.document);
+        else emit failed(r.document.path, r.error, r.needsPassword);
+    });
+    watcher->setFuture(QtConcurrent::run(importOnPool, absolute, password));
+}
+
+}  // namespace gleaner::app

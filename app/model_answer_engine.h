@@ -1,0 +1,44 @@
+#pragma once
+// The engine behind the desktop program: one loaded model and backend answering with any method
+// (the long-context methods of inference/, or the excerpt method), and reading documents into
+// Gleaner's reading memory. Keeps the last document's tokens and reading memory open, so a
+// second question about the same book starts at once.
+#include <memory>
+#include <string>
+
+#include "answer_engine.h"
+#include "backend.h"
+#include "context_method.h"
+#include "model.h"
+#include "reading.h"
+
+namespace gleaner {
+
+class ModelAnswerEngine : public AnswerEngine {
+public:
+    ModelAnswerEngine(std::string model_path, std::unique_ptr<Model> model, std::unique_ptr<Backend> backend,
+                      std::string cache_root);
+    std::string model_description() const override;
+    Answer answer(const Document& doc, const AnswerRequest& request, const AnswerCallbacks& callbacks) override;
+    ReadingOutcome read(const Document& doc, const MethodParameters& settings,
+                        const std::function<void(const ReadingUpdate&)>& on_progress,
+                        const std::atomic<bool>* cancel) override;
+
+private:
+    // The document's tokens, tokenized on their own (as the methods' prompts hold them).
+    const std::vector<int32_t>& document_tokens(const Document& doc);
+    ReadingMemory& reading_memory(const Document& doc, const MethodSettings& settings);
+
+    std::string model_path_;
+    std::unique_ptr<Model> model_;
+    std::unique_ptr<Backend> backend_;
+    std::string cache_root_;
+
+    uint64_t tokens_key_ = 0;
+    std::vector<int32_t> tokens_;
+    std::vector<int64_t> token_offsets_;
+    std::string memory_key_;
+    std::unique_ptr<ReadingMemory> memory_;
+};
+
+}  // namespace gleaner

@@ -1,0 +1,196 @@
+#include "question_controller.h"
+
+#include <QDateTime>
+#include <QFileInfo>
+
+#include "evidence_json.h"
+#include "inference_thread.h"
+#include "library_model.h"
+#include "reading_controller.h"
+
+namespace gleaner::app {
+
+QuestionController::QuestionController(LibraryModel* library, InferenceThread* inference, ReadingController* reading,
+                                       QObject* parent)
+    : QObject(parent), library_(library), inference_(inference), reading_(reading), history_(this), evidence_(this),
+      comparison_(this) {
+    InferenceWorker* worker = inference_->worker();
+    connect(worker, &InferenceWorker::answerText, this, [this](quint64 id, const QString& piece) {
+        if (id != running_id_) return;
+        streaming_ += piece;
+        emit answerText(piece);
+    });
+    connect(worker, &InferenceWorker::answerProgress, this,
+            [this](quint64 id, const QString& stage, qint64 done, qint64 total) {
+                if (id == running_id_) emit answerProgress(stage, done, total);
+            });
+    connect(worker, &InferenceWorker::modelLoading, this, [this](const QString& path) {
+        emit modelStatusChanged(tr("Loading %1…").arg(QFileInfo(path).fileName()));
+    });
+    connect(worker, &InferenceWorker::modelReady, this, [this](const QString& description) {
+        model_description_ = description;
+        emit modelStatusChanged(description);
+    });
+    connect(worker, &InferenceWorker::answerFinished, this, &QuestionController::onFinished);
+    connect(worker, &InferenceWorker::answerFailed, this, &QuestionController::onFailed);
+}
+
+void QuestionController::setDocument(const LoadedDocument& document) {
+    document_ = document;
+    shown_row_ = -1;
+    compare_for_row_ = -1;
+    evidence_.clear();
+    stopComparing();
+    std::vector<QuestionRecord> records;
+    if (document_.libraryId > 0) {
+        try {
+            records = library_->store().questions(document_.libraryId);
+        } catch (const std::exception& e) {
+            emit answerFailed(tr("The question history could not be read: %1").arg(QString::fromUtf8(e.what())));
+        }
+    }
+    history_.setRecords(std::move(records));
+    if (history_.rowCount() > 0) showRecord(history_.rowCount() - 1);
+}
+
+bool QuestionController::ask(const QString& question, const QString& method) {
+    const QString q = question.trimmed();
+    if (q.isEmpty()) return false;
+    if (isBusy()) {
+        emit answerFailed(tr("An answer is still being generated; stop it first."));
+        return false;
+    }
+    if (!hasDocument()) {
+        emit answerFailed(tr("Open a document first: questions are about the open document."));
+        return false;
+    }
+    const AnswerMethod* m = find_answer_method(method.toStdString());
+    if (!m || !m->available) {
+        emit answerFailed(tr("The method “%1” is %2.").arg(method, m ? QString::fromStdString(m->note) : tr("unknown")));
+        return false;
+    }
+    AnswerJob job;
+    job.id = next_id_++;
+    job.document = document_.document;
+    job.engine = {settings_.modelPath(), settings_.threads()};
+    job.request.question = q.toStdString();
+    job.request.method = method.toStdString();
+    job.request.max_tokens = settings_.maxAnswerTokens();
+    job.request.context_tokens = settings_.contextTokens();
+    job.request.settings = settings_.methodSettings(method);
+    job.request.document_title = document_.document->metadata.title;
+
+    running_document_ = document_.libraryId;
+    running_stop_ = job.stop;
+    running_model_ = QFileInfo(job.engine.modelPath).fileName();
+    streaming_.clear();
+    streaming_question_ = q;
+    setBusy(job.id);
+    emit answerStarted(q, method);
+    if (reading_) reading_->suspend();  // the question goes first; the reading continues after it
+    inference_->submit(job);
+    return true;
+}
+
+void QuestionController::stop() {
+    if (isBusy() && running_stop_) running_stop_->store(true);
+}
+
+void QuestionController::settingsChanged() {
+    model_description_.clear();
+    inference_->unloadModel();
+}
+
+void QuestionController::showRecord(int row) {
+    const QuestionRecord* r = history_.record(row);
+    if (!r) return;
+    shown_row_ = row;
+    stopComparing();
+    evidence_.setEvidence(document_.document, evidenceFromJson(r->evidence_json), QString::fromStdString(r->method),
+                          layersFromJson(r->evidence_json));
+    emit recordShown(row);
+}
+
+bool QuestionController::compareWithMethod(const QString& method) {
+    const QuestionRecord* r = history_.record(shown_row_);
+    if (!r) {
+        emit answerFailed(tr("Choose an answer to compare first."));
+        return false;
+    }
+    const int row = shown_row_;
+    if (!ask(QString::fromStdString(r->question), method)) return false;
+    compare_for_row_ = row;
+    return true;
+}
+
+void QuestionController::compareWithRecord(int row) {
+    const QuestionRecord* r = history_.record(row);
+    if (!r || row == shown_row_ || shown_row_ < 0) return;
+    comparison_.setEvidence(document_.document, evidenceFromJson(r->evidence_json), QString::fromStdString(r->method));
+    emit comparisonChanged();
+}
+
+void QuestionController::stopComparing() {
+    if (comparison_.rowCount() == 0 && comparison_.method().isEmpty()) return;
+    comparison_.clear();
+    emit comparisonChanged();
+}
+
+void QuestionController::setBusy(quint64 id) {
+    const bool was = isBusy();
+    running_id_ = id;
+    if (was != isBusy()) emit busyChanged(isBusy());
+}
+
+void QuestionController::onFinished(quint64 id, const gleaner::Answer& answer) {
+    if (id != running_id_) return;
+    QuestionRecord record;
+    record.document_id = running_document_;
+    record.model = running_model_.toStdString();
+    record.method = answer.method;
+    record.question = streaming_question_.toStdString();
+    record.answer = answer.text;
+    record.timings_json = timingsToJson(answer);
+    record.evidence_json = evidenceToJson(answer.evidence, answer.layers);
+    record.asked_at = QDateTime::currentSecsSinceEpoch();
+    const bool worthKeeping = !answer.cancelled || !answer.text.empty();
+    if (worthKeeping && record.document_id > 0) {
+        try {
+            record.id = library_->store().add_question(record);
+        } catch (const std::exception& e) {
+            emit answerFailed(tr("The answer could not be saved: %1").arg(QString::fromUtf8(e.what())));
+        }
+    }
+    streaming_.clear();
+    setBusy(0);
+    const int compare_with = compare_for_row_;
+    compare_for_row_ = -1;
+    if (worthKeeping && record.document_id == document_.libraryId) {
+        history_.append(record);
+        const int row = history_.rowCount() - 1;
+        if (compare_with >= 0) {
+            // Compare mode: the first answer stays shown, the new one is drawn beside it.
+            showRecord(compare_with);
+            compareWithRecord(row);
+        } else {
+            showRecord(row);
+        }
+        emit answerFinished(row);
+    } else {
+        emit answerFinished(-1);
+    }
+    running_stop_.reset();
+    if (reading_) reading_->continueAfterSuspend();
+}
+
+void QuestionController::onFailed(quint64 id, const QString& message) {
+    if (id != running_id_) return;
+    compare_for_row_ = -1;
+    streaming_.clear();
+    running_stop_.reset();
+    setBusy(0);
+    if (reading_) reading_->continueAfterSuspend();
+    emit answerFailed(message);
+}
+
+}  // namespace gleaner::app

@@ -1,0 +1,94 @@
+#pragma once
+// The ask side of the program, between the views and the engine: sends questions to the
+// InferenceWorker on its thread (the background reading steps aside meanwhile), relays the
+// streamed answer, saves each answer with its evidence in the library, and keeps the history and
+// evidence models the panels observe.
+#include <QObject>
+#include <QString>
+
+#include "app_settings.h"
+#include "document_ptr.h"
+#include "evidence_model.h"
+#include "inference_worker.h"
+#include "question_history_model.h"
+
+namespace gleaner::app {
+
+class InferenceThread;
+class LibraryModel;
+class ReadingController;
+
+class QuestionController : public QObject {
+    Q_OBJECT
+public:
+    QuestionController(LibraryModel* library, InferenceThread* inference, ReadingController* reading,
+                       QObject* parent = nullptr);
+
+    QuestionHistoryModel* history() { return &history_; }
+    EvidenceModel* evidence() { return &evidence_; }
+    // Compare mode: a second answer's evidence, drawn beside the shown one in its own colour.
+    EvidenceModel* comparison() { return &comparison_; }
+
+    // The document questions are about (an empty LoadedDocument: none).
+    void setDocument(const LoadedDocument& document);
+    bool hasDocument() const { return document_.document != nullptr; }
+    bool isBusy() const { return running_id_ != 0; }
+    // The answer being generated so far (empty when idle).
+    QString streamingAnswer() const { return streaming_; }
+    QString streamingQuestion() const { return streaming_question_; }
+    int shownRecord() const { return shown_row_; }
+    QString modelDescription() const { return model_description_; }
+
+public slots:
+    // Asks with the settings in effect; returns false (and emits answerFailed) when it cannot.
+    bool ask(const QString& question, const QString& method);
+    void stop();
+    // Shows a history entry: its evidence goes to the evidence model (and compare mode ends).
+    void showRecord(int row);
+    // Asks the shown question again with another method and compares the two selections.
+    bool compareWithMethod(const QString& method);
+    // Compares the shown answer with another answer of the history.
+    void compareWithRecord(int row);
+    void stopComparing();
+    // The model or threads changed in the settings: the next question reloads.
+    void settingsChanged();
+
+signals:
+    void busyChanged(bool busy);
+    void answerStarted(const QString& question, const QString& method);
+    void answerText(const QString& piece);
+    // stage: "reading" (the book, before a Gleaner answer) or "prompt".
+    void answerProgress(const QString& stage, qint64 done, qint64 total);
+    void answerFinished(int historyRow);
+    void answerFailed(const QString& message);
+    void modelStatusChanged(const QString& text);
+    void recordShown(int row);
+    void comparisonChanged();
+
+private:
+    void onFinished(quint64 id, const gleaner::Answer& answer);
+    void onFailed(quint64 id, const QString& message);
+    void setBusy(quint64 id);
+
+    LibraryModel* library_;
+    InferenceThread* inference_;
+    ReadingController* reading_;
+    AppSettings settings_;
+    QuestionHistoryModel history_;
+    EvidenceModel evidence_;
+    EvidenceModel comparison_;
+    LoadedDocument document_;
+
+    quint64 next_id_ = 1;
+    quint64 running_id_ = 0;
+    int64_t running_document_ = 0;  // the library id the running question is about
+    std::shared_ptr<std::atomic<bool>> running_stop_;
+    QString streaming_;
+    QString streaming_question_;
+    QString running_model_;
+    int shown_row_ = -1;
+    int compare_for_row_ = -1;  // while a comparison answer is generated: the answer it is compared with
+    QString model_description_;
+};
+
+}  // namespace gleaner::app

@@ -1,0 +1,154 @@
+#include "context_method.h"
+
+#include <chrono>
+#include <stdexcept>
+
+#include "sampler.h"
+
+namespace gleaner {
+
+namespace {
+[[noreturn]] void bad_value(const std::string& key, const std::string& v, const char* what) {
+    throw std::invalid_argument("setting " + key + "=" + v + ": " + what);
+}
+}  // namespace
+
+int MethodSettings::get_int(const std::string& key, int fallback) const {
+    auto it = values_.find(key);
+    if (it == values_.end()) return fallback;
+    try {
+        size_t used = 0;
+        const long long v = std::stoll(it->second, &used);
+        if (used != it->second.size() || v < INT_MIN || v > INT_MAX) bad_value(key, it->second, "not an integer");
+        return static_cast<int>(v);
+    } catch (const std::logic_error&) {
+        bad_value(key, it->second, "not an integer");
+    }
+}
+
+double MethodSettings::get_double(const std::string& key, double fallback) const {
+    auto it = values_.find(key);
+    if (it == values_.end()) return fallback;
+    try {
+        size_t used = 0;
+        const double v = std::stod(it->second, &used);
+        if (used != it->second.size()) bad_value(key, it->second, "not a number");
+        return v;
+    } catch (const std::logic_error&) {
+        bad_value(key, it->second, "not a number");
+    }
+}
+
+bool MethodSettings::get_bool(const std::string& key, bool fallback) const {
+    auto it = values_.find(key);
+    if (it == values_.end()) return fallback;
+    const std::string& v = it->second;
+    if (v == "1" || v == "true" || v == "yes" || v == "on" || v.empty()) return true;
+    if (v == "0" || v == "false" || v == "no" || v == "off") return false;
+    bad_value(key, v, "not a boolean");
+}
+
+std::string MethodSettings::get_string(const std::string& key, const std::string& fallback) const {
+    auto it = values_.find(key);
+    return it == values_.end() ? fallback : it->second;
+}
+
+const std::vector<std::string>& context_method_names() {
+    static const std::vector<std::string> names = {"full", "streaming", "infllm", "qllm", "gemfilter"};
+    return names;
+}
+
+const std::vector<std::string>& context_method_settings(const std::string& name) {
+    static const std::vector<std::string> none;
+    static const std::vector<std::string> full = {"max_len"};
+    static const std::vector<std::string> streaming = {"sinks", "window", "chunk_size"};
+    static const std::vector<std::string> infllm = {"n_init",     "n_local",   "topk",       "block_size",
+                                                    "repr_topk",  "max_cached_blocks", "exc_block", "chunk_size",
+                                                    "reference_mask"};
+    static const std::vector<std::string> qllm = [] {
+        auto v = infllm;
+        v.push_back("question_weight");
+        return v;
+    }();
+    static const std::vector<std::string> gemfilter = [] {
+        auto v = qllm;
+        v.insert(v.end(), {"filter_layer", "k", "pass1", "score_rope"});
+        return v;
+    }();
+    if (name == "full") return full;
+    if (name == "streaming") return streaming;
+    if (name == "infllm") return infllm;
+    if (name == "qllm") return qllm;
+    if (name == "gemfilter") return gemfilter;
+    return none;
+}
+
+std::unique_ptr<ContextMethod> make_context_method(const std::string& name, const Model& model, Backend& backend,
+                                                   const MethodSettings& settings) {
+    if (name == "full") return make_full_method(model, backend, settings);
+    if (name == "streaming") return make_streaming_method(model, backend, settings);
+    if (name == "infllm") return make_infllm_method(model, backend, settings);
+    if (name == "qllm") return make_qllm_method(model, backend, settings);
+    if (name == "gemfilter") return make_gemfilter_method(model, backend, settings);
+    throw std::invalid_argument("unknown method '" + name + "'");
+}
+
+AnswerResult answer_question(ContextMethod& method, const Tokenizer& tok, const QaPrompt& prompt,
+                             const GenerationOptions& opt, const PrefillProgress& progress) {
+    using clock = std::chrono::steady_clock;
+    AnswerResult r;
+    Sampler sampler(opt.sampling);
+    std::vector<int32_t> history(prompt.ids);
+    std::string pending;
+
+    auto t0 = clock::now();
+    std::vector<float> logits = method.prefill(prompt, opt.max_tokens, progress);
+    r.prefill_s = std::chrono::duration<double>(clock::now() - t0).count();
+    auto t1 = clock::now();
+    for (int i = 0; i < opt.max_tokens; ++i) {
+        if (opt.cancel && opt.cancel->load()) {
+            r.cancelled = true;
+            break;
+        }
+        const int32_t next = sampler.sample(logits, history);
+        if (tok.vocab().is_eog(next)) {
+            r.stopped_by_eog = true;
+            break;
+        }
+        r.tokens.push_back(next);
+        history.push_back(next);
+        pending += tok.decode_token(next);
+        const size_t ready = complete_utf8_prefix(pending);
+        if (ready > 0) {
+            const std::string piece = pending.substr(0, ready);
+            r.text += piece;
+            if (opt.on_text) opt.on_text(piece);
+            pending.erase(0, ready);
+        }
+        if (i + 1 == opt.max_tokens) break;
+        logits = method.decode(next);
+    }
+    if (!pending.empty()) {
+        r.text += pending;
+        if (opt.on_text) opt.on_text(pending);
+    }
+    r.decode_s = std::chrono::duration<double>(clock::now() - t1).count();
+    r.trace = method.trace();
+    return r;
+}
+
+std::pair<int, int> locate_question(const std::vector<int32_t>& ids, const std::vector<int32_t>& q) {
+    const int n = static_cast<int>(ids.size());
+    if (q.empty() || q.size() > ids.size()) return {-1, -1};
+    const bool trim = q.size() > 2;
+    const int b = trim ? 1 : 0;
+    const int len = static_cast<int>(q.size()) - (trim ? 2 : 0);
+    for (int s = 0; s + len <= n; ++s) {
+        bool eq = true;
+        for (int j = 0; j < len && eq; ++j) eq = ids[s + j] == q[b + j];
+        if (eq) return trim ? std::pair<int, int>{s - 1, s + len + 1} : std::pair<int, int>{s, s + len};
+    }
+    return {-1, -1};
+}
+
+}  // namespace gleaner

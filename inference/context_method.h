@@ -1,0 +1,128 @@
+#pragma once
+// Long-context methods: each one is a policy object behind this interface, in its own file under
+// methods/ (full, streaming, infllm, qllm, gemfilter; gleaner's reading memory in reading.h).
+// A method takes a question prompt that contains a document, processes it (prefill), then feeds
+// generated tokens one at a time (decode), and reports which prompt tokens it selected - the
+// evidence behind the answer.
+//
+// The specifications are ../shared/reference/qllm_infllm.md and selection_methods.md; every
+// method follows its reference code, with the reference defaults scaled to the model.
+#include <atomic>
+#include <climits>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "backend.h"
+#include "generator.h"
+#include "model.h"
+
+namespace gleaner {
+
+// A question prompt with a document inside: ids[doc_begin, doc_end) are the document's tokens,
+// tokenized on their own (so a token position maps to a character range of the document).
+struct QaPrompt {
+    std::vector<int32_t> ids;
+    int doc_begin = 0;
+    int doc_end = 0;
+    std::string question;  // the question text (Q-LLM locates its tokens in ids)
+};
+
+struct TokenScore {
+    int32_t pos = 0;     // position in the prompt
+    float score = 0.0f;  // in [0, 1]; 1 = attended in full
+};
+
+struct LayerSelection {
+    int layer = 0;
+    std::vector<TokenScore> tokens;
+};
+
+// What a method attended to when it produced the answer.
+struct SelectionTrace {
+    std::vector<TokenScore> tokens;     // aggregated over layers, ascending positions
+    std::vector<LayerSelection> layers; // per layer, for methods that select per layer
+    int64_t attended = 0;               // prompt tokens the answer's attention could see
+};
+
+// Settings of a method, by name (the CLI's --n-local 1024 is {"n_local", "1024"}); a method reads
+// the ones it knows and uses its defaults for the rest.
+class MethodSettings {
+public:
+    MethodSettings() = default;
+    void set(const std::string& key, const std::string& value) { values_[key] = value; }
+    bool has(const std::string& key) const { return values_.count(key) != 0; }
+    int get_int(const std::string& key, int fallback) const;
+    double get_double(const std::string& key, double fallback) const;
+    bool get_bool(const std::string& key, bool fallback) const;
+    std::string get_string(const std::string& key, const std::string& fallback) const;
+    const std::map<std::string, std::string>& values() const { return values_; }
+
+private:
+    std::map<std::string, std::string> values_;
+};
+
+struct PrefillProgress {
+    std::function<void(int64_t done, int64_t total)> on_progress;  // tokens processed so far
+    const std::atomic<bool>* cancel = nullptr;                      // polled between chunks
+};
+
+class CancelledError : public std::runtime_error {
+public:
+    CancelledError() : std::runtime_error("cancelled") {}
+};
+
+class ContextMethod {
+public:
+    virtual ~ContextMethod() = default;
+    virtual std::string name() const = 0;
+    // The settings in effect, one line.
+    virtual std::string describe() const = 0;
+    // Processes the prompt; returns the logits (n_vocab) of its last token. max_new_tokens: how
+    // many tokens decode() will be asked for at most (methods with a bounded cache size it).
+    virtual std::vector<float> prefill(const QaPrompt& prompt, int max_new_tokens, const PrefillProgress& progress) = 0;
+    // Feeds one generated token; returns the logits of the next.
+    virtual std::vector<float> decode(int32_t token) = 0;
+    // The selection behind the answer so far (after prefill; decode steps may add to it).
+    virtual SelectionTrace trace() const = 0;
+};
+
+// Method names: "full", "streaming", "infllm", "qllm", "gemfilter" (gleaner: see reading.h).
+const std::vector<std::string>& context_method_names();
+// The settings keys a method reads (for the CLI's validation and help).
+const std::vector<std::string>& context_method_settings(const std::string& name);
+// Throws std::invalid_argument for an unknown name or invalid settings.
+std::unique_ptr<ContextMethod> make_context_method(const std::string& name, const Model& model, Backend& backend,
+                                                   const MethodSettings& settings = {});
+
+struct AnswerResult {
+    std::string text;
+    std::vector<int32_t> tokens;
+    double prefill_s = 0.0;  // until the first token's logits
+    double decode_s = 0.0;
+    bool stopped_by_eog = false;
+    bool cancelled = false;
+    SelectionTrace trace;
+};
+
+// Prefills the prompt with the method and generates the answer (greedy unless sampling says
+// otherwise), streaming text through opt.on_text.
+AnswerResult answer_question(ContextMethod& method, const Tokenizer& tok, const QaPrompt& prompt,
+                             const GenerationOptions& opt, const PrefillProgress& progress = {});
+
+// Q-LLM's extract_question: the question's tokens (without special tokens) found in ids, matching
+// all but its first and last sub-tokens and widening the match by one token each side; the first
+// occurrence. {-1, -1} when absent.
+std::pair<int, int> locate_question(const std::vector<int32_t>& ids, const std::vector<int32_t>& question_ids);
+
+// Factories of the method files (methods/*.cpp).
+std::unique_ptr<ContextMethod> make_full_method(const Model&, Backend&, const MethodSettings&);
+std::unique_ptr<ContextMethod> make_streaming_method(const Model&, Backend&, const MethodSettings&);
+std::unique_ptr<ContextMethod> make_infllm_method(const Model&, Backend&, const MethodSettings&);
+std::unique_ptr<ContextMethod> make_qllm_method(const Model&, Backend&, const MethodSettings&);
+std::unique_ptr<ContextMethod> make_gemfilter_method(const Model&, Backend&, const MethodSettings&);
+
+}  // namespace gleaner

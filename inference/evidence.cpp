@@ -1,0 +1,73 @@
+#include "evidence.h"
+
+#include <algorithm>
+
+namespace gleaner {
+
+std::vector<int64_t> token_offsets(const Tokenizer& tok, const std::vector<int32_t>& ids, std::string_view text) {
+    const int64_t n_text = static_cast<int64_t>(text.size());
+    std::vector<int64_t> off(ids.size() + 1, n_text);
+    int64_t cur = 0;
+    for (size_t i = 0; i < ids.size(); ++i) {
+        off[i] = std::min(cur, n_text);
+        std::string piece = tok.decode_token(ids[i]);
+        std::string_view p(piece);
+        if (p.empty()) continue;
+        if (text.compare(cur, p.size(), p) == 0) {
+            cur += static_cast<int64_t>(p.size());
+            continue;
+        }
+        // SentencePiece's added space prefix (or a space the text does not have)
+        if (p.front() == ' ' && text.compare(cur, p.size() - 1, p.substr(1)) == 0) {
+            cur += static_cast<int64_t>(p.size()) - 1;
+            continue;
+        }
+        // Resynchronise: look for the piece a little further on, else step over its length.
+        const size_t found = p.size() >= 2 ? text.find(p, cur) : std::string_view::npos;
+        if (found != std::string_view::npos && static_cast<int64_t>(found) - cur <= 16) {
+            off[i] = static_cast<int64_t>(found);
+            cur = static_cast<int64_t>(found + p.size());
+        } else {
+            cur += static_cast<int64_t>(p.size());
+        }
+    }
+    for (size_t i = 0; i + 1 < off.size(); ++i) off[i] = std::min(off[i], n_text);
+    // keep offsets monotone
+    for (size_t i = 1; i < off.size(); ++i) off[i] = std::max(off[i], off[i - 1]);
+    return off;
+}
+
+std::vector<Passage> build_passages(const std::vector<TokenScore>& tokens, int doc_begin,
+                                    const std::vector<int64_t>& offsets, std::string_view text,
+                                    const EvidenceOptions& opt) {
+    const int n_doc = static_cast<int>(offsets.size()) - 1;
+    std::vector<std::pair<int, float>> doc;  // (document token, score)
+    for (const TokenScore& t : tokens) {
+        const int i = t.pos - doc_begin;
+        if (i >= 0 && i < n_doc && t.score > 0.0f) doc.push_back({i, t.score});
+    }
+    std::sort(doc.begin(), doc.end());
+    std::vector<Passage> out;
+    for (size_t a = 0; a < doc.size();) {
+        size_t b = a + 1;
+        float best = doc[a].second;
+        while (b < doc.size() && doc[b].first - doc[b - 1].first <= std::max(1, opt.merge_gap)) {
+            best = std::max(best, doc[b].second);
+            ++b;
+        }
+        Passage p;
+        p.first_token = doc[a].first;
+        p.last_token = doc[b - 1].first;
+        p.start_char = offsets[p.first_token];
+        p.end_char = offsets[p.last_token + 1];
+        p.score = best;
+        p.text = std::string(text.substr(p.start_char, p.end_char - p.start_char));
+        out.push_back(std::move(p));
+        a = b;
+    }
+    std::stable_sort(out.begin(), out.end(), [](const Passage& x, const Passage& y) { return x.score > y.score; });
+    if (opt.max_passages > 0 && static_cast<int>(out.size()) > opt.max_passages) out.resize(opt.max_passages);
+    return out;
+}
+
+}  // namespace gleaner

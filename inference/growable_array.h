@@ -1,0 +1,72 @@
+#pragma once
+// A contiguous array of floats that grows, kept either on the heap or in a memory-mapped file
+// (the reading memory that persists and survives a killed process). data() may move on resize.
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace gleaner {
+
+class GrowableArray {
+public:
+    virtual ~GrowableArray() = default;
+    virtual float* data() = 0;
+    virtual const float* data() const = 0;
+    virtual size_t size() const = 0;              // floats
+    virtual void resize(size_t n_floats) = 0;     // new elements are zero
+    // Writes what changed to the backing file (no-op on the heap).
+    virtual void flush() {}
+};
+
+// A growable memory-mapped file of bytes (the same growth and sync rules as the mapped array).
+class MappedBytes {
+public:
+    explicit MappedBytes(std::string path);  // opens or creates; keeps an existing file's bytes
+    ~MappedBytes();
+    MappedBytes(const MappedBytes&) = delete;
+    MappedBytes& operator=(const MappedBytes&) = delete;
+    uint8_t* data() { return static_cast<uint8_t*>(base_); }
+    const uint8_t* data() const { return static_cast<const uint8_t*>(base_); }
+    size_t size() const { return size_; }
+    void resize(size_t bytes);
+    void flush();
+    // Cuts the file to its logical size (it grows in steps) and syncs it.
+    void finalize();
+
+private:
+    void map(size_t bytes);
+    std::string path_;
+    int fd_ = -1;
+    void* base_ = nullptr;
+    size_t mapped_bytes_ = 0;
+    size_t size_ = 0;
+};
+
+std::unique_ptr<GrowableArray> make_heap_array();
+// Opens (creating if needed) `path` as an array of floats; an existing file keeps its contents
+// and its size (a multiple of 4 bytes). Throws std::runtime_error naming the file on failure.
+std::unique_ptr<GrowableArray> make_mapped_array(const std::string& path);
+
+// A read-only mapping of a whole file.
+class MappedFile {
+public:
+    explicit MappedFile(const std::string& path);  // throws std::runtime_error
+    ~MappedFile();
+    MappedFile(const MappedFile&) = delete;
+    MappedFile& operator=(const MappedFile&) = delete;
+    const uint8_t* data() const { return data_; }
+    size_t size() const { return size_; }
+
+private:
+    const uint8_t* data_ = nullptr;
+    size_t size_ = 0;
+};
+
+// Writes `bytes` to `path` atomically (temporary file, fsync, rename).
+void write_file_atomic(const std::string& path, const std::string& bytes);
+// The whole file, or nullopt-like empty result with ok=false when it does not exist.
+bool read_whole_file(const std::string& path, std::string& out);
+
+}  // namespace gleaner

@@ -1,0 +1,64 @@
+#pragma once
+// GemFilter's selection (arXiv 2409.17422; SalesforceAIResearch/GemFilter @5f79b1a), shared by the
+// gemfilter method and Gleaner's reading memory.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "transformer.h"
+
+namespace gleaner {
+
+struct ModelConfig;
+
+// The reference's filter layer (13 of LLaMA-3.1-8B's 32, 0-based) scaled to the model's depth.
+int gemfilter_default_layer(const ModelConfig& c);
+
+// s[i] = sum over query heads h of q[h] . k_i[h's KV head]: raw logits (no 1/sqrt(d), no
+// softmax), computed with the group-summed query (one dot per KV head). q (H*D), keys n rows of
+// `stride` floats (Hkv*D used), both already rotated as the caller wants.
+std::vector<float> gemfilter_raw_scores(const float* q, const float* keys, int64_t n, size_t stride, int H, int Hkv,
+                                        int D);
+enum class ScoreRope {
+    Absolute,  // RoPE at the real distance q_pos - (key_pos0 + i), as GemFilter's post-RoPE logits
+    Fixed,     // every key at one distance (InfLLM's "distant tokens" position)
+    None,      // raw q . k
+};
+ScoreRope parse_score_rope(const std::string& s);  // "absolute" | "fixed" | "none"
+
+// GemFilter's raw scores for keys stored unrotated as f16 (n rows of Hkv*D) against the raw query
+// q (H*D) of the last token: the group-summed query is rotated by each key's distance (cos/sin
+// by angle recurrence in double, re-anchored every 256 keys), so no rotated copy is made.
+std::vector<float> gemfilter_scores_f16(Backend& be, const float* q, const uint16_t* keys, int64_t n, int H, int Hkv,
+                                        int D, const RopeParams& rp, ScoreRope mode, int64_t q_pos, int64_t key_pos0,
+                                        int64_t fixed_distance);
+
+// Gleaner's probe scores: A raw queries (A, H*D) at positions q_pos (RoPE as in `mode`: the keys
+// of an Absolute score sit at key_pos0 + i; Fixed puts every key at fixed_distance from every
+// query) against n raw f16 keys.
+//   softmax_max = false: sum over queries and heads of the raw logits (GemFilter's score when A = 1)
+//   softmax_max = true:  per query and head a softmax over all n keys (logits * scale); a key's
+//                        score is its highest probability under any query and head, so one sharp
+//                        retrieval head outweighs many diffuse ones.
+std::vector<float> probe_scores_f16(Backend& be, const float* q, const std::vector<int64_t>& q_pos, const uint16_t* keys,
+                                    int64_t n, int H, int Hkv, int D, float scale, const RopeParams& rp, ScoreRope mode,
+                                    int64_t key_pos0, int64_t fixed_distance, bool softmax_max);
+
+// avg_pool1d(kernel 5, stride 1, padding 2, count_include_pad): edges are divided by 5.
+std::vector<float> avg_pool5(const std::vector<float>& s);
+// The min(k, n) indices with the highest scores (ties to the lower index), sorted ascending.
+std::vector<int32_t> top_k_sorted(const std::vector<float>& s, int k);
+
+// Collects the filter layer's raw queries and keys while a transformer cut at that layer runs.
+class QkCapture final : public QkSink {
+public:
+    void on_qk(int layer, const float* q, const float* k, int n_tokens, const int32_t* pos) override;
+    std::vector<float> keys;     // (n, Hkv*D) raw keys of every token
+    std::vector<float> last_q;   // (H*D) raw query of the last token seen
+    std::vector<float> call_q;   // (T, H*D) raw queries of the last forward call
+    std::vector<int32_t> pos;    // (n)
+    int q_row = 0, k_row = 0;    // H*D and Hkv*D (set by configure)
+    void configure(int q_floats, int k_floats) { q_row = q_floats, k_row = k_floats; }
+};
+
+}  // namespace gleaner

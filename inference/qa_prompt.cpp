@@ -1,0 +1,44 @@
+#include "qa_prompt.h"
+
+#include "chat_template.h"
+
+namespace gleaner {
+
+std::vector<int32_t> tokenize_document(const Tokenizer& tok, const std::string& text) {
+    return tok.encode(text, /*add_bos=*/false, /*parse_special=*/false);
+}
+
+PromptFrame qa_prompt_frame(const Model& model, const std::string& question) {
+    const Tokenizer& tok = model.tokenizer();
+    const ChatStyle style = chat_style_for(model.chat_template(), tok.vocab().tokens);
+    static const std::string kMark = "\x01GLEANER_DOCUMENT\x01";
+    std::string user;
+    if (question.empty())
+        user = "Read the document below.\n\nThe document begins.\n" + kMark + "\nThe document ends.";
+    else
+        user = "Answer the question about the document below: " + question + "\n\nThe document begins.\n" + kMark +
+               "\nThe document ends.\n\nQuestion: " + question;
+    std::vector<ChatMessage> msgs;
+    if (!style.default_system.empty()) msgs.push_back({"system", style.default_system});
+    msgs.push_back({"user", user});
+    const std::string text = render_chat(style.format, msgs, /*add_generation_prompt=*/true);
+    const size_t at = text.find(kMark);
+    PromptFrame f;
+    f.before = tok.encode(text.substr(0, at), tok.vocab().add_bos, /*parse_special=*/true);
+    f.after = tok.encode(text.substr(at + kMark.size()), false, /*parse_special=*/true);
+    return f;
+}
+
+QaPrompt build_qa_prompt(const Model& model, const std::vector<int32_t>& doc_ids, const std::string& question) {
+    const PromptFrame f = qa_prompt_frame(model, question);
+    QaPrompt p;
+    p.ids = f.before;
+    p.doc_begin = static_cast<int>(p.ids.size());
+    p.ids.insert(p.ids.end(), doc_ids.begin(), doc_ids.end());
+    p.doc_end = static_cast<int>(p.ids.size());
+    p.ids.insert(p.ids.end(), f.after.begin(), f.after.end());
+    p.question = question;
+    return p;
+}
+
+}  // namespace gleaner

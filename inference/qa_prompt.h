@@ -1,0 +1,30 @@
+#pragma once
+// The prompt every method answers from: the model's chat format, with the question placed before
+// and after the document as Q-LLM's prompts do (dataset2prompt.json, custom_book):
+//   [system] / user: "Answer the question about the document below: Q\n\nThe document begins.\n"
+//   DOCUMENT "\nThe document ends.\n\nQuestion: Q" / [assistant]
+// The document is tokenized on its own (no special-token parsing), so its token positions map to
+// character ranges of the text.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "context_method.h"
+#include "model.h"
+
+namespace gleaner {
+
+// Tokens of a document's text (no BOS, special-token texts kept as plain text).
+std::vector<int32_t> tokenize_document(const Tokenizer& tok, const std::string& text);
+
+// The text around the document: before it (with the chat opening) and after it.
+struct PromptFrame {
+    std::vector<int32_t> before;
+    std::vector<int32_t> after;
+};
+// question empty: the frame Gleaner reads a document in (no question yet).
+PromptFrame qa_prompt_frame(const Model& model, const std::string& question);
+
+QaPrompt build_qa_prompt(const Model& model, const std::vector<int32_t>& doc_ids, const std::string& question);
+
+}  // namespace gleaner

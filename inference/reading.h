@@ -1,0 +1,137 @@
+#pragma once
+// Gleaner's reading memory: a document is read once per (document, model, settings) and what
+// later questions need is persisted, memory-mapped, under the cache directory, so that asking
+// never reads the book again.
+//
+// Reading streams the document (in the chat frame of qa_prompt.h, without a question) through
+// layers 0..r of the model, r being the filter layer (a quarter of the depth by default: layer 7
+// of SmolLM2, where the needle evaluation found its retrieval heads), with InfLLM/Q-LLM block memory in
+// layers 0..r-1: every token's attention is bounded (init tokens, local window, top-k blocks at
+// one fixed distance), so no position the model was not trained for is ever used, however long
+// the book. What is persisted:
+//   keys.f16    the filter layer's raw (pre-RoPE) key of every token: Hkv*D halves (384 B/token
+//               for SmolLM2) - GemFilter's selection needs nothing else;
+//   tokens.bin  the token ids (pass 2 answers from the selected tokens);
+//   tail.bin    the block memory of layers 0..r-1 without its blocks (init tokens and the
+//               remainder, a few MB whatever the length), so that a question can continue the
+//               reading as if it followed the book.
+// During the read, the layers' full block memory lives in files next to these; it is checkpointed
+// every `checkpoint_tokens` tokens (state file written atomically after the arrays are synced),
+// so a killed read resumes where it stopped, losing at most one chunk; it is deleted once the
+// read is complete.
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "context_method.h"
+#include "growable_array.h"
+#include "methods/infllm.h"
+#include "model.h"
+
+namespace gleaner {
+
+struct ReadingSettings {
+    int filter_layer = 0;        // r: keys of this layer are persisted; layers 0..r-1 run
+    InfLlmConfig memory;         // the block memory of layers 0..r-1 while reading
+    int checkpoint_tokens = 2048;  // a multiple of memory.exc_block
+    std::string cache_key() const;  // the settings that change the persisted memory
+};
+
+// Defaults: GemFilter's filter layer scaled to depth; Q-LLM's block memory (no question: the
+// reading memory is shared by every question). Keys: filter_layer, n_init, n_local, topk,
+// block_size, repr_topk, max_cached_blocks, exc_block, checkpoint_tokens.
+ReadingSettings reading_settings(const Model& model, const MethodSettings& s = {});
+
+struct ReadingProgress {
+    int64_t done = 0;      // tokens read (frame prefix + document)
+    int64_t total = 0;
+    int64_t resumed_from = 0;
+    double elapsed_s = 0;  // in this process
+    double tokens_per_s = 0;
+    double eta_s = 0;
+};
+
+// A 64-bit content hash (for cache keys).
+uint64_t content_hash(const void* data, size_t n, uint64_t seed = 0);
+uint64_t file_content_hash(const std::string& path);
+
+class ReadingMemory {
+public:
+    // The memory of `text` read by the model (whose file is model_path) with these settings, in
+    // cache_root/<document hash>-<model hash>-<settings hash>/: opened when it exists (complete or
+    // not), created otherwise.
+    static std::unique_ptr<ReadingMemory> open(const std::string& cache_root, const std::string& model_path,
+                                               const Model& model, Backend& backend, const std::string& text,
+                                               const ReadingSettings& settings);
+    ~ReadingMemory();
+
+    bool complete() const { return done_ == total_; }
+    int64_t done() const { return done_; }
+    int64_t total() const { return total_; }
+    // Reads until complete (or until stop_at tokens, for tests; -1: to the end). Throws
+    // CancelledError when cancel is set (the last checkpoint is kept).
+    void read(const std::function<void(const ReadingProgress&)>& progress = {},
+              const std::atomic<bool>* cancel = nullptr, int64_t stop_at = -1);
+
+    const ReadingSettings& settings() const { return settings_; }
+    const std::string& dir() const { return dir_; }
+    const std::vector<int32_t>& doc_ids() const { return doc_ids_; }
+    int prefix_len() const { return prefix_len_; }  // frame tokens before the document
+    // (n_doc, Hkv*D) raw filter-layer keys of the document's tokens, as f16 bits. Complete only.
+    const uint16_t* doc_keys() const;
+    int key_row() const { return key_row_; }
+    // Bytes the complete memory keeps on disk.
+    uint64_t persisted_bytes() const;
+    // The layers' memory without blocks, as the read left it: for a question continuing it.
+    // Returns one heap array factory per what ("k", "v", "acc", "repr") and the layer states.
+    std::vector<InfLlmLayerState> load_tail(std::vector<std::vector<float>>& k, std::vector<std::vector<float>>& v,
+                                            std::vector<std::vector<float>>& acc) const;
+
+private:
+    ReadingMemory() = default;
+    void write_state(const InfLlmPolicy* policy);
+    void finish(const InfLlmPolicy& policy);
+
+    const Model* model_ = nullptr;
+    Backend* backend_ = nullptr;
+    ReadingSettings settings_;
+    std::string dir_;
+    std::vector<int32_t> read_ids_;  // prefix + document
+    std::vector<int32_t> doc_ids_;
+    int prefix_len_ = 0;
+    int64_t done_ = 0, total_ = 0;
+    int key_row_ = 0;
+    std::vector<InfLlmLayerState> saved_layers_;
+    std::vector<std::vector<float>> saved_scores_;  // per layer: scores of the remainder tokens
+    std::unique_ptr<MappedBytes> keys_;
+};
+
+}  // namespace gleaner
+
+namespace gleaner {
+
+// The `gleaner` method: asks a question of a read document, GemFilter-style, over the persisted keys.
+//  1. Probe: the model opens an answer to the question alone (greedy, probe_tokens tokens, e.g.
+//     "The pass key is a ..."): the queries of such tokens look for the answer's content, where
+//     the question's last token (GemFilter's query) barely attends to it in a small model.
+//  2. The filter-layer queries of the question's last token and of the probe, with the question
+//     continuing the reading memory of layers 0..r-1 as if it followed the book (query=tail), or
+//     from the question prompt alone (query=question).
+//  3. Every token of the book is scored: per query and head a softmax over all its keys, a token's
+//     score its best probability (score=softmax_max; score=gemfilter sums raw logits over heads),
+//     RoPE at the real distances (score_rope=absolute). 5-wide average pooling, then the best
+//     spans of `span` tokens (span=0: single tokens, as GemFilter) up to k tokens, in book order.
+//  4. The full model answers from the question prompt with only those tokens as the document
+//     (positions renumbered, as GemFilter's pass 2).
+// What was compared (needle evaluation, SmolLM2): see the notes at the defaults in gleaner.cpp.
+// Settings: k (256), span (64), query (tail), probe_tokens (8), score (softmax_max|gemfilter),
+// score_rope (absolute|fixed|none; see gemfilter.h);
+// selection_only: prefill selects and returns no logits (evaluating the selection).
+// The memory must be complete and outlive the method.
+std::unique_ptr<ContextMethod> make_gleaner_method(const Model& model, Backend& backend, const ReadingMemory& memory,
+                                                   const MethodSettings& settings = {});
+
+}  // namespace gleaner

@@ -1,0 +1,373 @@
+// Asking, as a user does, with the default model (SmolLM2-135M): the book is read in the
+// background when it opens (pause, resume), a question streams its answer with Stop at hand,
+// the evidence lights up on the page and clicking a passage takes the reader to it, the answer
+// is copied and exported as Markdown, and the history is there after a restart. Offscreen.
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QComboBox>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QLabel>
+#include <QListView>
+#include <QPushButton>
+#include <QStandardItemModel>
+#include <QTabWidget>
+#include <QTextBrowser>
+#include <QTimer>
+#include <QToolButton>
+#include <QTreeView>
+
+#include <memory>
+
+#include "ask_panel.h"
+#include "evidence_model.h"
+#include "evidence_panel.h"
+#include "layer_selection_map.h"
+#include "gui_test_support.h"
+#include "library_model.h"
+#include "question_controller.h"
+#include "question_edit.h"
+#include "reader_view.h"
+#include "reading_controller.h"
+#include "reading_progress_widget.h"
+#include "reflow_text_view.h"
+#include "selection_heat_strip.h"
+
+using namespace gleaner;
+using State = app::ReadingController::State;
+
+namespace {
+// Measures how long the event loop goes without running: the window must never freeze while
+// the model works.
+class FreezeMeter : public QObject {
+public:
+    FreezeMeter() {
+        clock_.start();
+        timer_.setInterval(10);
+        QObject::connect(&timer_, &QTimer::timeout, this, [this] {
+            worst_ = std::max(worst_, clock_.restart());
+        });
+        timer_.start();
+    }
+    qint64 worstGapMs() const { return worst_; }
+
+private:
+    QTimer timer_;
+    QElapsedTimer clock_;
+    qint64 worst_ = 0;
+};
+}  // namespace
+
+class TestAsk : public QObject {
+    Q_OBJECT
+    std::unique_ptr<test::IsolatedProfile> profile_;
+    std::unique_ptr<ui::MainWindow> w_;
+    const QString pdf_ = test::dataFile("corpus/pdflatex-outline.pdf");
+
+    ui::ReaderView* reader() { return w_->reader(); }
+    app::QuestionController* questions() { return w_->questions(); }
+
+    void newWindow() {
+        w_ = std::make_unique<ui::MainWindow>();
+        w_->resize(1300, 850);
+        w_->show();
+        QVERIFY(QTest::qWaitForWindowExposed(w_.get()));
+    }
+
+    // Types a question and presses Enter; waits for the answer to be saved.
+    void askAndWait(const QString& question, int* streamedPieces = nullptr) {
+        QSignalSpy finished(questions(), &app::QuestionController::answerFinished);
+        QSignalSpy pieces(questions(), &app::QuestionController::answerText);
+        auto* box = w_->findChild<ui::QuestionEdit*>("questionBox");
+        box->setFocus();
+        QTest::keyClicks(box, question);
+        QTest::keyClick(box, Qt::Key_Return);
+        QVERIFY(questions()->isBusy());
+        QVERIFY(w_->findChild<QPushButton*>("stopButton")->isVisible());
+        QVERIFY(box->toPlainText().isEmpty());
+        QVERIFY(finished.wait(300000));
+        if (streamedPieces) *streamedPieces = int(pieces.count());
+        QVERIFY(!questions()->isBusy());
+    }
+
+private slots:
+    void initTestCase() {
+        GLEANER_REQUIRE_MODEL(test::smollm2Path());
+        profile_ = std::make_unique<test::IsolatedProfile>();
+        QSettings().setValue("engine/readOnOpen", true);
+        newWindow();
+    }
+    void cleanupTestCase() { w_.reset(); }
+
+    void theMethodSelectorOffersEveryMethod() {
+        auto* selector = w_->findChild<QComboBox*>("methodSelector");
+        QStringList ids;
+        for (int i = 0; i < selector->count(); ++i) ids << selector->itemData(i).toString();
+        for (const char* id : {"gleaner", "qllm", "gemfilter", "infllm", "streaming", "full", "excerpt"})
+            QVERIFY2(ids.contains(id), id);
+        QCOMPARE(w_->askPanel()->selectedMethod(), QString("gleaner"));
+    }
+
+    void aLongBookIsReadInTheBackgroundWithPauseAndResumesAfterARestart() {
+        const QString book = test::sourceFile("resources/alice-in-wonderland.txt");
+        QSignalSpy progress(w_->reading(), &app::ReadingController::progress);
+        QVERIFY(test::openAndWait(*w_, book));
+        QCOMPARE(w_->reading()->state(), State::Reading);
+        auto* bar = w_->findChild<ui::ReadingProgressWidget*>("readingProgress");
+        QVERIFY(bar->isVisible());
+        // Past the first checkpoint (the engine saves every 2048 tokens), then pause.
+        QTRY_VERIFY_WITH_TIMEOUT(w_->reading()->tokensRead() > 2300, 180000);
+        QVERIFY(w_->reading()->tokensTotal() > 30000);  // the whole book, not a chunk of it
+        QVERIFY2(bar->text().contains("tokens/s") && bar->text().contains("left"), qPrintable(bar->text()));
+        w_->findChild<QToolButton*>("readingPause")->click();
+        QTRY_COMPARE_WITH_TIMEOUT(w_->reading()->state(), State::Paused, 60000);
+        QVERIFY(bar->isVisible());
+        QVERIFY(bar->isPaused());
+        const qint64 readBefore = w_->reading()->tokensRead();
+        const app::LibraryModel* lib = w_->library();
+        int row = lib->rowOf(reader()->document().libraryId);
+        QCOMPARE(lib->data(lib->index(row), app::LibraryModel::ReadingStatusRole).toString(), QString("paused"));
+
+        // Restart: the book reopens and its reading goes on from the last checkpoint.
+        w_->close();
+        newWindow();
+        QSignalSpy resumed(w_->reading(), &app::ReadingController::progress);
+        QSignalSpy opened(w_.get(), &ui::MainWindow::documentOpened);
+        w_->restoreSession();
+        QVERIFY(opened.wait(30000));
+        QCOMPARE(w_->reading()->state(), State::Reading);
+        QVERIFY(resumed.wait(120000));
+        QVERIFY2(resumed.first().at(0).toLongLong() >= 2048 && readBefore >= 2048,
+                 qPrintable(QString("resumed at %1 after %2").arg(resumed.first().at(0).toLongLong()).arg(readBefore)));
+        // Cancel stops it and hides the progress (what was read is kept for later).
+        w_->findChild<QToolButton*>("readingCancel")->click();
+        QTRY_COMPARE_WITH_TIMEOUT(w_->reading()->state(), State::Idle, 60000);
+        bar = w_->findChild<ui::ReadingProgressWidget*>("readingProgress");
+        QVERIFY(!bar->isVisible());
+    }
+
+    void aShortBookIsReadToTheEnd() {
+        QVERIFY(test::openAndWait(*w_, pdf_));
+        QTRY_COMPARE_WITH_TIMEOUT(w_->reading()->state(), State::Done, 300000);
+        auto* bar = w_->findChild<ui::ReadingProgressWidget*>("readingProgress");
+        QVERIFY(!bar->isVisible());
+        const app::LibraryModel* lib = w_->library();
+        const int row = lib->rowOf(reader()->document().libraryId);
+        QCOMPARE(lib->data(lib->index(row), app::LibraryModel::ReadingStatusRole).toString(), QString("read"));
+        QVERIFY(lib->data(lib->index(row), app::LibraryModel::TokensTotalRole).toLongLong() > 1000);
+    }
+
+    void aQuestionStreamsItsAnswerWithEvidenceOnThePage() {
+        reader()->goToPage(0);
+        FreezeMeter meter;
+        int pieces = 0;
+        askAndWait("What is written in section 2?", &pieces);
+        QVERIFY2(meter.worstGapMs() < 2000, qPrintable(QString("the window froze for %1 ms").arg(meter.worstGapMs())));
+        QVERIFY(pieces >= 1);  // streamed, not delivered at the end
+        QCOMPARE(questions()->history()->rowCount(), 1);
+        const QuestionRecord* record = questions()->history()->record(0);
+        QVERIFY(!record->answer.empty());
+        QCOMPARE(record->method, std::string("gleaner"));
+        QVERIFY(w_->findChild<QTextBrowser*>("answerView")->toPlainText().contains("section 2"));
+        // The evidence: passages with pages and scores, all drawn on the pages.
+        const app::EvidenceModel* evidence = questions()->evidence();
+        QVERIFY(evidence->rowCount() > 0);
+        for (const EvidencePassage& p : evidence->passages()) {
+            QVERIFY(p.page >= 0 && p.page < 4);
+            QVERIFY(p.score >= 0 && p.score <= 1);
+            QVERIFY(p.end > p.begin);
+        }
+        QVERIFY(evidence->locationText(0).startsWith("p. "));
+        // The strongest passage is shown and outlined.
+        QVERIFY(!reader()->focusedPassage().empty());
+        QVERIFY(!reader()->heatStrip()->evidenceMarks().empty());
+    }
+
+    void clickingAPassageTakesTheReaderThereAndHighlightsIt() {
+        const app::EvidenceModel* evidence = questions()->evidence();
+        // The passage farthest from where the reader is now.
+        reader()->goToPage(0);
+        QTRY_COMPARE(reader()->currentPage(), 0);
+        int row = 0;
+        for (int i = 0; i < evidence->rowCount(); ++i)
+            if (evidence->passages()[size_t(i)].page > evidence->passages()[size_t(row)].page) row = i;
+        const EvidencePassage target = evidence->passages()[size_t(row)];
+        if (target.page == 0) QSKIP("all evidence is on the first page");
+
+        auto* list = w_->evidencePanel()->list();
+        QModelIndex proxy;
+        for (int r = 0; r < list->model()->rowCount(); ++r) {
+            const QModelIndex i = list->model()->index(r, app::EvidenceModel::PassageColumn);
+            if (i.data(app::EvidenceModel::BeginRole).toULongLong() == target.begin) proxy = i;
+        }
+        QVERIFY(proxy.isValid());
+        list->scrollTo(proxy);
+        QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, list->visualRect(proxy).center());
+
+        QCOMPARE(reader()->focusedPassage(), (TextRange{target.begin, target.end}));
+        QCOMPARE(reader()->pageView()->focusedRange(), (TextRange{target.begin, target.end}));
+        QTRY_VERIFY(reader()->currentPage() == target.page ||
+                    reader()->pageView()->pageRectInViewport(target.page).intersects(reader()->pageView()->viewport()->rect()));
+        // On screen, in the evidence colour: teal over white paper.
+        const std::vector<QRectF> rects = reader()->pageView()->rangeRectsInViewport({target.begin, target.end});
+        QVERIFY(!rects.empty());
+        const QRect first = rects.front().toRect();
+        QVERIFY(reader()->pageView()->viewport()->rect().contains(first.center()));
+        const QImage shown = reader()->pageView()->viewport()->grab().toImage();
+        const qreal dpr = shown.devicePixelRatio();
+        int tinted = 0, sampled = 0;
+        for (int x = first.left() + 1; x < first.right(); x += 3, ++sampled) {
+            const QColor c = shown.pixelColor(QPoint(int(x * dpr), int((first.top() + 1) * dpr)));
+            if (c.green() > c.red() + 20 && c.blue() > c.red() + 10) ++tinted;
+        }
+        QVERIFY2(tinted * 2 > sampled, qPrintable(QString("%1 of %2 pixels tinted").arg(tinted).arg(sampled)));
+        QVERIFY(w_->findChild<QLabel*>("positionLabel")->text().contains(QString("Page %1").arg(target.page + 1)) ||
+                reader()->currentPage() != target.page);
+    }
+
+    void shiftEnterStartsANewLineInsteadOfAsking() {
+        auto* box = w_->findChild<ui::QuestionEdit*>("questionBox");
+        box->setFocus();
+        QTest::keyClicks(box, "first line");
+        QTest::keyClick(box, Qt::Key_Return, Qt::ShiftModifier);
+        QTest::keyClicks(box, "second line");
+        QVERIFY(!questions()->isBusy());
+        QCOMPARE(box->toPlainText(), QString("first line\nsecond line"));
+        box->clear();
+    }
+
+    void stopEndsAnAnswerEarly() {
+        QSettings().setValue("engine/maxAnswerTokens", 400);
+        w_->askPanel()->setSelectedMethod("excerpt");
+        QCOMPARE(w_->askPanel()->selectedMethod(), QString("excerpt"));
+        QSignalSpy pieces(questions(), &app::QuestionController::answerText);
+        QSignalSpy finished(questions(), &app::QuestionController::answerFinished);
+        auto* box = w_->findChild<ui::QuestionEdit*>("questionBox");
+        box->setPlainText("Write a long story about the text.");
+        QTest::keyClick(box, Qt::Key_Return);
+        QVERIFY(pieces.wait(120000));
+        QElapsedTimer t;
+        t.start();
+        QTest::mouseClick(w_->findChild<QPushButton*>("stopButton"), Qt::LeftButton);
+        QVERIFY(finished.wait(10000));
+        QVERIFY(t.elapsed() < 10000);
+        QVERIFY(!questions()->isBusy());
+        QVERIFY(w_->findChild<QPushButton*>("askButton")->isVisible());
+        QVERIFY(pieces.count() < 400);
+        QSettings().setValue("engine/maxAnswerTokens", 24);
+        w_->askPanel()->setSelectedMethod("gleaner");
+    }
+
+    void answersAreCopiedAndExportedAsMarkdown() {
+        w_->askPanel()->copyAnswer();
+        const QString copied = QApplication::clipboard()->text();
+        QVERIFY2(copied.startsWith("## "), qPrintable(copied.left(200)));
+        QVERIFY(copied.contains("### Evidence"));
+        QVERIFY(copied.contains("p. "));
+        const QString path = profile_->path() + "/questions.md";
+        QString error;
+        QVERIFY2(w_->askPanel()->exportHistory(path, "pdflatex-outline", &error), qPrintable(error));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QString md = QString::fromUtf8(f.readAll());
+        QVERIFY(md.startsWith("# pdflatex-outline"));
+        QVERIFY(md.contains("## What is written in section 2?"));
+        QVERIFY(md.contains("> "));  // quoted evidence
+    }
+
+    void theHistoryIsThereAfterARestart() {
+        const int asked = questions()->history()->rowCount();
+        QVERIFY(asked >= 1);
+        w_->close();
+        w_.reset();
+        newWindow();
+        QSignalSpy opened(w_.get(), &ui::MainWindow::documentOpened);
+        w_->restoreSession();
+        QVERIFY(opened.wait(30000));
+        QCOMPARE(questions()->history()->rowCount(), asked);
+        QCOMPARE(questions()->history()->record(0)->question, std::string("What is written in section 2?"));
+        // The last answer and its evidence are shown again, highlighted on the pages.
+        QVERIFY(questions()->evidence()->rowCount() > 0 || questions()->history()->record(asked - 1)->evidence_json == "[]");
+        QVERIFY(w_->findChild<QListView*>("questionHistory")->currentIndex().row() == asked - 1);
+        // Already read: reading does not start over.
+        QCOMPARE(w_->reading()->state(), State::Done);
+        // Picking the first question shows its answer and evidence.
+        auto* history = w_->findChild<QListView*>("questionHistory");
+        history->setCurrentIndex(questions()->history()->index(0));
+        QCOMPARE(questions()->shownRecord(), 0);
+        QVERIFY(w_->findChild<QTextBrowser*>("answerView")->toPlainText().contains("section 2"));
+        QVERIFY(questions()->evidence()->rowCount() > 0);
+    }
+
+    void eachLayersSelectionIsMappedAndClickable() {
+        // The shown answer is Gleaner's: its filter layer's selection is on the layer map.
+        ui::LayerSelectionMap* map = w_->evidencePanel()->layerMap();
+        QCOMPARE(questions()->evidence()->method(), QString("gleaner"));
+        QVERIFY(!questions()->evidence()->layers().empty());
+        QVERIFY(!map->isEmpty());
+        w_->findChild<QTabWidget*>("evidenceTabs")->setCurrentWidget(map);
+        QVERIFY(QTest::qWaitForWindowExposed(map));
+        reader()->goToPage(0);
+        QTRY_COMPARE(reader()->currentPage(), 0);
+        const QPoint nearEnd(map->width() - 12, map->height() / 2);
+        const size_t offset = map->offsetAt(nearEnd);
+        QTest::mouseClick(map, Qt::LeftButton, {}, nearEnd);
+        QTRY_COMPARE(reader()->currentPage(), reader()->document().document->page_of_char(offset));
+        w_->findChild<QTabWidget*>("evidenceTabs")->setCurrentIndex(0);
+    }
+
+    void compareModeShowsTwoMethodsSelectionsInTwoColours() {
+        const int asked = questions()->history()->rowCount();
+        const int shown = questions()->shownRecord();
+        auto* method = w_->findChild<QComboBox*>("compareMethod");
+        method->setCurrentIndex(method->findData("gemfilter"));
+        QSignalSpy finished(questions(), &app::QuestionController::answerFinished);
+        QTest::mouseClick(w_->findChild<QPushButton*>("compareButton"), Qt::LeftButton);
+        QVERIFY(questions()->isBusy());
+        QVERIFY(finished.wait(300000));
+        QCOMPARE(questions()->history()->rowCount(), asked + 1);  // the second answer is kept too
+        QCOMPARE(questions()->shownRecord(), shown);               // the first one stays shown
+        QCOMPARE(questions()->evidence()->method(), QString("gleaner"));
+        QCOMPARE(questions()->comparison()->method(), QString("gemfilter"));
+        QVERIFY(questions()->comparison()->rowCount() > 0);
+        QVERIFY(!reader()->heatStrip()->comparisonMarks().empty());
+        QVERIFY(!reader()->heatStrip()->evidenceMarks().empty());
+        QVERIFY2(w_->evidencePanel()->summary().contains("share"), qPrintable(w_->evidencePanel()->summary()));
+        QVERIFY(w_->findChild<QPushButton*>("stopComparingButton")->isVisible());
+        // Showing another answer, or Stop Comparing, ends it.
+        QTest::mouseClick(w_->findChild<QPushButton*>("stopComparingButton"), Qt::LeftButton);
+        QVERIFY(questions()->comparison()->method().isEmpty());
+        QVERIFY(reader()->heatStrip()->comparisonMarks().empty());
+        // Any two answers of the history can be compared.
+        questions()->compareWithRecord(asked);
+        QCOMPARE(questions()->comparison()->method(), QString("gemfilter"));
+        questions()->showRecord(asked);
+        QVERIFY(questions()->comparison()->method().isEmpty());
+    }
+
+    void aReflowedBookHighlightsItsEvidenceInTheText() {
+        QSettings().setValue("engine/readOnOpen", false);
+        QVERIFY(test::openAndWait(*w_, test::dataFile("corpus/childrens-literature.epub")));
+        w_->askPanel()->setSelectedMethod("excerpt");
+        askAndWait("Who is the real princess?");
+        const app::EvidenceModel* evidence = questions()->evidence();
+        QVERIFY(evidence->rowCount() > 0);
+        QCOMPARE(evidence->passages().front().page, -1);  // no pages in an EPUB
+        // The evidence is painted in the text, and clicking a passage focuses it there.
+        auto* text = reader()->textView();
+        QVERIFY(text->extraSelections().size() >= evidence->rowCount());
+        w_->evidencePanel()->activateRow(evidence->rowCount() / 2);
+        const EvidencePassage p = evidence->passages()[size_t(evidence->rowCount() / 2)];
+        QCOMPARE(text->focusedRange(), (TextRange{p.begin, p.end}));
+        const auto [top, bottom] = text->visibleFraction();
+        const double at = text->fractionOfOffset(p.begin);
+        QVERIFY(at >= top - 0.01 && at <= bottom + 0.01);
+        const QString shown = text->cursorForRange({p.begin, p.end}).selectedText().simplified();
+        QCOMPARE(shown, evidence->passageText(evidence->rowCount() / 2, 100000));
+        w_->askPanel()->setSelectedMethod("gleaner");
+    }
+};
+
+QTEST_MAIN(TestAsk)
+#include "test_ask.moc"

@@ -1,0 +1,255 @@
+// The models and helpers under the desktop program's views (app/): text offsets between UTF-8
+// and Qt, the reflowed layout's offset map, the excerpt method's choice, evidence and history
+// persistence, Markdown export, the library and contents models, and model-file inspection.
+#include <QGuiApplication>
+#include <QTextDocument>
+#include <QtTest>
+
+#include <memory>
+
+#include "answer_export.h"
+#include "evidence_json.h"
+#include "evidence_model.h"
+#include "excerpt_selection.h"
+#include "import.h"
+#include "library_model.h"
+#include "model_file_info.h"
+#include "reflow_document.h"
+#include "test_support.h"
+#include "text_index.h"
+#include "toc_model.h"
+
+using namespace gleaner;
+
+class TestDesktopModels : public QObject {
+    Q_OBJECT
+    QTemporaryDir tmp_;
+
+private slots:
+    void textIndexMapsBytesAndUtf16BothWays() {
+        // "é" is 2 bytes/1 unit, "𝄞" 4 bytes/2 units (a surrogate pair).
+        const std::string s = "a\xC3\xA9 \xF0\x9D\x84\x9E z";
+        app::TextIndex index(s);
+        QCOMPARE(index.text(), QString::fromUtf8(s.c_str()));
+        QCOMPARE(index.unitOfByte(0), 0);
+        QCOMPARE(index.unitOfByte(1), 1);   // é
+        QCOMPARE(index.unitOfByte(2), 1);   // inside é
+        QCOMPARE(index.unitOfByte(3), 2);   // space
+        QCOMPARE(index.unitOfByte(4), 3);   // 𝄞 starts at its high surrogate
+        QCOMPARE(index.unitOfByte(6), 3);
+        QCOMPARE(index.unitOfByte(8), 5);   // space after it
+        QCOMPARE(index.unitOfByte(s.size()), index.size());
+        QCOMPARE(index.byteOfUnit(3), size_t(4));
+        QCOMPARE(index.byteOfUnit(5), size_t(8));
+        QCOMPARE(index.byteOfUnit(index.size()), s.size());
+    }
+
+    void textIndexFindsEveryHitIgnoringCase() {
+        app::TextIndex index("Alice and ALICE and alice\xC3\xA9");
+        const auto hits = index.findAll("alice", Qt::CaseInsensitive);
+        QCOMPARE(hits.size(), size_t(3));
+        QCOMPARE(hits[1], (TextRange{10, 15}));
+        QCOMPARE(index.findAll("alice", Qt::CaseSensitive).size(), size_t(1));
+        QCOMPARE(index.findAll("ALICE\xC3\xA9", Qt::CaseInsensitive).front(), (TextRange{20, 27}));
+        QVERIFY(index.findAll(QString(), Qt::CaseInsensitive).empty());
+        QCOMPARE(index.findAll("and", Qt::CaseInsensitive, 1).size(), size_t(1));
+    }
+
+    void theReflowedLayoutKeepsEveryOffset() {
+        const Document doc = import_document(test::sourceFile("resources/alice-in-wonderland.txt").toStdString());
+        auto index = std::make_shared<app::TextIndex>(doc.text);
+        app::ReflowDocument reflow(doc, index, QFont());
+        const QString shown = reflow.textDocument()->toPlainText();
+        // Every block's text is in the layout exactly where the map says.
+        int checked = 0;
+        for (size_t i = 0; i < doc.blocks.size(); i += 37, ++checked) {
+            const TextRange r = doc.blocks[i].range;
+            const int a = reflow.positionOf(r.begin), b = reflow.positionOf(r.end);
+            QString expected = index->text().mid(index->unitOfByte(r.begin), index->unitOfByte(r.end) - index->unitOfByte(r.begin));
+            expected.replace('\n', QChar::LineSeparator);
+            QCOMPARE(shown.mid(a, b - a).replace(QChar::ParagraphSeparator, '\n'), expected.replace(QChar::LineSeparator, '\n'));
+            QCOMPARE(reflow.offsetOf(a), r.begin);
+        }
+        QVERIFY(checked > 10);
+        // A word inside a paragraph maps to itself.
+        const size_t rabbit = doc.text.find("White Rabbit");
+        QVERIFY(rabbit != std::string::npos);
+        const int at = reflow.positionOf(rabbit);
+        QCOMPARE(shown.mid(at, 12), QString("White Rabbit"));
+        QCOMPARE(reflow.offsetOf(at + 6), rabbit + 6);
+    }
+
+    void theExcerptHoldsTheParagraphsAboutTheQuestion() {
+        Document doc;
+        doc.format = "text";
+        std::string text;
+        for (int i = 0; i < 40; ++i) {
+            const size_t begin = text.size();
+            text += i == 27 ? "The gryphon sang a song about the mock turtle by the sea."
+                            : "An ordinary paragraph about nothing in particular, number " + std::to_string(i) + ".";
+            doc.blocks.push_back({BlockKind::Paragraph, 0, {begin, text.size()}});
+            text += "\n\n";
+        }
+        doc.text = text;
+        const Excerpt ex = choose_excerpt(doc, "What did the Gryphon sing?", 400);
+        QVERIFY(ex.range.size() <= 400);
+        const size_t gryphon = doc.text.find("gryphon");
+        QVERIFY(ex.range.contains(gryphon));
+        // The matching paragraph scores highest; the others are context.
+        const auto best = std::max_element(ex.passages.begin(), ex.passages.end(),
+                                           [](const EvidencePassage& a, const EvidencePassage& b) { return a.score < b.score; });
+        QVERIFY(TextRange({best->begin, best->end}).contains(gryphon));
+        QCOMPARE(best->score, 1.0f);
+        for (const EvidencePassage& p : ex.passages) QVERIFY(p.score > 0 && p.score <= 1);
+        QCOMPARE(match_terms("What did the Gryphon SING, 42?"), (std::vector<std::string>{"gryphon", "sing"}));
+    }
+
+    void evidenceAndTimingsSurviveTheLibrary() {
+        std::vector<EvidencePassage> in = {{10, 20, 0.5f, 1}, {30, 45, 1.0f, -1}};
+        const std::vector<EvidencePassage> out = app::evidenceFromJson(app::evidenceToJson(in));
+        QCOMPARE(out.size(), size_t(2));
+        QCOMPARE(out[1].begin, size_t(30));
+        QCOMPARE(out[1].end, size_t(45));
+        QCOMPARE(out[0].score, 0.5f);
+        QCOMPARE(out[0].page, 1);
+        QVERIFY(app::evidenceFromJson("not json").empty());
+        QVERIFY(app::evidenceFromJson(R"([{"begin":5,"end":2}])").empty());  // nonsense spans are dropped
+        Answer a;
+        a.prompt_tokens = 100;
+        a.cancelled = true;
+        QVERIFY(QString::fromStdString(app::timingsToJson(a)).contains("\"stopped\":true"));
+    }
+
+    void answersExportAsMarkdownWithPagesAndQuotes() {
+        const Document doc = import_document(test::dataFile("corpus/pdflatex-outline.pdf").toStdString());
+        const size_t at = doc.text.find("Hello, here is some text");
+        QVERIFY(at != std::string::npos);
+        QuestionRecord r;
+        r.question = "What is on the page?";
+        r.answer = "Some text.\n";
+        r.method = "gleaner";
+        r.model = "SmolLM2-135M-Instruct.Q4_1.gguf";
+        r.evidence_json = app::evidenceToJson({{at, at + 24, 0.75f, doc.page_of_char(at)}});
+        const QString md = app::answerToMarkdown(r, &doc);
+        QVERIFY(md.startsWith("## What is on the page?\n\nSome text.\n"));
+        QVERIFY(md.contains("*gleaner · SmolLM2-135M-Instruct.Q4_1.gguf"));
+        QVERIFY(md.contains(QString("1. p. %1, score 0.75\n   > Hello, here is some text").arg(doc.page_of_char(at) + 1)));
+        const QString all = app::historyToMarkdown("A Book", {r, r}, &doc);
+        QVERIFY(all.startsWith("# A Book\n\n## "));
+        QCOMPARE(all.count("### Evidence"), 2);
+    }
+
+    void theEvidenceModelSaysWhereEachPassageIs() {
+        auto doc = std::make_shared<Document>(import_document(test::dataFile("corpus/pdflatex-outline.pdf").toStdString()));
+        app::EvidenceModel model;
+        const size_t last = doc->pages.back().range.begin + 5;
+        model.setEvidence(doc, {{last, last + 10, 0.3f, doc->page_count() - 1}, {0, 99999999, 1, 0}}, "qllm");
+        QCOMPARE(model.rowCount(), 1);  // a span past the text is dropped, not drawn
+        QCOMPARE(model.locationText(0), QString("p. %1").arg(doc->page_count()));
+        QCOMPARE(model.data(model.index(0, app::EvidenceModel::ScoreColumn)).toString(), QString("0.30"));
+        QCOMPARE(model.method(), QString("qllm"));
+    }
+
+    void theLibraryModelRecordsOpensAndForgets() {
+        app::LibraryModel lib(tmp_.path() + "/lib/library.sqlite3");
+        QVERIFY(lib.openError().isEmpty());
+        auto load = [](const QString& path) {
+            app::LoadedDocument d;
+            d.path = path;
+            d.document = std::make_shared<Document>(import_document(path.toStdString()));
+            d.contentHash = QString::fromStdString(std::string(64, 'a') + path.right(1).toStdString()).left(64);
+            return d;
+        };
+        app::LoadedDocument pdf = load(test::dataFile("corpus/pdflatex-outline.pdf"));
+        pdf.contentHash = QString(64, 'a');
+        app::LoadedDocument txt = load(test::sourceFile("resources/alice-in-wonderland.txt"));
+        txt.contentHash = QString(64, 'b');
+        const int64_t a = lib.addDocument(pdf);
+        const int64_t b = lib.addDocument(txt);
+        QCOMPARE(lib.rowCount(), 2);
+        QCOMPARE(lib.data(lib.index(lib.rowOf(a)), app::LibraryModel::PagesRole).toInt(), 4);
+        QCOMPARE(lib.data(lib.index(lib.rowOf(b)), app::LibraryModel::AuthorRole).toString(), QString("Lewis Carroll"));
+        // The same bytes again (a copy elsewhere) are the same book.
+        pdf.path = tmp_.path() + "/moved.pdf";
+        QCOMPARE(lib.addDocument(pdf), a);
+        QCOMPARE(lib.rowCount(), 2);
+        QCOMPARE(lib.data(lib.index(lib.rowOf(a)), app::LibraryModel::PathRole).toString(), pdf.path);
+        QVERIFY(lib.data(lib.index(lib.rowOf(a)), app::LibraryModel::FileMissingRole).toBool());
+        lib.setReadingPosition(b, int64_t(txt.document->text.size() / 2));
+        QCOMPARE(qRound(lib.data(lib.index(lib.rowOf(b)), app::LibraryModel::PositionFractionRole).toDouble() * 10), 5);
+        lib.setModelName("m.gguf");
+        lib.setReadingState({b, "m.gguf", 500, 1000, ReadingStatus::Reading, 0});
+        QCOMPARE(lib.data(lib.index(lib.rowOf(b)), app::LibraryModel::ReadingStatusRole).toString(), QString("reading"));
+        QCOMPARE(lib.data(lib.index(lib.rowOf(b)), app::LibraryModel::TokensReadRole).toLongLong(), 500);
+        lib.removeDocument(a);
+        QCOMPARE(lib.rowCount(), 1);
+        app::LibraryModel again(tmp_.path() + "/lib/library.sqlite3");
+        QCOMPARE(again.rowCount(), 1);
+    }
+
+    void anUnopenableLibraryFallsBackToMemory() {
+        QFile junk(tmp_.path() + "/junk.sqlite3");
+        QVERIFY(junk.open(QIODevice::WriteOnly));
+        junk.write(QByteArray(4096, 'x'));
+        junk.close();
+        app::LibraryModel lib(junk.fileName());
+        QVERIFY(!lib.openError().isEmpty());
+        QCOMPARE(lib.rowCount(), 0);
+        app::LoadedDocument d;
+        d.path = test::dataFile("corpus/pdflatex-outline.pdf");
+        d.document = std::make_shared<Document>(import_document(d.path.toStdString()));
+        d.contentHash = QString(64, 'c');
+        QVERIFY(lib.addDocument(d) > 0);  // still works, for this session
+    }
+
+    void theContentsModelIsATreeOfTheOutline() {
+        const Document doc = import_document(test::dataFile("corpus/childrens-literature.epub").toStdString());
+        app::TocModel toc;
+        toc.setDocument(&doc);
+        QCOMPARE(toc.rowCount(), 1);
+        const QModelIndex part = toc.index(0, 0);
+        QVERIFY(toc.rowCount(part) > 5);
+        int total = 0;
+        std::function<void(const QModelIndex&)> count = [&](const QModelIndex& parent) {
+            for (int r = 0; r < toc.rowCount(parent); ++r) {
+                ++total;
+                count(toc.index(r, 0, parent));
+            }
+        };
+        count({});
+        QCOMPARE(total, int(doc.toc.size()));
+        const TocEntry& e = doc.toc[5];
+        const QModelIndex at = toc.indexForOffset(e.offset + 1);
+        QCOMPARE(at.data(app::TocModel::OffsetRole).toULongLong(), qulonglong(e.offset));
+        QVERIFY(!toc.indexForOffset(0).isValid());
+    }
+
+    void modelFilesAreInspectedBeforeUse() {
+        GLEANER_REQUIRE_MODEL(test::smollm2Path());
+        const ModelFileInfo good = inspect_model_file(test::smollm2Path().toStdString());
+        QVERIFY2(good.supported, good.problem.c_str());
+        QCOMPARE(good.architecture, std::string("llama"));
+        QCOMPARE(good.quantization, std::string("Q4_1"));
+        QVERIFY(good.parameters > 100'000'000 && good.parameters < 200'000'000);
+        QCOMPARE(good.context_length, int64_t(8192));
+        const ModelFileInfo text = inspect_model_file(test::sourceFile("resources/alice-in-wonderland.txt").toStdString());
+        QVERIFY(!text.supported);
+        QVERIFY(!text.problem.empty());
+        const ModelFileInfo none = inspect_model_file("/nonexistent.gguf");
+        QVERIFY(!none.supported);
+        QCOMPARE(none.problem, std::string("the file does not exist"));
+        // A truncated model says so instead of crashing.
+        QFile src(test::smollm2Path());
+        QVERIFY(src.open(QIODevice::ReadOnly));
+        QFile cut(tmp_.path() + "/cut.gguf");
+        QVERIFY(cut.open(QIODevice::WriteOnly));
+        cut.write(src.read(1 << 20));
+        cut.close();
+        const ModelFileInfo truncated = inspect_model_file(cut.fileName().toStdString());
+        QVERIFY(!truncated.supported);
+        QVERIFY(!truncated.problem.empty());
+    }
+};
+
+QTEST_MAIN(TestDesktopModels)
+#include "test_desktop_models.moc"

@@ -1,0 +1,112 @@
+#pragma once
+// Rendered PDF pages in one continuous column, like Okular's page view: zoom (fit width, fit
+// page, fixed steps), scrolling by wheel, keys or dragging, and highlight overlays drawn on the
+// pages from the document's word rectangles (search hits, the answer's evidence, the focused
+// passage). Page images come from a PdfPageRenderer; the view only asks and paints.
+#include <QAbstractScrollArea>
+#include <QHash>
+
+#include <vector>
+
+#include "answer_engine.h"
+#include "document_ptr.h"
+
+namespace gleaner::app {
+class PdfPageRenderer;
+}
+
+namespace gleaner::ui {
+
+enum class ZoomMode { FitWidth, FitPage, Fixed };
+
+class PdfPageView : public QAbstractScrollArea {
+    Q_OBJECT
+public:
+    explicit PdfPageView(app::PdfPageRenderer* renderer, QWidget* parent = nullptr);
+
+    void setDocument(app::DocumentPtr document);
+    const app::DocumentPtr& document() const { return document_; }
+
+    ZoomMode zoomMode() const { return zoom_mode_; }
+    double zoom() const { return zoom_; }  // effective, 1.0 = 100 %
+    void setZoomMode(ZoomMode mode);
+    void setZoom(double zoom);             // switches to ZoomMode::Fixed
+    void zoomIn();
+    void zoomOut();
+    static const std::vector<double>& zoomSteps();
+
+    int pageCount() const { return document_ ? document_->page_count() : 0; }
+    int currentPage() const;
+    void goToPage(int page);
+    // Scrolls so that the range's first line sits a third down the viewport.
+    void scrollToRange(TextRange range);
+    // The first character of the page at the top of the viewport (the reading position).
+    size_t currentOffset() const;
+    void scrollToFraction(double fraction);
+    // Where a character lies along the whole column, 0 = top of the first page.
+    double fractionOfOffset(size_t offset) const;
+    std::pair<double, double> visibleFraction() const;
+
+    void setSearchHits(const std::vector<TextRange>& hits, int current);
+    void setEvidence(const std::vector<EvidencePassage>& passages);
+    void setComparison(const std::vector<EvidencePassage>& passages);  // compare mode's second method
+    void setFocusedRange(TextRange range);
+    TextRange focusedRange() const { return focused_; }
+    // Page rectangle in viewport coordinates (tests, and the screenshot tour).
+    QRect pageRectInViewport(int page) const;
+    // Highlight rectangles of a range in viewport coordinates.
+    std::vector<QRectF> rangeRectsInViewport(TextRange range) const;
+
+signals:
+    void currentPageChanged(int page);
+    void viewportMoved();
+    void zoomChanged();
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+    void scrollContentsBy(int dx, int dy) override;
+    void keyPressEvent(QKeyEvent* event) override;
+    void wheelEvent(QWheelEvent* event) override;
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
+    void changeEvent(QEvent* event) override;
+
+private:
+    struct Overlay {
+        QRectF rect;  // PDF points on the page
+        enum Kind { Evidence, Comparison, Search, SearchCurrent, Focus } kind = Search;
+        float score = 1;
+    };
+    double pixelsPerPoint() const;
+    void relayout();
+    void updateScrollBars();
+    void requestVisiblePages();
+    void rebuildOverlays();
+    void addOverlays(TextRange range, Overlay::Kind kind, float score);
+    void viewMoved();
+    int pageAtContentY(double y) const;
+    QRectF pageContentRect(int page) const { return page_rects_[size_t(page)]; }
+
+    app::PdfPageRenderer* renderer_;
+    app::DocumentPtr document_;
+    ZoomMode zoom_mode_ = ZoomMode::FitWidth;
+    double zoom_ = 1.0;
+    std::vector<QRectF> page_rects_;  // content coordinates (logical pixels)
+    double content_width_ = 0, content_height_ = 0;
+
+    std::vector<TextRange> search_hits_;
+    int current_hit_ = -1;
+    std::vector<EvidencePassage> evidence_;
+    std::vector<EvidencePassage> comparison_;
+    TextRange focused_;
+    QHash<int, std::vector<Overlay>> overlays_;  // by page
+
+    int last_page_reported_ = -1;
+    QPoint drag_start_;
+    QPoint drag_scroll_start_;
+    bool dragging_ = false;
+};
+
+}  // namespace gleaner::ui

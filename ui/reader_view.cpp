@@ -1,0 +1,298 @@
+#include "reader_view.h"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QScrollBar>
+#include <QStackedWidget>
+#include <QTimer>
+#include <QVBoxLayout>
+
+#include <algorithm>
+
+#include "evidence_model.h"
+#include "find_bar.h"
+#include "pdf_page_renderer.h"
+#include "reflow_text_view.h"
+#include "selection_heat_strip.h"
+
+namespace gleaner::ui {
+
+ReaderView::ReaderView(QWidget* parent) : QWidget(parent), renderer_(new app::PdfPageRenderer(this)) {
+    setObjectName(QStringLiteral("reader"));
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    auto* row = new QHBoxLayout;
+    row->setContentsMargins(0, 0, 0, 0);
+    row->setSpacing(0);
+
+    stack_ = new QStackedWidget(this);
+    placeholder_ = new QLabel(this);
+    placeholder_->setObjectName(QStringLiteral("readerPlaceholder"));
+    placeholder_->setAlignment(Qt::AlignCenter);
+    placeholder_->setWordWrap(true);
+    placeholder_->setForegroundRole(QPalette::PlaceholderText);
+    placeholder_->setText(tr("<h2>No document open</h2><p>Open a book or a PDF with <b>File › Open</b> (Ctrl+O), "
+                             "drop a file here, or pick one from the library.</p>"));
+    page_view_ = new PdfPageView(renderer_, this);
+    text_view_ = new ReflowTextView(this);
+    text_view_->setAcceptDrops(false);  // dropped files go to the window, which opens them
+    stack_->addWidget(placeholder_);
+    stack_->addWidget(page_view_);
+    stack_->addWidget(text_view_);
+    heat_strip_ = new SelectionHeatStrip(this);
+    row->addWidget(stack_, 1);
+    row->addWidget(heat_strip_);
+    layout->addLayout(row, 1);
+    find_bar_ = new FindBar(this);
+    find_bar_->hide();
+    layout->addWidget(find_bar_);
+    setFocusProxy(stack_);
+
+    // Positions along the document move while a reflowed text lays itself out or the window
+    // resizes; recompute the strip once things settle rather than on every step.
+    heat_timer_ = new QTimer(this);
+    heat_timer_->setSingleShot(true);
+    heat_timer_->setInterval(120);
+    connect(heat_timer_, &QTimer::timeout, this, &ReaderView::updateHeatStrip);
+
+    connect(page_view_, &PdfPageView::viewportMoved, this, [this] {
+        updateViewportMark();
+        emit positionChanged();
+    });
+    connect(page_view_, &PdfPageView::currentPageChanged, this, &ReaderView::currentPageChanged);
+    connect(page_view_, &PdfPageView::zoomChanged, this, [this] {
+        heat_timer_->start();
+        emit zoomChanged();
+    });
+    connect(text_view_, &ReflowTextView::viewportMoved, this, [this] {
+        updateViewportMark();
+        emit positionChanged();
+    });
+    connect(text_view_, &ReflowTextView::layoutChanged, heat_timer_, qOverload<>(&QTimer::start));
+    connect(heat_strip_, &SelectionHeatStrip::positionClicked, this, &ReaderView::scrollToFraction);
+    connect(find_bar_, &FindBar::searchChanged, this, &ReaderView::find);
+    connect(find_bar_, &FindBar::nextRequested, this, &ReaderView::findNext);
+    connect(find_bar_, &FindBar::previousRequested, this, &ReaderView::findPrevious);
+    connect(find_bar_, &FindBar::closed, this, [this] {
+        find(QString());
+        stack_->currentWidget()->setFocus();
+    });
+    clear();
+}
+
+void ReaderView::setDocument(const app::LoadedDocument& document) {
+    document_ = document;
+    hits_.clear();
+    current_hit_ = -1;
+    focused_ = {};
+    evidence_.clear();
+    if (isPaginated()) {
+        renderer_->open(document.path, document.password);
+        page_view_->setDocument(document.document);
+        text_view_->clearDocument();
+        stack_->setCurrentWidget(page_view_);
+    } else {
+        renderer_->open(QString());
+        page_view_->setDocument(nullptr);
+        text_view_->setDocument(document);
+        stack_->setCurrentWidget(text_view_);
+    }
+    comparison_.clear();
+    if (evidence_model_ && evidence_model_->document() == document.document) evidence_ = evidence_model_->passages();
+    if (comparison_model_ && comparison_model_->document() == document.document) comparison_ = comparison_model_->passages();
+    if (!find_bar_->text().isEmpty() && find_bar_->isVisible()) find(find_bar_->text(), find_bar_->caseSensitivity());
+    applyHighlights();
+    emit positionChanged();
+}
+
+void ReaderView::clear() {
+    document_ = {};
+    hits_.clear();
+    current_hit_ = -1;
+    focused_ = {};
+    evidence_.clear();
+    comparison_.clear();
+    renderer_->open(QString());
+    page_view_->setDocument(nullptr);
+    text_view_->clearDocument();
+    stack_->setCurrentWidget(placeholder_);
+    heat_strip_->setEvidenceMarks({});
+    heat_strip_->setComparisonMarks({});
+    heat_strip_->setSearchMarks({});
+    heat_strip_->setViewport(0, 0);
+    find_bar_->setResult(-1, 0);
+}
+
+bool ReaderView::isPaginated() const { return document_.document && document_.document->is_paginated(); }
+int ReaderView::pageCount() const { return isPaginated() ? document_.document->page_count() : 0; }
+int ReaderView::currentPage() const { return isPaginated() ? page_view_->currentPage() : -1; }
+
+size_t ReaderView::currentOffset() const {
+    if (!hasDocument()) return 0;
+    return isPaginated() ? page_view_->currentOffset() : text_view_->currentOffset();
+}
+
+double ReaderView::positionFraction() const {
+    if (!hasDocument()) return 0;
+    const auto [top, bottom] = isPaginated() ? page_view_->visibleFraction() : text_view_->visibleFraction();
+    return bottom >= 0.999 ? 1.0 : top;
+}
+
+void ReaderView::goToPage(int page) {
+    if (isPaginated()) page_view_->goToPage(page);
+}
+
+void ReaderView::goToOffset(size_t offset) {
+    if (!hasDocument()) return;
+    if (isPaginated()) {
+        const int page = document_.document->page_of_char(offset);
+        if (page >= 0) page_view_->goToPage(page);
+    } else {
+        text_view_->scrollToRange({offset, offset + 1});
+    }
+}
+
+void ReaderView::showPassage(TextRange range) {
+    if (!hasDocument() || range.end > document_.document->text.size()) return;
+    focused_ = range;
+    if (isPaginated()) {
+        page_view_->setFocusedRange(range);
+        page_view_->scrollToRange(range);
+    } else {
+        text_view_->setFocusedRange(range);
+        text_view_->scrollToRange(range);
+    }
+}
+
+ZoomMode ReaderView::zoomMode() const { return page_view_->zoomMode(); }
+double ReaderView::zoom() const { return page_view_->zoom(); }
+void ReaderView::setZoomMode(ZoomMode mode) { page_view_->setZoomMode(mode); }
+void ReaderView::setZoom(double zoom) { page_view_->setZoom(zoom); }
+
+void ReaderView::zoomIn() {
+    if (isPaginated()) page_view_->zoomIn();
+    else text_view_->zoomIn(1);
+}
+
+void ReaderView::zoomOut() {
+    if (isPaginated()) page_view_->zoomOut();
+    else text_view_->zoomOut(1);
+}
+
+void ReaderView::setEvidenceModel(app::EvidenceModel* model) {
+    evidence_model_ = model;
+    connect(model, &QAbstractItemModel::modelReset, this, [this] {
+        // Evidence of another document (history of a book no longer open) is not drawn here.
+        evidence_ = evidence_model_->document() == document_.document ? evidence_model_->passages()
+                                                                      : std::vector<EvidencePassage>{};
+        focused_ = {};
+        applyHighlights();
+    });
+}
+
+void ReaderView::setComparisonModel(app::EvidenceModel* model) {
+    comparison_model_ = model;
+    connect(model, &QAbstractItemModel::modelReset, this, [this] {
+        comparison_ = comparison_model_->document() == document_.document ? comparison_model_->passages()
+                                                                          : std::vector<EvidencePassage>{};
+        applyHighlights();
+    });
+}
+
+void ReaderView::find(const QString& text, Qt::CaseSensitivity cs) {
+    hits_.clear();
+    current_hit_ = -1;
+    if (hasDocument() && !text.isEmpty()) {
+        hits_ = document_.index->findAll(text, cs);
+        // Start at the first hit at or after the reading position, as readers expect.
+        const size_t here = currentOffset();
+        auto it = std::lower_bound(hits_.begin(), hits_.end(), here,
+                                   [](const TextRange& r, size_t o) { return r.begin < o; });
+        if (!hits_.empty()) current_hit_ = it == hits_.end() ? 0 : int(it - hits_.begin());
+    }
+    applyHighlights();
+    if (current_hit_ >= 0) goToHit(current_hit_);
+    find_bar_->setResult(current_hit_, int(hits_.size()));
+    emit searchResultsChanged(current_hit_, int(hits_.size()));
+}
+
+void ReaderView::findNext() {
+    if (hits_.empty()) return;
+    goToHit((current_hit_ + 1) % int(hits_.size()));
+}
+
+void ReaderView::findPrevious() {
+    if (hits_.empty()) return;
+    goToHit((current_hit_ - 1 + int(hits_.size())) % int(hits_.size()));
+}
+
+void ReaderView::activateFind() {
+    if (hasDocument()) find_bar_->activate();
+}
+
+void ReaderView::goToHit(int index) {
+    current_hit_ = index;
+    const TextRange r = hits_[size_t(index)];
+    if (isPaginated()) {
+        page_view_->setSearchHits(hits_, current_hit_);
+        page_view_->scrollToRange(r);
+    } else {
+        text_view_->setSearchHits(hits_, current_hit_);
+        text_view_->scrollToRange(r);
+    }
+    find_bar_->setResult(current_hit_, int(hits_.size()));
+    emit searchResultsChanged(current_hit_, int(hits_.size()));
+}
+
+void ReaderView::applyHighlights() {
+    if (isPaginated()) {
+        page_view_->setEvidence(evidence_);
+        page_view_->setComparison(comparison_);
+        page_view_->setSearchHits(hits_, current_hit_);
+        page_view_->setFocusedRange(focused_);
+    } else if (hasDocument()) {
+        text_view_->setEvidence(evidence_);
+        text_view_->setComparison(comparison_);
+        text_view_->setSearchHits(hits_, current_hit_);
+        text_view_->setFocusedRange(focused_);
+    }
+    updateHeatStrip();
+}
+
+void ReaderView::updateHeatStrip() {
+    if (!hasDocument()) return;
+    auto fraction = [this](size_t offset) {
+        return isPaginated() ? page_view_->fractionOfOffset(offset) : text_view_->fractionOfOffset(offset);
+    };
+    auto marksOf = [&](const std::vector<EvidencePassage>& passages) {
+        std::vector<SelectionHeatStrip::Mark> marks;
+        marks.reserve(passages.size());
+        for (const EvidencePassage& p : passages) {
+            double a = fraction(p.begin), b = fraction(p.end > p.begin ? p.end - 1 : p.end);
+            if (b < a) std::swap(a, b);  // a passage spanning columns can end higher than it starts
+            marks.push_back({a, std::max(b, a + 0.002), p.score});
+        }
+        return marks;
+    };
+    heat_strip_->setEvidenceMarks(marksOf(evidence_));
+    heat_strip_->setComparisonMarks(marksOf(comparison_));
+    std::vector<double> ticks;
+    const size_t step = std::max<size_t>(1, hits_.size() / 2000);  // a tick per pixel is plenty
+    for (size_t i = 0; i < hits_.size(); i += step) ticks.push_back(fraction(hits_[i].begin));
+    heat_strip_->setSearchMarks(std::move(ticks));
+    updateViewportMark();
+}
+
+void ReaderView::updateViewportMark() {
+    if (!hasDocument()) return;
+    const auto [top, bottom] = isPaginated() ? page_view_->visibleFraction() : text_view_->visibleFraction();
+    heat_strip_->setViewport(top, bottom);
+}
+
+void ReaderView::scrollToFraction(double fraction) {
+    if (isPaginated()) page_view_->scrollToFraction(fraction);
+    else if (hasDocument()) text_view_->scrollToFraction(fraction);
+}
+
+}  // namespace gleaner::ui

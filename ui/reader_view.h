@@ -1,0 +1,109 @@
+#pragma once
+// The centre of the window: the open document as rendered pages (PDF) or flowing text (every
+// other format), the evidence heat strip beside its scrollbar and the find bar below. It keeps
+// the highlight sets (search hits, evidence, the focused passage) and hands them to whichever
+// view shows the document, so both formats behave the same.
+#include <QWidget>
+
+#include <vector>
+
+#include "answer_engine.h"
+#include "document_ptr.h"
+#include "pdf_page_view.h"
+
+class QLabel;
+class QStackedWidget;
+class QTimer;
+
+namespace gleaner::app {
+class EvidenceModel;
+class PdfPageRenderer;
+}  // namespace gleaner::app
+
+namespace gleaner::ui {
+
+class FindBar;
+class ReflowTextView;
+class SelectionHeatStrip;
+
+class ReaderView : public QWidget {
+    Q_OBJECT
+public:
+    explicit ReaderView(QWidget* parent = nullptr);
+
+    void setDocument(const app::LoadedDocument& document);
+    void clear();
+    bool hasDocument() const { return document_.document != nullptr; }
+    const app::LoadedDocument& document() const { return document_; }
+    bool isPaginated() const;
+
+    int pageCount() const;
+    int currentPage() const;       // -1 for reflowed documents
+    size_t currentOffset() const;  // the reading position: a byte offset of the canonical text
+    double positionFraction() const;  // how far through the document the view is, 0..1
+    void goToPage(int page);
+    void goToOffset(size_t offset);
+    // Scrolls to a passage and marks it as the focused one (an evidence passage clicked).
+    void showPassage(TextRange range);
+    TextRange focusedPassage() const { return focused_; }
+
+    // Zoom (paginated documents).
+    ZoomMode zoomMode() const;
+    double zoom() const;
+    void setZoomMode(ZoomMode mode);
+    void setZoom(double zoom);
+    void zoomIn();
+    void zoomOut();
+
+    // The answer's evidence comes from this model and is redrawn when it changes; in compare
+    // mode the second method's from the other.
+    void setEvidenceModel(app::EvidenceModel* model);
+    void setComparisonModel(app::EvidenceModel* model);
+
+    // Search: every hit highlighted, one of them current.
+    void find(const QString& text, Qt::CaseSensitivity cs = Qt::CaseInsensitive);
+    void findNext();
+    void findPrevious();
+    void activateFind();
+    const std::vector<TextRange>& searchHits() const { return hits_; }
+    int currentSearchHit() const { return current_hit_; }
+
+    PdfPageView* pageView() const { return page_view_; }
+    app::PdfPageRenderer* renderer() const { return renderer_; }
+    ReflowTextView* textView() const { return text_view_; }
+    FindBar* findBar() const { return find_bar_; }
+    SelectionHeatStrip* heatStrip() const { return heat_strip_; }
+
+signals:
+    void positionChanged();             // the view moved (scrolling, zoom, navigation)
+    void currentPageChanged(int page);  // paginated documents
+    void searchResultsChanged(int current, int total);
+    void zoomChanged();
+
+private:
+    void applyHighlights();
+    void updateHeatStrip();
+    void updateViewportMark();
+    void goToHit(int index);
+    void scrollToFraction(double fraction);
+
+    app::LoadedDocument document_;
+    app::PdfPageRenderer* renderer_;
+    QStackedWidget* stack_;
+    QLabel* placeholder_;
+    PdfPageView* page_view_;
+    ReflowTextView* text_view_;
+    SelectionHeatStrip* heat_strip_;
+    FindBar* find_bar_;
+    QTimer* heat_timer_;
+    app::EvidenceModel* evidence_model_ = nullptr;
+    app::EvidenceModel* comparison_model_ = nullptr;
+
+    std::vector<EvidencePassage> evidence_;
+    std::vector<EvidencePassage> comparison_;
+    std::vector<TextRange> hits_;
+    int current_hit_ = -1;
+    TextRange focused_;
+};
+
+}  // namespace gleaner::ui

@@ -1,0 +1,222 @@
+#include "settings_dialog.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTableWidget>
+#include <QThread>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include "answer_engine.h"
+#include "app_settings.h"
+#include "model_file_info.h"
+#include "model_paths.h"
+
+namespace gleaner::ui {
+
+SettingsDialog::SettingsDialog(QWidget* parent) : QDialog(parent) {
+    setObjectName(QStringLiteral("settingsDialog"));
+    setWindowTitle(tr("Configure Gleaner"));
+    const app::AppSettings settings;
+    auto* layout = new QVBoxLayout(this);
+
+    auto* modelBox = new QGroupBox(tr("Model"), this);
+    auto* modelForm = new QFormLayout(modelBox);
+    auto* pathRow = new QHBoxLayout;
+    model_path_ = new QLineEdit(settings.modelPath(), modelBox);
+    model_path_->setObjectName(QStringLiteral("modelPath"));
+    auto* browse = new QPushButton(tr("&Browse…"), modelBox);
+    browse->setObjectName(QStringLiteral("browseModel"));
+    auto* useDefault = new QToolButton(modelBox);
+    useDefault->setText(tr("Default"));
+    useDefault->setToolTip(tr("Use the installed default model"));
+    pathRow->addWidget(model_path_, 1);
+    pathRow->addWidget(browse);
+    pathRow->addWidget(useDefault);
+    auto* pathLabel = new QLabel(tr("GGUF &file:"), modelBox);
+    pathLabel->setBuddy(model_path_);
+    modelForm->addRow(pathLabel, pathRow);
+    model_info_ = new QLabel(modelBox);
+    model_info_->setObjectName(QStringLiteral("modelInfo"));
+    model_info_->setWordWrap(true);
+    model_info_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    modelForm->addRow(QString(), model_info_);
+    threads_ = new QSpinBox(modelBox);
+    threads_->setObjectName(QStringLiteral("threads"));
+    threads_->setRange(0, std::max(1, QThread::idealThreadCount()) * 2);
+    threads_->setSpecialValueText(tr("All cores (%1)").arg(QThread::idealThreadCount()));
+    threads_->setValue(settings.threads());
+    modelForm->addRow(tr("CPU &threads:"), threads_);
+    device_ = new QComboBox(modelBox);
+    device_->setObjectName(QStringLiteral("device"));
+    device_->addItem(tr("CPU"), QStringLiteral("cpu"));
+    // The GPU backend is selected by the engine where CUDA is built and a GPU is present; the
+    // desktop program does not offer it until the engine reports one.
+    device_->setToolTip(tr("The CUDA backend is used by the engine where it is built and a GPU is present."));
+    modelForm->addRow(tr("&Device:"), device_);
+    layout->addWidget(modelBox);
+
+    auto* answerBox = new QGroupBox(tr("Answers"), this);
+    auto* answerForm = new QFormLayout(answerBox);
+    method_ = new QComboBox(answerBox);
+    method_->setObjectName(QStringLiteral("defaultMethod"));
+    for (const AnswerMethod& m : answer_methods())
+        method_->addItem(QString::fromStdString(m.label) + (m.available ? QString() : tr(" (not available yet)")),
+                         QString::fromStdString(m.id));
+    method_->setCurrentIndex(std::max(0, method_->findData(settings.method())));
+    answerForm->addRow(tr("&Method:"), method_);
+    max_tokens_ = new QSpinBox(answerBox);
+    max_tokens_->setObjectName(QStringLiteral("maxAnswerTokens"));
+    max_tokens_->setRange(8, 4096);
+    max_tokens_->setValue(settings.maxAnswerTokens());
+    max_tokens_->setSuffix(tr(" tokens"));
+    answerForm->addRow(tr("Longest &answer:"), max_tokens_);
+    context_tokens_ = new QSpinBox(answerBox);
+    context_tokens_->setObjectName(QStringLiteral("contextTokens"));
+    context_tokens_->setRange(64, 1 << 20);
+    context_tokens_->setSingleStep(256);
+    context_tokens_->setValue(settings.contextTokens());
+    context_tokens_->setSuffix(tr(" tokens"));
+    context_tokens_->setToolTip(tr("How much of the book the Excerpt method puts before the question"));
+    answerForm->addRow(tr("E&xcerpt size:"), context_tokens_);
+    parameters_ = new QTableWidget(0, 2, answerBox);
+    parameters_->setObjectName(QStringLiteral("methodParameters"));
+    parameters_->setHorizontalHeaderLabels({tr("Parameter"), tr("Value")});
+    parameters_->horizontalHeader()->setStretchLastSection(true);
+    parameters_->verticalHeader()->hide();
+    parameters_->setMinimumHeight(110);
+    parameters_->setToolTip(tr("Method parameters by name (for example n_local, topk, block_size); empty rows are ignored"));
+    auto* parameterButtons = new QHBoxLayout;
+    auto* addParameter = new QToolButton(answerBox);
+    addParameter->setIcon(QIcon::fromTheme(QStringLiteral("list-add")));
+    addParameter->setText(tr("Add"));
+    addParameter->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    auto* removeParameter = new QToolButton(answerBox);
+    removeParameter->setIcon(QIcon::fromTheme(QStringLiteral("list-remove")));
+    removeParameter->setText(tr("Remove"));
+    removeParameter->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    parameterButtons->addWidget(addParameter);
+    parameterButtons->addWidget(removeParameter);
+    parameterButtons->addStretch(1);
+    auto* parameterBox = new QVBoxLayout;
+    parameterBox->addWidget(parameters_);
+    parameterBox->addLayout(parameterButtons);
+    auto* parametersLabel = new QLabel(tr("Method &parameters:"), answerBox);
+    parametersLabel->setBuddy(parameters_);
+    answerForm->addRow(parametersLabel, parameterBox);
+    read_on_open_ = new QCheckBox(tr("&Read each document with the model when it is opened"), answerBox);
+    read_on_open_->setObjectName(QStringLiteral("readOnOpen"));
+    read_on_open_->setChecked(settings.readOnOpen());
+    answerForm->addRow(QString(), read_on_open_);
+    layout->addWidget(answerBox);
+
+    buttons_ = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    layout->addWidget(buttons_);
+
+    connect(buttons_, &QDialogButtonBox::accepted, this, &SettingsDialog::accept);
+    connect(buttons_, &QDialogButtonBox::rejected, this, &SettingsDialog::reject);
+    connect(browse, &QPushButton::clicked, this, &SettingsDialog::chooseModel);
+    connect(useDefault, &QToolButton::clicked, this,
+            [this] { model_path_->setText(QString::fromStdString(default_model_path())); });
+    connect(model_path_, &QLineEdit::textChanged, this, [this](const QString& path) { inspectModel(path); });
+    connect(method_, &QComboBox::currentIndexChanged, this, [this] {
+        storeMethodParameters();
+        loadMethodParameters(method_->currentData().toString());
+    });
+    connect(addParameter, &QToolButton::clicked, this, [this] {
+        parameters_->insertRow(parameters_->rowCount());
+        parameters_->editItem(parameters_->item(parameters_->rowCount() - 1, 0));
+    });
+    connect(removeParameter, &QToolButton::clicked, this, [this] {
+        if (parameters_->currentRow() >= 0) parameters_->removeRow(parameters_->currentRow());
+    });
+
+    loadMethodParameters(method_->currentData().toString());
+    inspectModel(model_path_->text());
+    resize(sizeHint().expandedTo(QSize(560, 0)));
+}
+
+bool SettingsDialog::inspectModel(const QString& path) {
+    const ModelFileInfo info = inspect_model_file(path.toStdString());
+    const QLocale locale;
+    if (info.supported) {
+        const QString params = info.parameters >= 1'000'000'000 ? tr("%1 B").arg(info.parameters / 1e9, 0, 'f', 1)
+                                                                : tr("%1 M").arg(info.parameters / 1e6, 0, 'f', 0);
+        model_info_->setText(tr("<b>%1</b><br>%2 · %3 parameters · %4 · context %5 tokens · %6 layers · %7")
+                                 .arg((info.name.empty() ? QFileInfo(path).fileName() : QString::fromStdString(info.name)).toHtmlEscaped(),
+                                      QString::fromStdString(info.architecture), params,
+                                      QString::fromStdString(info.quantization), locale.toString(qint64(info.context_length)))
+                                 .arg(info.layers)
+                                 .arg(locale.formattedDataSize(qint64(info.file_size))));
+        model_info_->setForegroundRole(QPalette::WindowText);
+    } else {
+        model_info_->setText(tr("Gleaner cannot use this file: %1").arg(QString::fromStdString(info.problem).toHtmlEscaped()));
+        QPalette pal = model_info_->palette();
+        pal.setColor(QPalette::WindowText, pal.color(QPalette::Window).lightness() < 128 ? QColor(255, 130, 120) : QColor(180, 20, 20));
+        model_info_->setPalette(pal);
+    }
+    buttons_->button(QDialogButtonBox::Ok)->setEnabled(info.supported);
+    buttons_->button(QDialogButtonBox::Ok)->setToolTip(info.supported ? QString() : tr("Choose a model Gleaner can run"));
+    return info.supported;
+}
+
+void SettingsDialog::chooseModel() {
+    const QString start = QFileInfo(model_path_->text()).absolutePath();
+    const QString path = QFileDialog::getOpenFileName(this, tr("Choose a GGUF Model"), start,
+                                                      tr("GGUF models (*.gguf);;All files (*)"));
+    if (!path.isEmpty()) model_path_->setText(path);
+}
+
+void SettingsDialog::loadMethodParameters(const QString& method) {
+    parameters_method_ = method;
+    const app::AppSettings settings;
+    auto it = edited_parameters_.find(method);
+    const std::map<std::string, std::string> values = it != edited_parameters_.end() ? it->second : settings.methodSettings(method);
+    parameters_->setRowCount(0);
+    for (const auto& [key, value] : values) {
+        const int row = parameters_->rowCount();
+        parameters_->insertRow(row);
+        parameters_->setItem(row, 0, new QTableWidgetItem(QString::fromStdString(key)));
+        parameters_->setItem(row, 1, new QTableWidgetItem(QString::fromStdString(value)));
+    }
+}
+
+void SettingsDialog::storeMethodParameters() {
+    std::map<std::string, std::string> values;
+    for (int row = 0; row < parameters_->rowCount(); ++row) {
+        const QTableWidgetItem* key = parameters_->item(row, 0);
+        const QTableWidgetItem* value = parameters_->item(row, 1);
+        if (key && !key->text().trimmed().isEmpty())
+            values[key->text().trimmed().toStdString()] = value ? value->text().trimmed().toStdString() : std::string();
+    }
+    edited_parameters_[parameters_method_] = values;
+}
+
+void SettingsDialog::accept() {
+    if (!inspectModel(model_path_->text())) return;
+    storeMethodParameters();
+    app::AppSettings settings;
+    settings.setModelPath(model_path_->text());
+    settings.setThreads(threads_->value());
+    settings.setMethod(method_->currentData().toString());
+    settings.setMaxAnswerTokens(max_tokens_->value());
+    settings.setContextTokens(context_tokens_->value());
+    settings.setReadOnOpen(read_on_open_->isChecked());
+    for (const auto& [method, values] : edited_parameters_) settings.setMethodSettings(method, values);
+    emit settingsSaved();
+    QDialog::accept();
+}
+
+}  // namespace gleaner::ui

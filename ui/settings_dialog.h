@@ -1,0 +1,51 @@
+#pragma once
+// Preferences: the model file (with what it is, or why Gleaner cannot use it), CPU threads,
+// device, the default answer method and its parameters. Saved to AppSettings on OK.
+#include <QDialog>
+
+class QCheckBox;
+class QComboBox;
+class QDialogButtonBox;
+class QLabel;
+class QLineEdit;
+class QSpinBox;
+class QTableWidget;
+
+namespace gleaner::ui {
+
+class SettingsDialog : public QDialog {
+    Q_OBJECT
+public:
+    explicit SettingsDialog(QWidget* parent = nullptr);
+
+    // Checks a model file and shows what it is; returns whether it can be used.
+    bool inspectModel(const QString& path);
+    QLineEdit* modelPathEdit() const { return model_path_; }
+    QLabel* modelInfoLabel() const { return model_info_; }
+
+public slots:
+    void accept() override;
+
+signals:
+    void settingsSaved();
+
+private:
+    void chooseModel();
+    void loadMethodParameters(const QString& method);
+    void storeMethodParameters();
+
+    QLineEdit* model_path_;
+    QLabel* model_info_;
+    QSpinBox* threads_;
+    QComboBox* device_;
+    QComboBox* method_;
+    QSpinBox* max_tokens_;
+    QSpinBox* context_tokens_;
+    QTableWidget* parameters_;
+    QCheckBox* read_on_open_;
+    QDialogButtonBox* buttons_;
+    QString parameters_method_;  // the method whose parameters the table shows
+    std::map<QString, std::map<std::string, std::string>> edited_parameters_;
+};
+
+}  // namespace gleaner::ui
