@@ -125,32 +125,41 @@ std::unique_ptr<ReadingMemory> ReadingMemory::open(const std::string& cache_root
     m->settings_ = settings;
     const ModelConfig& c = model.config();
     m->key_row_ = c.n_kv_heads * c.head_dim;
-    m->doc_ids_ = tokenize_document(model.tokenizer(), text);
-    const PromptFrame frame = qa_prompt_frame(model, "");
-    m->read_ids_ = frame.before;
-    m->prefix_len_ = static_cast<int>(frame.before.size());
-    m->read_ids_.insert(m->read_ids_.end(), m->doc_ids_.begin(), m->doc_ids_.end());
-    m->total_ = static_cast<int64_t>(m->read_ids_.size());
-
     const std::string key = hex64(content_hash(text.data(), text.size())) + "-" + hex64(file_content_hash(model_path)) +
                             "-" + hex64(content_hash(settings.cache_key().data(), settings.cache_key().size())).substr(0, 8);
     m->dir_ = (fs::path(cache_root) / key).string();
     fs::create_directories(m->dir_);
 
-    const std::string meta = "gleaner reading memory\nversion " + std::to_string(kVersion) + "\nmodel " + model_path +
-                             "\nsettings " + settings.cache_key() + "\ntokens " + std::to_string(m->total_) +
-                             "\nprefix " + std::to_string(m->prefix_len_) + "\n";
-    std::string old_meta;
-    if (read_whole_file(m->dir_ + "/meta", old_meta)) {
-        // same key, so the same inputs; the token count guards against a changed tokenizer
-        if (old_meta.find("\ntokens " + std::to_string(m->total_) + "\n") == std::string::npos)
-            throw std::runtime_error("reading memory " + m->dir_ + " does not match this document; delete it");
+    // A memory that exists already has the tokens (tokenizing a whole book takes seconds).
+    std::string old_meta, tokens;
+    const bool known = read_whole_file(m->dir_ + "/meta", old_meta) && read_whole_file(m->dir_ + "/tokens.bin", tokens);
+    if (known) {
+        const size_t at = old_meta.find("\nprefix ");
+        if (at == std::string::npos || tokens.size() % 4 != 0)
+            throw std::runtime_error("reading memory " + m->dir_ + " is damaged; delete it");
+        m->prefix_len_ = std::atoi(old_meta.c_str() + at + 8);
+        m->read_ids_.resize(tokens.size() / 4);
+        std::memcpy(m->read_ids_.data(), tokens.data(), tokens.size());
+        if (m->prefix_len_ < 0 || m->prefix_len_ > static_cast<int>(m->read_ids_.size()))
+            throw std::runtime_error("reading memory " + m->dir_ + " is damaged; delete it");
+        m->doc_ids_.assign(m->read_ids_.begin() + m->prefix_len_, m->read_ids_.end());
     } else {
-        write_file_atomic(m->dir_ + "/meta", meta);
+        m->doc_ids_ = tokenize_document(model.tokenizer(), text);
+        const PromptFrame frame = qa_prompt_frame(model, "");
+        m->read_ids_ = frame.before;
+        m->prefix_len_ = static_cast<int>(frame.before.size());
+        m->read_ids_.insert(m->read_ids_.end(), m->doc_ids_.begin(), m->doc_ids_.end());
     }
-    if (!fs::exists(m->dir_ + "/tokens.bin"))
+    m->total_ = static_cast<int64_t>(m->read_ids_.size());
+    if (!known) {
+        // tokens first: a memory with a meta file always has its tokens
         write_file_atomic(m->dir_ + "/tokens.bin",
                           std::string(reinterpret_cast<const char*>(m->read_ids_.data()), m->read_ids_.size() * 4));
+        const std::string meta = "gleaner reading memory\nversion " + std::to_string(kVersion) + "\nmodel " +
+                                 model_path + "\nsettings " + settings.cache_key() + "\ntokens " +
+                                 std::to_string(m->total_) + "\nprefix " + std::to_string(m->prefix_len_) + "\n";
+        write_file_atomic(m->dir_ + "/meta", meta);
+    }
 
     std::string st;
     if (read_whole_file(m->dir_ + "/state", st)) {

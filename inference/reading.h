@@ -122,13 +122,14 @@ namespace gleaner {
 //     from the question prompt alone (query=question).
 //  3. Every token of the book is scored: per query and head a softmax over all its keys, a token's
 //     score its best probability (score=softmax_max; score=gemfilter sums raw logits over heads),
-//     RoPE at the real distances (score_rope=absolute). 5-wide average pooling, then the best
+//     every key at one distance, InfLLM's n_local-1 (score_rope=fixed; absolute: the real
+//     distances, untrained beyond the model's context). 5-wide average pooling, then the best
 //     spans of `span` tokens (span=0: single tokens, as GemFilter) up to k tokens, in book order.
 //  4. The full model answers from the question prompt with only those tokens as the document
 //     (positions renumbered, as GemFilter's pass 2).
 // What was compared (needle evaluation, SmolLM2): see the notes at the defaults in gleaner.cpp.
 // Settings: k (256), span (64), query (tail), probe_tokens (8), score (softmax_max|gemfilter),
-// score_rope (absolute|fixed|none; see gemfilter.h);
+// score_rope (fixed|absolute|none; see gemfilter.h);
 // selection_only: prefill selects and returns no logits (evaluating the selection).
 // The memory must be complete and outlive the method.
 std::unique_ptr<ContextMethod> make_gleaner_method(const Model& model, Backend& backend, const ReadingMemory& memory,

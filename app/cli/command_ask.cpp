@@ -47,7 +47,8 @@ double ensure_read(ReadingMemory& mem, bool quiet) {
 }  // namespace
 
 int cmd_read(const CommandArgs& argv) {
-    Args args(argv, with({"model", "threads", "cache-dir"}, method_option_names()), with({"json", "quiet"}, method_switch_names()));
+    Args args(argv, with({"model", "threads", "cache-dir", "method"}, method_option_names()),
+              with({"json", "quiet"}, method_switch_names()));
     if (args.positionals().size() != 1) throw UsageError("expected one FILE");
     if (auto m = args.get("method"); m && *m != "gleaner") throw UsageError("only the gleaner method keeps a reading memory");
     const std::string path = args.positionals()[0];

@@ -8,6 +8,11 @@
 // context, as in the reference. Longer prompts would need positions the model was never trained
 // for, so there pass 1 uses Q-LLM's bounded block memory in layers 0..r-1 ("bounded pass 1" of
 // selection_methods.md section 7); pass1=full|bounded forces either.
+//
+// On the default model (SmolLM2-135M, 30 layers) the depth-scaled filter layer 12 does not find
+// a pass key (16k tokens: the answer quotes the filler); --filter-layer 15 does. The last prompt
+// token's query barely attends to a needle at any layer of this small model (Gleaner's method
+// adds a probe for that reason, see gleaner.cpp).
 #include "methods/gemfilter.h"
 
 #include <algorithm>
