@@ -95,44 +95,17 @@ std::unique_ptr<ContextMethod> make_context_method(const std::string& name, cons
 
 AnswerResult answer_question(ContextMethod& method, const Tokenizer& tok, const QaPrompt& prompt,
                              const GenerationOptions& opt, const PrefillProgress& progress) {
-    using clock = std::chrono::steady_clock;
     AnswerResult r;
-    Sampler sampler(opt.sampling);
-    std::vector<int32_t> history(prompt.ids);
-    std::string pending;
-
-    auto t0 = clock::now();
+    r.prompt_tokens = static_cast<int>(prompt.ids.size());
+    const auto t0 = std::chrono::steady_clock::now();
     std::vector<float> logits = method.prefill(prompt, opt.max_tokens, progress);
-    r.prefill_s = std::chrono::duration<double>(clock::now() - t0).count();
-    auto t1 = clock::now();
-    for (int i = 0; i < opt.max_tokens; ++i) {
-        if (opt.cancel && opt.cancel->load()) {
-            r.cancelled = true;
-            break;
-        }
-        const int32_t next = sampler.sample(logits, history);
-        if (tok.vocab().is_eog(next)) {
-            r.stopped_by_eog = true;
-            break;
-        }
-        r.tokens.push_back(next);
-        history.push_back(next);
-        pending += tok.decode_token(next);
-        const size_t ready = complete_utf8_prefix(pending);
-        if (ready > 0) {
-            const std::string piece = pending.substr(0, ready);
-            r.text += piece;
-            if (opt.on_text) opt.on_text(piece);
-            pending.erase(0, ready);
-        }
-        if (i + 1 == opt.max_tokens) break;
-        logits = method.decode(next);
-    }
-    if (!pending.empty()) {
-        r.text += pending;
-        if (opt.on_text) opt.on_text(pending);
-    }
-    r.decode_s = std::chrono::duration<double>(clock::now() - t1).count();
+    r.prefill_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    sample_continuation(std::move(logits), prompt.ids, tok, opt,
+                        [&method](int32_t token, std::vector<float>& next) {
+                            next = method.decode(token);
+                            return true;
+                        },
+                        r);
     r.trace = method.trace();
     return r;
 }

@@ -98,13 +98,8 @@ const std::vector<std::string>& context_method_settings(const std::string& name)
 std::unique_ptr<ContextMethod> make_context_method(const std::string& name, const Model& model, Backend& backend,
                                                    const MethodSettings& settings = {});
 
-struct AnswerResult {
-    std::string text;
-    std::vector<int32_t> tokens;
-    double prefill_s = 0.0;  // until the first token's logits
-    double decode_s = 0.0;
-    bool stopped_by_eog = false;
-    bool cancelled = false;
+// A generation (prefill_s: until the first token's logits) with the method's selection.
+struct AnswerResult : GenerationResult {
     SelectionTrace trace;
 };
 

@@ -21,19 +21,12 @@ size_t complete_utf8_prefix(const std::string& s) {
     return i - 1;
 }
 
-GenerationResult generate(Transformer& tf, const std::vector<int32_t>& prompt, const GenerationOptions& opt) {
-    using clock = std::chrono::steady_clock;
-    GenerationResult r;
-    r.prompt_tokens = static_cast<int>(prompt.size());
-    const Tokenizer& tok = tf.model().tokenizer();
+void sample_continuation(std::vector<float> logits, std::vector<int32_t> history, const Tokenizer& tok,
+                         const GenerationOptions& opt, const std::function<bool(int32_t, std::vector<float>&)>& step,
+                         GenerationResult& r) {
+    const auto t0 = std::chrono::steady_clock::now();
     Sampler sampler(opt.sampling);
-    std::vector<int32_t> history(prompt);
     std::string pending;  // decoded bytes not yet streamed
-
-    auto t0 = clock::now();
-    std::vector<float> logits = tf.forward(prompt, Logits::Last);
-    r.prefill_s = std::chrono::duration<double>(clock::now() - t0).count();
-    auto t1 = clock::now();
     for (int i = 0; i < opt.max_tokens; ++i) {
         if (opt.cancel && opt.cancel->load()) {
             r.cancelled = true;
@@ -54,15 +47,29 @@ GenerationResult generate(Transformer& tf, const std::vector<int32_t>& prompt, c
             if (opt.on_text) opt.on_text(piece);
             pending.erase(0, ready);
         }
-        if (i + 1 == opt.max_tokens || tf.cache().n_used >= tf.n_ctx()) break;
-        const int32_t one[1] = {next};
-        logits = tf.forward(one, Logits::Last);
+        if (i + 1 == opt.max_tokens || !step(next, logits)) break;
     }
     if (!pending.empty()) {
         r.text += pending;
         if (opt.on_text) opt.on_text(pending);
     }
-    r.decode_s = std::chrono::duration<double>(clock::now() - t1).count();
+    r.decode_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+GenerationResult generate(Transformer& tf, const std::vector<int32_t>& prompt, const GenerationOptions& opt) {
+    GenerationResult r;
+    r.prompt_tokens = static_cast<int>(prompt.size());
+    const auto t0 = std::chrono::steady_clock::now();
+    std::vector<float> logits = tf.forward(prompt, Logits::Last);
+    r.prefill_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    sample_continuation(std::move(logits), prompt, tf.model().tokenizer(), opt,
+                        [&tf](int32_t token, std::vector<float>& next) {
+                            if (tf.cache().n_used >= tf.n_ctx()) return false;  // the context is full
+                            const int32_t one[1] = {token};
+                            next = tf.forward(one, Logits::Last);
+                            return true;
+                        },
+                        r);
     return r;
 }
 

@@ -33,6 +33,14 @@ struct GenerationOptions {
 // generates a continuation.
 GenerationResult generate(Transformer& tf, const std::vector<int32_t>& prompt, const GenerationOptions& opt);
 
+// The sampling loop every generator shares: samples from `logits` (the prompt's last position)
+// on, streams whole UTF-8 characters through opt.on_text, and calls step(token, logits) for the
+// next position's logits until EOG, opt.max_tokens, cancellation, or step returning false (no
+// room left). Fills r's text, tokens, decode_s and stop flags.
+void sample_continuation(std::vector<float> logits, std::vector<int32_t> history, const Tokenizer& tok,
+                         const GenerationOptions& opt, const std::function<bool(int32_t, std::vector<float>&)>& step,
+                         GenerationResult& r);
+
 // Bytes of s that form complete UTF-8 characters, counted from the start.
 size_t complete_utf8_prefix(const std::string& s);
 

@@ -30,10 +30,10 @@ const std::vector<Command>& all_commands() {
         {"ask", "ask FILE \"QUESTION\" [--method gleaner|qllm|gemfilter|infllm|streaming|full] [--model M] [--json]\n"
                 "           [--max-tokens 64] [--max-evidence 20] [--per-layer] [--threads N] [method knobs, see below]",
          cmd_ask},
-        {"eval", "eval niah --haystack BOOK [--methods gleaner,qllm,gemfilter,full] [--lengths 1k,2k,...,32k]\n"
+        {"eval", "eval niah --haystack BOOK|filler [--methods gleaner,qllm,gemfilter,full] [--lengths 1k,2k,...,32k]\n"
                  "           [--depths 0,25,50,75,100] [--needle passkey|sentence|both] [--out DIR] [--selection-only]\n"
                  "           needle in a haystack: JSON table and a PNG heat map per method (NAME:key=value:... sets\n"
-                 "           one method's knobs)",
+                 "           one method's knobs; filler: the standard pass-key haystack \"The grass is green...\")",
          cmd_eval},
     };
     return commands;

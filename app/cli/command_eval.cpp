@@ -139,6 +139,8 @@ void write_results(const std::string& path, const std::vector<Trial>& trials, co
     std::filesystem::rename(path + ".tmp", path);
 }
 
+constexpr const char* kFillerHaystack = "filler";
+
 }  // namespace
 
 int cmd_eval(const CommandArgs& argv) {
@@ -151,7 +153,9 @@ int cmd_eval(const CommandArgs& argv) {
     if (args.positionals().size() != 1 || args.positionals()[0] != "niah")
         throw UsageError("the only evaluation is 'niah'");
     const auto haystack_path = args.get("haystack");
-    if (!haystack_path) throw UsageError("--haystack FILE (a long book, e.g. ../shared/corpus/text/moby-dick_pg2701.txt) is required");
+    if (!haystack_path)
+        throw UsageError("--haystack FILE (a long book, e.g. ../shared/corpus/text/moby-dick_pg2701.txt) or "
+                         "--haystack filler (the standard pass-key filler) is required");
     const MethodSettings common = method_settings_from_args(args);
     std::vector<MethodSpec> methods;
     for (const std::string& s : split(args.get_or("methods", "gleaner,qllm,gemfilter,full"), ','))
@@ -181,14 +185,19 @@ int cmd_eval(const CommandArgs& argv) {
     const Tokenizer& tok = model->tokenizer();
     std::signal(SIGINT, on_sigint);
 
-    // The haystack: the book, repeated if it is too short.
-    std::string hay = load_document_text(*haystack_path);
+    // The haystack: the book, repeated if it is too short; or the pass-key filler of InfLLM's and
+    // Landmark Attention's pass-key task, where the needle is the only information.
+    std::string hay = *haystack_path == kFillerHaystack
+                          ? std::string("The grass is green. The sky is blue. The sun is yellow. Here we go. There and back again.")
+                          : load_document_text(*haystack_path);
     std::vector<int32_t> hay_ids = tokenize_document(tok, hay);
     const int64_t longest = *std::max_element(lengths.begin(), lengths.end());
     {
         const std::string once = hay;
+        const std::string sep = *haystack_path == kFillerHaystack ? " " : "\n\n";
         while (static_cast<int64_t>(hay_ids.size()) < longest + 64) {
-            hay += "\n\n" + once;
+            // doubling: the filler is one line, and a book needs at most a few copies
+            hay += sep + (*haystack_path == kFillerHaystack ? hay : once);
             hay_ids = tokenize_document(tok, hay);
         }
     }
