@@ -128,7 +128,8 @@ namespace gleaner {
 //  4. The full model answers from the question prompt with only those tokens as the document
 //     (positions renumbered, as GemFilter's pass 2).
 // What was compared (needle evaluation, SmolLM2): see the notes at the defaults in gleaner.cpp.
-// Settings: k (256), span (64), query (tail), probe_tokens (8), score (softmax_max|gemfilter),
+// Settings: k (256), span (64), query (tail|question|words: also the question's own tokens as
+// queries), probe_tokens (8), score (softmax_max|softmax_sum|gemfilter),
 // score_rope (fixed|absolute|none; see gemfilter.h);
 // selection_only: prefill selects and returns no logits (evaluating the selection).
 // The memory must be complete and outlive the method.

@@ -54,7 +54,7 @@ const char* method_options_help() {
            "  infllm/qllm/gleaner reading: --n-init --n-local --topk --block-size --repr-topk --max-cached-blocks\n"
            "                      --exc-block --chunk-size --question-weight --reference-mask --checkpoint-tokens\n"
            "  gemfilter/gleaner:  --filter-layer --k --pass1 auto|full|bounded --score-rope absolute|fixed|none\n"
-           "                      --query tail|question --probe-tokens 8 --score softmax_max|gemfilter\n"
+           "                      --query tail|question|words --probe-tokens 8 --score softmax_max|softmax_sum|gemfilter\n"
            "                      --span 64 (0: single tokens, as GemFilter) (gleaner)\n"
            "  streaming: --sinks --window --chunk-size      full: --max-len\n";
 }

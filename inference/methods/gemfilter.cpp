@@ -173,7 +173,7 @@ __attribute__((target_clones("avx2", "default"))) void block_logits(const float*
 
 std::vector<float> probe_scores_f16(Backend& be, const float* q, const std::vector<int64_t>& q_pos, const uint16_t* keys,
                                     int64_t n, int H, int Hkv, int D, float scale, const RopeParams& rp, ScoreRope mode,
-                                    int64_t key_pos0, int64_t fixed_distance, bool softmax_max) {
+                                    int64_t key_pos0, int64_t fixed_distance, ProbeScore score) {
     const int A = static_cast<int>(q_pos.size());
     const int G = H / Hkv, half = rp.n_rot / 2;
     const size_t qrow = static_cast<size_t>(H) * D, krow = static_cast<size_t>(Hkv) * D;
@@ -262,7 +262,7 @@ std::vector<float> probe_scores_f16(Backend& be, const float* q, const std::vect
         b0 = std::min<int64_t>(n, blocks * ti / m * B);
         b1 = std::min<int64_t>(n, blocks * (ti + 1) / m * B);
     };
-    if (!softmax_max) {
+    if (score == ProbeScore::RawSum) {
         run([&](int ti, int m) {
             int64_t b0, b1;
             range(ti, m, b0, b1);
@@ -306,18 +306,25 @@ std::vector<float> probe_scores_f16(Backend& be, const float* q, const std::vect
             if (sm[ti][r] > 0) z += sm[ti][r] * std::exp(mx[ti][r] - m);
         lse[r] = static_cast<float>(m + std::log(z));
     }
-    // pass 2: each key's best probability
+    // pass 2: each key's best log-probability per query (SoftmaxSum) or over all queries (SoftmaxMax)
+    const int n_best = score == ProbeScore::SoftmaxSum ? A : 1;
     run([&](int ti, int m) {
         int64_t b0, b1;
         range(ti, m, b0, b1);
-        std::vector<float> best(B);
+        std::vector<float> best(static_cast<size_t>(n_best) * B);
         for_blocks(b0, b1, [&](int64_t t0, int nb, const float* lg) {
             std::fill(best.begin(), best.end(), -INFINITY);
             for (int r = 0; r < AH; ++r) {
+                const int a = n_best == 1 ? 0 : (r % rows_per_group) / G;  // rows are (g, a, hh)
                 const float* l = lg + static_cast<size_t>(r) * B;
-                for (int j = 0; j < nb; ++j) best[j] = std::max(best[j], l[j] * scale - lse[r]);
+                float* bj = best.data() + static_cast<size_t>(a) * B;
+                for (int j = 0; j < nb; ++j) bj[j] = std::max(bj[j], l[j] * scale - lse[r]);
             }
-            for (int j = 0; j < nb; ++j) out[t0 + j] = std::exp(best[j]);
+            for (int j = 0; j < nb; ++j) {
+                float s = 0.0f;
+                for (int a = 0; a < n_best; ++a) s += std::exp(best[static_cast<size_t>(a) * B + j]);
+                out[t0 + j] = s;
+            }
         });
     });
     return out;

@@ -36,13 +36,18 @@ std::vector<float> gemfilter_scores_f16(Backend& be, const float* q, const uint1
 // Gleaner's probe scores: A raw queries (A, H*D) at positions q_pos (RoPE as in `mode`: the keys
 // of an Absolute score sit at key_pos0 + i; Fixed puts every key at fixed_distance from every
 // query) against n raw f16 keys.
-//   softmax_max = false: sum over queries and heads of the raw logits (GemFilter's score when A = 1)
-//   softmax_max = true:  per query and head a softmax over all n keys (logits * scale); a key's
-//                        score is its highest probability under any query and head, so one sharp
-//                        retrieval head outweighs many diffuse ones.
+enum class ProbeScore {
+    RawSum,      // sum over queries and heads of the raw logits (GemFilter's score when A = 1)
+    SoftmaxMax,  // per query and head a softmax over all n keys (logits * scale); a key's score is
+                 // its highest probability under any query and head, so one sharp retrieval head
+                 // outweighs many diffuse ones
+    SoftmaxSum,  // the same probabilities; per query the best head, summed over the queries, so a
+                 // passage several queries find (several words of a question) outranks one that
+                 // only one query finds
+};
 std::vector<float> probe_scores_f16(Backend& be, const float* q, const std::vector<int64_t>& q_pos, const uint16_t* keys,
                                     int64_t n, int H, int Hkv, int D, float scale, const RopeParams& rp, ScoreRope mode,
-                                    int64_t key_pos0, int64_t fixed_distance, bool softmax_max);
+                                    int64_t key_pos0, int64_t fixed_distance, ProbeScore score);
 
 // avg_pool1d(kernel 5, stride 1, padding 2, count_include_pad): edges are divided by 5.
 std::vector<float> avg_pool5(const std::vector<float>& s);

@@ -26,16 +26,16 @@ namespace {
 class GleanerMethod final : public ContextMethod {
 public:
     GleanerMethod(const Model& model, Backend& backend, const ReadingMemory& mem, int k, std::string query,
-                  ScoreRope rope, std::string rope_name, std::string score, int probe_tokens, int span,
+                  ScoreRope rope, std::string rope_name, std::string score_name, ProbeScore score, int probe_tokens, int span,
                   bool selection_only)
         : model_(model), backend_(backend), mem_(mem), k_(k), query_(std::move(query)), rope_(rope),
-          rope_name_(std::move(rope_name)), score_(std::move(score)), probe_tokens_(probe_tokens), span_(span),
+          rope_name_(std::move(rope_name)), score_name_(std::move(score_name)), score_(score), probe_tokens_(probe_tokens), span_(span),
           selection_only_(selection_only) {}
     std::string name() const override { return "gleaner"; }
     std::string describe() const override {
         return "gleaner: k=" + std::to_string(k_) + " span=" + std::to_string(span_) + " query=" + query_ +
                " probe_tokens=" + std::to_string(probe_tokens_) +
-               " score=" + score_ + " score_rope=" + rope_name_ + " (reading: " +
+               " score=" + score_name_ + " score_rope=" + rope_name_ + " (reading: " +
                mem_.settings().cache_key() + ")";
     }
 
@@ -66,12 +66,14 @@ public:
         }
         probe_ = probe;
 
-        // 2. The filter layer's queries of the question's last token and of the probe.
+        // 2. The filter layer's queries of the question's last token and of the probe (and, with
+        //    query=words, of the question's own tokens).
         QkCapture cap;
         cap.configure(c.n_heads * c.head_dim, c.n_kv_heads * c.head_dim);
-        const int A = static_cast<int>(probe.size()) + 1;
-        int64_t first_q_pos = 0, key_pos0 = 0;
-        if (query_ == "tail") {
+        // rows of the capture: frame.after then the probe, starting at row `after_row`, the first
+        // of them at position `after_pos`
+        int64_t after_row = 0, after_pos = 0, key_pos0 = 0;
+        if (query_ == "tail" || query_ == "words") {
             std::vector<std::vector<float>> kk, vv, aa;
             const std::vector<InfLlmLayerState> states = mem_.load_tail(kk, vv, aa);
             Transformer tf(model_, backend_, 1, mem_.settings().memory.exc_block);
@@ -99,7 +101,7 @@ public:
             if (static_cast<int>(ids.size()) > mem_.settings().memory.exc_block)
                 throw std::invalid_argument("gleaner: the question is too long");
             tf.forward(ids, Logits::None, pos.data());
-            first_q_pos = mem_.total() + static_cast<int64_t>(frame.after.size()) - 1;
+            after_pos = mem_.total();
             key_pos0 = mem_.prefix_len();
         } else {
             std::vector<int32_t> ids = frame.before;
@@ -109,20 +111,33 @@ public:
             tf.set_layer_limit(r + 1, &cap);
             tf.forward(ids, Logits::None);
             // positions as if the document stood between the two halves of the frame
-            first_q_pos = static_cast<int64_t>(frame.before.size()) + n_doc + static_cast<int64_t>(frame.after.size()) - 1;
+            after_row = static_cast<int64_t>(frame.before.size());
+            after_pos = static_cast<int64_t>(frame.before.size()) + n_doc;
             key_pos0 = static_cast<int64_t>(frame.before.size());
         }
         if (progress.on_progress) progress.on_progress(0, n_doc);
+        std::vector<int64_t> rows;  // indices into frame.after + probe
+        if (query_ == "words") {
+            const std::vector<int32_t> qt = model_.tokenizer().encode(prompt.question, false, false);
+            const auto [qs, qe] = locate_question(frame.after, qt);
+            for (int i = std::max(qs, 0); i < qe; ++i) rows.push_back(i);
+        }
+        for (int64_t i = static_cast<int64_t>(frame.after.size()) - 1; i < static_cast<int64_t>(frame.after.size() + probe.size()); ++i)
+            rows.push_back(i);
         const size_t qrow = static_cast<size_t>(c.n_heads) * c.head_dim;
-        const std::vector<float> q(cap.call_q.end() - A * qrow, cap.call_q.end());
-        std::vector<int64_t> q_pos(A);
-        for (int a = 0; a < A; ++a) q_pos[a] = first_q_pos + a;
+        std::vector<float> q(rows.size() * qrow);
+        std::vector<int64_t> q_pos(rows.size());
+        for (size_t a = 0; a < rows.size(); ++a) {
+            const float* src = cap.call_q.data() + static_cast<size_t>(after_row + rows[a]) * qrow;
+            std::copy(src, src + qrow, q.begin() + a * qrow);
+            q_pos[a] = after_pos + rows[a];
+        }
 
         // 3. Selection over every token of the book: scores, 5-wide average pooling, top k.
         const std::vector<float> raw =
             probe_scores_f16(backend_, q.data(), q_pos, mem_.doc_keys(), n_doc, c.n_heads, c.n_kv_heads, c.head_dim,
                              c.attn_scale, layer_rope_params(model_, r), rope_, key_pos0,
-                             mem_.settings().memory.n_local - 1, score_ == "softmax_max");
+                             mem_.settings().memory.n_local - 1, score_);
         pooled_ = avg_pool5(raw);
         if (span_ <= 0) {  // GemFilter: the k best tokens
             selected_ = top_k_sorted(pooled_, static_cast<int>(std::min<int64_t>(k_, n_doc)));
@@ -181,7 +196,8 @@ private:
     std::string query_;
     ScoreRope rope_;
     std::string rope_name_;
-    std::string score_;
+    std::string score_name_;
+    ProbeScore score_;
     int probe_tokens_;
     int span_;
     bool selection_only_;
@@ -201,18 +217,23 @@ std::unique_ptr<ContextMethod> make_gleaner_method(const Model& model, Backend& 
     const int k = s.get_int("k", 256);
     if (k < 1) throw std::invalid_argument("gleaner: k must be >= 1");
     const std::string query = s.get_string("query", "tail");
-    if (query != "tail" && query != "question") throw std::invalid_argument("gleaner: query must be tail or question");
+    if (query != "tail" && query != "question" && query != "words")
+        throw std::invalid_argument("gleaner: query must be tail, question or words");
     // fixed: every key at InfLLM's distant-token distance, so scoring a 300k-token book uses no
     // relative position the model was not trained for (at 16k tokens absolute distances made
     // attention-sink-like peaks at the start of the book outrank the needle; at 4k both tie).
     const std::string rope = s.get_string("score_rope", "fixed");
     const std::string score = s.get_string("score", "softmax_max");
-    if (score != "softmax_max" && score != "gemfilter") throw std::invalid_argument("gleaner: score must be softmax_max or gemfilter");
+    const ProbeScore score_kind = score == "softmax_max" ? ProbeScore::SoftmaxMax
+                                  : score == "softmax_sum" ? ProbeScore::SoftmaxSum
+                                  : score == "gemfilter"   ? ProbeScore::RawSum
+                                                           : throw std::invalid_argument(
+                                                                 "gleaner: score must be softmax_max, softmax_sum or gemfilter");
     const int probe = s.get_int("probe_tokens", 8);
     if (probe < 0 || probe > 64) throw std::invalid_argument("gleaner: probe_tokens must be in 0..64");
     const int span = s.get_int("span", 64);
     if (span < 0) throw std::invalid_argument("gleaner: span must be >= 0");
-    return std::make_unique<GleanerMethod>(model, backend, memory, k, query, parse_score_rope(rope), rope, score, probe,
+    return std::make_unique<GleanerMethod>(model, backend, memory, k, query, parse_score_rope(rope), rope, score, score_kind, probe,
                                            span, s.get_bool("selection_only", false));
 }
 

@@ -398,19 +398,28 @@ private slots:
                 }
             }
         const auto sum = probe_scores_f16(*be_, q.data(), qpos, k16.data(), n, Hq, Hk, D, 0.125f, rp, ScoreRope::Absolute,
-                                          key0, 0, false);
+                                          key0, 0, ProbeScore::RawSum);
         const auto smax = probe_scores_f16(*be_, q.data(), qpos, k16.data(), n, Hq, Hk, D, 0.125f, rp, ScoreRope::Absolute,
-                                           key0, 0, true);
+                                           key0, 0, ProbeScore::SoftmaxMax);
+        const auto ssum = probe_scores_f16(*be_, q.data(), qpos, k16.data(), n, Hq, Hk, D, 0.125f, rp, ScoreRope::Absolute,
+                                           key0, 0, ProbeScore::SoftmaxSum);
         for (int i = 0; i < n; ++i) {
             QVERIFY2(std::fabs(sum[i] - raw_sum[i]) < 1e-3 * (1 + std::fabs(raw_sum[i])), qPrintable(QString::number(i)));
-            double best = 0;
-            for (const auto& row : lg) {
-                double mx = -1e300, z = 0;
-                for (double x : row) mx = std::max(mx, x * 0.125);
-                for (double x : row) z += std::exp(x * 0.125 - mx);
-                best = std::max(best, std::exp(row[i] * 0.125 - mx) / z);
+            double best = 0, sum_of_best = 0;
+            for (int a = 0; a < A; ++a) {
+                double best_a = 0;
+                for (int h = 0; h < Hq; ++h) {
+                    const auto& row = lg[a * Hq + h];
+                    double mx = -1e300, z = 0;
+                    for (double x : row) mx = std::max(mx, x * 0.125);
+                    for (double x : row) z += std::exp(x * 0.125 - mx);
+                    best_a = std::max(best_a, std::exp(row[i] * 0.125 - mx) / z);
+                }
+                best = std::max(best, best_a);
+                sum_of_best += best_a;
             }
             QVERIFY(std::fabs(smax[i] - best) < 1e-4 * best + 1e-7);
+            QVERIFY(std::fabs(ssum[i] - sum_of_best) < 1e-4 * sum_of_best + 1e-7);
         }
         // one query: GemFilter's raw score with the group-summed form
         const auto one = gemfilter_scores_f16(*be_, q.data(), k16.data(), n, Hq, Hk, D, rp, ScoreRope::Absolute, qpos[0], key0, 0);
