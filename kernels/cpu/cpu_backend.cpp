@@ -1,6 +1,7 @@
 // The CPU backend: quantized matmul on the GGUF weights as stored, online-softmax attention,
 // and the elementwise ops, all split across a persistent thread pool.
 #include <algorithm>
+#include <numeric>
 #include <cmath>
 #include <cstring>
 #include <vector>
@@ -33,6 +34,8 @@ public:
     void add(float* y, const float* x, size_t n) override;
     void add_bias(float* x, const float* bias, int n_rows, int n) override;
     void scale(float* x, size_t n, float s) override;
+    // The long-context methods' host work (and prefill attention) on this backend's own pool.
+    void run_parallel(const std::function<void(int, int)>& fn) override { pool_.run(fn); }
 
 private:
     // Splits [0, n) evenly over the pool's threads: for cheap, uniform elementwise work.
@@ -174,6 +177,27 @@ void CpuBackend::rope(float* x, int n_tokens, int n_heads, int head_dim, const i
 }
 
 void CpuBackend::attention(const float* q, const float* k, const float* v, const AttentionParams& p, float* out) {
+    if (p.n_tokens >= 8) {
+        // Prefill: the tiled kernel of attention_segments (each key row serves a tile of query
+        // rows) with the causal/sliding-window mask as a distance range: 0 <= q_pos - kv_pos < window.
+        std::vector<int32_t> iota;
+        if (!p.kv_pos) {
+            iota.resize(p.n_kv);
+            std::iota(iota.begin(), iota.end(), 0);
+        }
+        KvSegment s;
+        s.q = q;
+        s.k = k;
+        s.v = v;
+        s.stride = p.kv_row_stride;
+        s.n_kv = p.n_kv;
+        s.q_pos = p.q_pos;
+        s.kv_pos = p.kv_pos ? p.kv_pos : iota.data();
+        s.min_dist = 0;
+        if (p.sliding_window > 0) s.max_dist = p.sliding_window;
+        attention_segments(&s, 1, SegmentAttentionParams{p.n_tokens, p.n_heads, p.n_kv_heads, p.head_dim, p.scale}, out);
+        return;
+    }
     const int D = p.head_dim;
     const int group = p.n_heads / p.n_kv_heads;
     const size_t stride = p.kv_row_stride ? p.kv_row_stride : static_cast<size_t>(p.n_kv_heads) * D;

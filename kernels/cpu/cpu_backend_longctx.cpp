@@ -46,12 +46,6 @@ constexpr float kMasked = -INFINITY;
 
 // ---- scalar kernels -------------------------------------------------------------------------
 
-float dot_scalar(const float* a, const float* b, int n) {
-    float s = 0.0f;
-    for (int i = 0; i < n; ++i) s += a[i] * b[i];
-    return s;
-}
-
 // x[i] = exp(x[i] - m) (masked entries -> 0); returns the sum.
 float exp_sum_scalar(float* x, int n, float m) {
     float s = 0.0f;
@@ -67,6 +61,13 @@ void axpy_scalar(float a, const float* x, float* y, int n) {
     for (int i = 0; i < n; ++i) y[i] += a * x[i];
 }
 
+// out[j] = q . key j for 8 keys stored transposed: kt (D, 8).
+void dots8_scalar(const float* q, const float* kt, int D, float* out) {
+    for (int j = 0; j < 8; ++j) out[j] = 0.0f;
+    for (int d = 0; d < D; ++d)
+        for (int j = 0; j < 8; ++j) out[j] += q[d] * kt[d * 8 + j];
+}
+
 #ifdef GLEANER_LONGCTX_X86
 // ---- AVX2 kernels (entered only after a runtime check) --------------------------------------
 
@@ -76,19 +77,6 @@ __attribute__((target("avx2,fma"))) inline float hsum(__m256 v) {
     lo = _mm_add_ps(lo, _mm_movehl_ps(lo, lo));
     lo = _mm_add_ss(lo, _mm_shuffle_ps(lo, lo, 1));
     return _mm_cvtss_f32(lo);
-}
-
-__attribute__((target("avx2,fma"))) float dot_avx2(const float* a, const float* b, int n) {
-    __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
-    int i = 0;
-    for (; i + 16 <= n; i += 16) {
-        s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), s0);
-        s1 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i + 8), _mm256_loadu_ps(b + i + 8), s1);
-    }
-    for (; i + 8 <= n; i += 8) s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), s0);
-    float s = hsum(_mm256_add_ps(s0, s1));
-    for (; i < n; ++i) s += a[i] * b[i];
-    return s;
 }
 
 // exp(x) for x <= 0 (Cephes expf polynomial, max relative error ~2e-7).
@@ -139,26 +127,37 @@ __attribute__((target("avx2,fma"))) void axpy_avx2(float a, const float* x, floa
     for (; i < n; ++i) y[i] += a * x[i];
 }
 
+__attribute__((target("avx2,fma"))) void dots8_avx2(const float* q, const float* kt, int D, float* out) {
+    __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
+    int d = 0;
+    for (; d + 2 <= D; d += 2) {
+        s0 = _mm256_fmadd_ps(_mm256_set1_ps(q[d]), _mm256_loadu_ps(kt + d * 8), s0);
+        s1 = _mm256_fmadd_ps(_mm256_set1_ps(q[d + 1]), _mm256_loadu_ps(kt + (d + 1) * 8), s1);
+    }
+    for (; d < D; ++d) s0 = _mm256_fmadd_ps(_mm256_set1_ps(q[d]), _mm256_loadu_ps(kt + d * 8), s0);
+    _mm256_storeu_ps(out, _mm256_add_ps(s0, s1));
+}
+
 bool use_avx2() {
     static const bool v = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
     return v;
 }
 #else
 bool use_avx2() { return false; }
-float dot_avx2(const float* a, const float* b, int n) { return dot_scalar(a, b, n); }
 float exp_sum_avx2(float* x, int n, float m) { return exp_sum_scalar(x, n, m); }
 void axpy_avx2(float a, const float* x, float* y, int n) { axpy_scalar(a, x, y, n); }
+void dots8_avx2(const float* q, const float* kt, int D, float* out) { dots8_scalar(q, kt, D, out); }
 #endif
 
 struct Kernels {
-    float (*dot)(const float*, const float*, int);
     float (*exp_sum)(float*, int, float);
     void (*axpy)(float, const float*, float*, int);
+    void (*dots8)(const float*, const float*, int, float*);
 };
 
 Kernels pick_kernels() {
-    if (use_avx2()) return {dot_avx2, exp_sum_avx2, axpy_avx2};
-    return {dot_scalar, exp_sum_scalar, axpy_scalar};
+    if (use_avx2()) return {exp_sum_avx2, axpy_avx2, dots8_avx2};
+    return {exp_sum_scalar, axpy_scalar, dots8_scalar};
 }
 
 }  // namespace
@@ -179,75 +178,95 @@ void Backend::attention_segments(const KvSegment* segs, int n_segs, const Segmen
     }
     const int total = offset[n_segs];
     const Kernels kern = pick_kernels();
-    const int64_t n_tasks = static_cast<int64_t>(T) * Hkv;  // one task: one query token, one KV group
+    // One task: a tile of up to kTile query tokens and one KV group, so each key and value row
+    // read from memory serves kTile x G query rows.
+    constexpr int kTile = 4;
+    const int n_tiles = (T + kTile - 1) / kTile;
+    const int64_t n_tasks = static_cast<int64_t>(n_tiles) * Hkv;
 
     // Per-thread score partials, reduced in thread order so results do not depend on timing.
     std::vector<std::vector<float>> partial;
 
     auto work = [&](int ti, int nt) {
         const int64_t b = n_tasks * ti / nt, e = n_tasks * (ti + 1) / nt;
-        std::vector<float> logits(static_cast<size_t>(G) * std::max(1, total));
-        std::vector<float> acc(static_cast<size_t>(G) * D);
+        const size_t rows_max = static_cast<size_t>(kTile) * G;
+        std::vector<float> logits(rows_max * std::max(1, total));  // rows (token in tile, head in group)
+        std::vector<float> acc(rows_max * D), inv(rows_max), kt(static_cast<size_t>(D) * 8);
+        std::vector<char> live(rows_max);
+        float d8[8];
         float* tacc = acc_total ? partial[ti].data() : nullptr;
         for (int64_t task = b; task < e; ++task) {
-            const int t = static_cast<int>(task / Hkv), g = static_cast<int>(task % Hkv);
-            // 1. logits of the G query heads of this group against every key
+            const int t0 = static_cast<int>(task / Hkv) * kTile, g = static_cast<int>(task % Hkv);
+            const int tq = std::min(kTile, T - t0);
+            const int R = tq * G;
+            // 1. logits of the tile's query rows against every key, 8 keys at a time (transposed)
             for (int s = 0; s < n_segs; ++s) {
                 const KvSegment& sg = segs[s];
                 const size_t stride = sg.stride ? sg.stride : static_cast<size_t>(Hkv) * D;
                 const bool masked = sg.q_pos && sg.kv_pos;
-                const int32_t qp = masked ? sg.q_pos[t] : 0;
-                for (int j = 0; j < sg.n_kv; ++j) {
-                    bool visible = true;
-                    if (masked) {
-                        const int64_t dist = static_cast<int64_t>(qp) - sg.kv_pos[j];
-                        visible = dist >= sg.min_dist && dist < sg.max_dist;
+                for (int j0 = 0; j0 < sg.n_kv; j0 += 8) {
+                    const int nb = std::min(8, sg.n_kv - j0);
+                    for (int jj = 0; jj < 8; ++jj) {
+                        const float* kj = jj < nb ? sg.k + (j0 + jj) * stride + static_cast<size_t>(g) * D : nullptr;
+                        for (int d = 0; d < D; ++d) kt[static_cast<size_t>(d) * 8 + jj] = kj ? kj[d] : 0.0f;
                     }
-                    const float* kj = sg.k + j * stride + static_cast<size_t>(g) * D;
-                    for (int hh = 0; hh < G; ++hh) {
-                        float& l = logits[static_cast<size_t>(hh) * total + offset[s] + j];
-                        if (!visible) {
-                            l = kMasked;
-                            continue;
-                        }
+                    for (int r = 0; r < R; ++r) {
+                        const int t = t0 + r / G, hh = r % G;
                         const float* qv = sg.q + (static_cast<size_t>(t) * H + g * G + hh) * D;
-                        l = kern.dot(qv, kj, D) * p.scale;
+                        kern.dots8(qv, kt.data(), D, d8);
+                        float* l = logits.data() + static_cast<size_t>(r) * total + offset[s] + j0;
+                        for (int jj = 0; jj < nb; ++jj) {
+                            bool visible = true;
+                            if (masked) {
+                                const int64_t dist = static_cast<int64_t>(sg.q_pos[t]) - sg.kv_pos[j0 + jj];
+                                visible = dist >= sg.min_dist && dist < sg.max_dist;
+                            }
+                            l[jj] = visible ? d8[jj] * p.scale : kMasked;
+                        }
                     }
                 }
             }
-            // 2. softmax per head, then P.V
-            for (int hh = 0; hh < G; ++hh) {
-                const int h = g * G + hh;
-                float* row = logits.data() + static_cast<size_t>(hh) * total;
+            // 2. softmax per row
+            for (int r = 0; r < R; ++r) {
+                float* row = logits.data() + static_cast<size_t>(r) * total;
                 float m = kMasked;
                 for (int j = 0; j < total; ++j) m = std::max(m, row[j]);
-                float* o = out + (static_cast<size_t>(t) * H + h) * D;
-                if (m == kMasked) {  // no visible key
-                    std::fill(o, o + D, 0.0f);
-                    continue;
-                }
-                const float sum = kern.exp_sum(row, total, m);
-                const float inv = 1.0f / sum;
-                float* a = acc.data() + static_cast<size_t>(hh) * D;
-                std::fill(a, a + D, 0.0f);
-                for (int s = 0; s < n_segs; ++s) {
-                    const KvSegment& sg = segs[s];
-                    const size_t stride = sg.stride ? sg.stride : static_cast<size_t>(Hkv) * D;
-                    const float* pr = row + offset[s];
-                    for (int j = 0; j < sg.n_kv; ++j)
-                        if (pr[j] != 0.0f) kern.axpy(pr[j], sg.v + j * stride + static_cast<size_t>(g) * D, a, D);
-                    if (sg.score_acc) {
-                        float* ta = tacc + acc_offset[s];
-                        for (int j = 0; j < sg.n_kv; ++j) ta[static_cast<size_t>(j) * H + h] += pr[j] * inv;
+                live[r] = m != kMasked;  // a row with no visible key gets zeros
+                inv[r] = live[r] ? 1.0f / kern.exp_sum(row, total, m) : 0.0f;
+                std::fill(acc.begin() + static_cast<size_t>(r) * D, acc.begin() + static_cast<size_t>(r + 1) * D, 0.0f);
+            }
+            // 3. P.V, each value row once for all rows of the tile; InfLLM's score accumulation
+            for (int s = 0; s < n_segs; ++s) {
+                const KvSegment& sg = segs[s];
+                const size_t stride = sg.stride ? sg.stride : static_cast<size_t>(Hkv) * D;
+                for (int j = 0; j < sg.n_kv; ++j) {
+                    const float* vj = sg.v + j * stride + static_cast<size_t>(g) * D;
+                    for (int r = 0; r < R; ++r) {
+                        const float pr = logits[static_cast<size_t>(r) * total + offset[s] + j];
+                        if (pr != 0.0f && live[r]) kern.axpy(pr, vj, acc.data() + static_cast<size_t>(r) * D, D);
                     }
                 }
-                for (int d = 0; d < D; ++d) o[d] = a[d] * inv;
+                if (sg.score_acc) {
+                    float* ta = tacc + acc_offset[s];
+                    for (int r = 0; r < R; ++r) {
+                        if (!live[r]) continue;
+                        const int h = g * G + r % G;
+                        const float* pr = logits.data() + static_cast<size_t>(r) * total + offset[s];
+                        for (int j = 0; j < sg.n_kv; ++j) ta[static_cast<size_t>(j) * H + h] += pr[j] * inv[r];
+                    }
+                }
+            }
+            for (int r = 0; r < R; ++r) {
+                const int t = t0 + r / G, h = g * G + r % G;
+                float* o = out + (static_cast<size_t>(t) * H + h) * D;
+                const float* a = acc.data() + static_cast<size_t>(r) * D;
+                for (int d = 0; d < D; ++d) o[d] = a[d] * inv[r];
             }
         }
     };
 
     // Small calls (a decode step) run on the caller: waking the pool costs more than the work.
-    const double work_size = static_cast<double>(n_tasks) * G * total * D;
+    const double work_size = static_cast<double>(T) * H * total * D;
     const int nt = work_size < 4e5 ? 1 : std::max(1, threads());
     if (acc_total) partial.assign(nt, std::vector<float>(acc_total, 0.0f));
     if (nt == 1)
