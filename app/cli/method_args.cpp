@@ -22,6 +22,7 @@ const std::vector<std::pair<std::string, std::string>>& valued_map() {
         {"score-rope", "score_rope"}, {"sinks", "sinks"},           {"window", "window"},
         {"max-len", "max_len"},       {"query", "query"},           {"checkpoint-tokens", "checkpoint_tokens"},
         {"probe-tokens", "probe_tokens"}, {"score", "score"},     {"span", "span"},
+        {"contrast", "contrast"},
     };
     return m;
 }
@@ -55,7 +56,7 @@ const char* method_options_help() {
            "                      --exc-block --chunk-size --question-weight --reference-mask --checkpoint-tokens\n"
            "  gemfilter/gleaner:  --filter-layer --k --pass1 auto|full|bounded --score-rope absolute|fixed|none\n"
            "                      --query tail|question|words --probe-tokens 8 --score softmax_max|softmax_sum|gemfilter\n"
-           "                      --span 64 (0: single tokens, as GemFilter) (gleaner)\n"
+           "                      --span 64 (0: single tokens, as GemFilter) --contrast 0|1 (gleaner)\n"
            "  streaming: --sinks --window --chunk-size      full: --max-len\n";
 }
 

@@ -27,14 +27,14 @@ class GleanerMethod final : public ContextMethod {
 public:
     GleanerMethod(const Model& model, Backend& backend, const ReadingMemory& mem, int k, std::string query,
                   ScoreRope rope, std::string rope_name, std::string score_name, ProbeScore score, int probe_tokens, int span,
-                  bool selection_only)
+                  bool contrast, bool selection_only)
         : model_(model), backend_(backend), mem_(mem), k_(k), query_(std::move(query)), rope_(rope),
           rope_name_(std::move(rope_name)), score_name_(std::move(score_name)), score_(score), probe_tokens_(probe_tokens), span_(span),
-          selection_only_(selection_only) {}
+          contrast_(contrast), selection_only_(selection_only) {}
     std::string name() const override { return "gleaner"; }
     std::string describe() const override {
         return "gleaner: k=" + std::to_string(k_) + " span=" + std::to_string(span_) + " query=" + query_ +
-               " probe_tokens=" + std::to_string(probe_tokens_) +
+               " probe_tokens=" + std::to_string(probe_tokens_) + (contrast_ ? " contrast=1" : "") +
                " score=" + score_name_ + " score_rope=" + rope_name_ + " (reading: " +
                mem_.settings().cache_key() + ")";
     }
@@ -46,98 +46,30 @@ public:
         const PromptFrame frame = qa_prompt_frame(model_, prompt.question);
         const int64_t n_doc = static_cast<int64_t>(mem_.doc_ids().size());
 
-        // 1. Probe: the model's own opening of an answer, from the question alone (greedy). Its
-        //    tokens' queries look for the answer's content where the question's do not.
-        std::vector<int32_t> probe;
-        if (probe_tokens_ > 0) {
-            std::vector<int32_t> base = frame.before;
-            base.insert(base.end(), frame.after.begin(), frame.after.end());
-            Transformer gen(model_, backend_, static_cast<int>(base.size()) + probe_tokens_ + 1);
-            std::vector<float> logits = gen.forward(base, Logits::Last);
-            for (int i = 0; i < probe_tokens_; ++i) {
-                const int32_t t = argmax(logits);
-                if (model_.tokenizer().vocab().is_eog(t)) break;
-                probe.push_back(t);
-                if (i + 1 < probe_tokens_) {
-                    const int32_t one[1] = {t};
-                    logits = gen.forward(one, Logits::Last);
-                }
-            }
-        }
-        probe_ = probe;
-
-        // 2. The filter layer's queries of the question's last token and of the probe (and, with
-        //    query=words, of the question's own tokens).
-        QkCapture cap;
-        cap.configure(c.n_heads * c.head_dim, c.n_kv_heads * c.head_dim);
-        // rows of the capture: frame.after then the probe, starting at row `after_row`, the first
-        // of them at position `after_pos`
-        int64_t after_row = 0, after_pos = 0, key_pos0 = 0;
-        if (query_ == "tail" || query_ == "words") {
-            std::vector<std::vector<float>> kk, vv, aa;
-            const std::vector<InfLlmLayerState> states = mem_.load_tail(kk, vv, aa);
-            Transformer tf(model_, backend_, 1, mem_.settings().memory.exc_block);
-            InfLlmPolicy policy(
-                tf, mem_.settings().memory,
-                [&](int layer, const std::string& what) {
-                    auto a = make_heap_array();
-                    const std::vector<float>* src = what == "k" ? &kk[layer] : what == "v" ? &vv[layer]
-                                                  : what == "acc" ? &aa[layer] : nullptr;
-                    if (src) {
-                        a->resize(src->size());
-                        std::copy(src->begin(), src->end(), a->data());
-                    }
-                    return a;
-                },
-                r);
-            for (int l = 0; l < policy.n_layers(); ++l) policy.layer(l).restore(states[l]);
-            tf.set_attention_policy(&policy);
-            tf.set_layer_limit(r + 1, &cap);
-            // the reading frame closes the document, then the question (and the probe) follow
-            std::vector<int32_t> ids = frame.after;
-            ids.insert(ids.end(), probe.begin(), probe.end());
-            std::vector<int32_t> pos(ids.size());
-            for (size_t i = 0; i < pos.size(); ++i) pos[i] = static_cast<int32_t>(mem_.total() + i);
-            if (static_cast<int>(ids.size()) > mem_.settings().memory.exc_block)
-                throw std::invalid_argument("gleaner: the question is too long");
-            tf.forward(ids, Logits::None, pos.data());
-            after_pos = mem_.total();
-            key_pos0 = mem_.prefix_len();
-        } else {
-            std::vector<int32_t> ids = frame.before;
-            ids.insert(ids.end(), frame.after.begin(), frame.after.end());
-            ids.insert(ids.end(), probe.begin(), probe.end());
-            Transformer tf(model_, backend_, static_cast<int>(ids.size()), static_cast<int>(ids.size()));
-            tf.set_layer_limit(r + 1, &cap);
-            tf.forward(ids, Logits::None);
-            // positions as if the document stood between the two halves of the frame
-            after_row = static_cast<int64_t>(frame.before.size());
-            after_pos = static_cast<int64_t>(frame.before.size()) + n_doc;
-            key_pos0 = static_cast<int64_t>(frame.before.size());
-        }
+        // 1.-2. The filter layer's queries: the question's last token, the probe (the model's own
+        //       opening of an answer) and, with query=words, the question's own tokens.
+        probe_ = make_probe(frame);
+        const FilterQueries fq = filter_queries(frame, probe_, prompt.question);
         if (progress.on_progress) progress.on_progress(0, n_doc);
-        std::vector<int64_t> rows;  // indices into frame.after + probe
-        if (query_ == "words") {
-            const std::vector<int32_t> qt = model_.tokenizer().encode(prompt.question, false, false);
-            const auto [qs, qe] = locate_question(frame.after, qt);
-            for (int i = std::max(qs, 0); i < qe; ++i) rows.push_back(i);
-        }
-        for (int64_t i = static_cast<int64_t>(frame.after.size()) - 1; i < static_cast<int64_t>(frame.after.size() + probe.size()); ++i)
-            rows.push_back(i);
-        const size_t qrow = static_cast<size_t>(c.n_heads) * c.head_dim;
-        std::vector<float> q(rows.size() * qrow);
-        std::vector<int64_t> q_pos(rows.size());
-        for (size_t a = 0; a < rows.size(); ++a) {
-            const float* src = cap.call_q.data() + static_cast<size_t>(after_row + rows[a]) * qrow;
-            std::copy(src, src + qrow, q.begin() + a * qrow);
-            q_pos[a] = after_pos + rows[a];
+        const RopeParams rp = layer_rope_params(model_, r);
+        const int64_t fixed = mem_.settings().memory.n_local - 1;
+        std::vector<float> raw = probe_scores_f16(backend_, fq.q.data(), fq.pos, mem_.doc_keys(), n_doc, c.n_heads,
+                                                  c.n_kv_heads, c.head_dim, c.attn_scale, rp, rope_, fq.key_pos0,
+                                                  fixed, score_);
+        if (contrast_) {
+            // What a content-free question's queries find everywhere (attention sinks, the table
+            // of contents, words like "document") is discounted: score / (null score + 1/n).
+            const std::string null_question = "What does the document say?";
+            const PromptFrame nf = qa_prompt_frame(model_, null_question);
+            const FilterQueries nq = filter_queries(nf, make_probe(nf), null_question);
+            const std::vector<float> base = probe_scores_f16(backend_, nq.q.data(), nq.pos, mem_.doc_keys(), n_doc,
+                                                             c.n_heads, c.n_kv_heads, c.head_dim, c.attn_scale, rp,
+                                                             rope_, nq.key_pos0, fixed, score_);
+            const float floor = 1.0f / static_cast<float>(std::max<int64_t>(1, n_doc));
+            for (int64_t i = 0; i < n_doc; ++i) raw[i] = raw[i] / (std::max(base[i], 0.0f) + floor);
         }
 
-        // 3. Selection over every token of the book: scores, 5-wide average pooling, top k.
-        const std::vector<float> raw =
-            probe_scores_f16(backend_, q.data(), q_pos, mem_.doc_keys(), n_doc, c.n_heads, c.n_kv_heads, c.head_dim,
-                             c.attn_scale, layer_rope_params(model_, r), rope_, key_pos0,
-                             mem_.settings().memory.n_local - 1, score_);
+        // 3. Selection over every token of the book: 5-wide average pooling of the scores, top k.
         pooled_ = avg_pool5(raw);
         if (span_ <= 0) {  // GemFilter: the k best tokens
             selected_ = top_k_sorted(pooled_, static_cast<int>(std::min<int64_t>(k_, n_doc)));
@@ -185,6 +117,106 @@ public:
         return t;
     }
 
+    struct FilterQueries {
+        std::vector<float> q;       // (A, H*D) raw queries at the filter layer
+        std::vector<int64_t> pos;   // (A) their positions
+        int64_t key_pos0 = 0;       // position of the first document token
+    };
+
+    // The model's own opening of an answer, from the question alone (greedy). Its tokens'
+    // queries look for the answer's content where the question's do not.
+    std::vector<int32_t> make_probe(const PromptFrame& frame) {
+        std::vector<int32_t> probe;
+        if (probe_tokens_ <= 0) return probe;
+        std::vector<int32_t> base = frame.before;
+        base.insert(base.end(), frame.after.begin(), frame.after.end());
+        Transformer gen(model_, backend_, static_cast<int>(base.size()) + probe_tokens_ + 1);
+        std::vector<float> logits = gen.forward(base, Logits::Last);
+        for (int i = 0; i < probe_tokens_; ++i) {
+            const int32_t t = argmax(logits);
+            if (model_.tokenizer().vocab().is_eog(t)) break;
+            probe.push_back(t);
+            if (i + 1 < probe_tokens_) {
+                const int32_t one[1] = {t};
+                logits = gen.forward(one, Logits::Last);
+            }
+        }
+        return probe;
+    }
+
+    // Runs the question (and probe) through layers 0..r: after the stored end of the reading
+    // (query=tail|words), or after the question prompt alone (query=question).
+    FilterQueries filter_queries(const PromptFrame& frame, const std::vector<int32_t>& probe, const std::string& question) {
+        const ModelConfig& c = model_.config();
+        const int r = mem_.settings().filter_layer;
+        const int64_t n_doc = static_cast<int64_t>(mem_.doc_ids().size());
+        QkCapture cap;
+        cap.configure(c.n_heads * c.head_dim, c.n_kv_heads * c.head_dim);
+        // rows of the capture: frame.after then the probe, starting at row `after_row`, the first
+        // of them at position `after_pos`
+        int64_t after_row = 0, after_pos = 0;
+        FilterQueries fq;
+        if (query_ == "tail" || query_ == "words") {
+            std::vector<std::vector<float>> kk, vv, aa;
+            const std::vector<InfLlmLayerState> states = mem_.load_tail(kk, vv, aa);
+            Transformer tf(model_, backend_, 1, mem_.settings().memory.exc_block);
+            InfLlmPolicy policy(
+                tf, mem_.settings().memory,
+                [&](int layer, const std::string& what) {
+                    auto a = make_heap_array();
+                    const std::vector<float>* src = what == "k" ? &kk[layer] : what == "v" ? &vv[layer]
+                                                  : what == "acc" ? &aa[layer] : nullptr;
+                    if (src) {
+                        a->resize(src->size());
+                        std::copy(src->begin(), src->end(), a->data());
+                    }
+                    return a;
+                },
+                r);
+            for (int l = 0; l < policy.n_layers(); ++l) policy.layer(l).restore(states[l]);
+            tf.set_attention_policy(&policy);
+            tf.set_layer_limit(r + 1, &cap);
+            // the reading frame closes the document, then the question (and the probe) follow
+            std::vector<int32_t> ids = frame.after;
+            ids.insert(ids.end(), probe.begin(), probe.end());
+            std::vector<int32_t> pos(ids.size());
+            for (size_t i = 0; i < pos.size(); ++i) pos[i] = static_cast<int32_t>(mem_.total() + i);
+            if (static_cast<int>(ids.size()) > mem_.settings().memory.exc_block)
+                throw std::invalid_argument("gleaner: the question is too long");
+            tf.forward(ids, Logits::None, pos.data());
+            after_pos = mem_.total();
+            fq.key_pos0 = mem_.prefix_len();
+        } else {
+            std::vector<int32_t> ids = frame.before;
+            ids.insert(ids.end(), frame.after.begin(), frame.after.end());
+            ids.insert(ids.end(), probe.begin(), probe.end());
+            Transformer tf(model_, backend_, static_cast<int>(ids.size()), static_cast<int>(ids.size()));
+            tf.set_layer_limit(r + 1, &cap);
+            tf.forward(ids, Logits::None);
+            // positions as if the document stood between the two halves of the frame
+            after_row = static_cast<int64_t>(frame.before.size());
+            after_pos = static_cast<int64_t>(frame.before.size()) + n_doc;
+            fq.key_pos0 = static_cast<int64_t>(frame.before.size());
+        }
+        std::vector<int64_t> rows;  // indices into frame.after + probe
+        if (query_ == "words") {
+            const std::vector<int32_t> qt = model_.tokenizer().encode(question, false, false);
+            const auto [qs, qe] = locate_question(frame.after, qt);
+            for (int i = std::max(qs, 0); i < qe; ++i) rows.push_back(i);
+        }
+        for (int64_t i = static_cast<int64_t>(frame.after.size()) - 1; i < static_cast<int64_t>(frame.after.size() + probe.size()); ++i)
+            rows.push_back(i);
+        const size_t qrow = static_cast<size_t>(c.n_heads) * c.head_dim;
+        fq.q.resize(rows.size() * qrow);
+        fq.pos.resize(rows.size());
+        for (size_t a = 0; a < rows.size(); ++a) {
+            const float* src = cap.call_q.data() + static_cast<size_t>(after_row + rows[a]) * qrow;
+            std::copy(src, src + qrow, fq.q.begin() + a * qrow);
+            fq.pos[a] = after_pos + rows[a];
+        }
+        return fq;
+    }
+
     // Raw pooled scores of every document token (evaluation of the selection).
     const std::vector<float>& pooled_scores() const { return pooled_; }
 
@@ -200,6 +232,7 @@ private:
     ProbeScore score_;
     int probe_tokens_;
     int span_;
+    bool contrast_;
     bool selection_only_;
     std::vector<int32_t> probe_;
     std::vector<float> pooled_;
@@ -234,7 +267,7 @@ std::unique_ptr<ContextMethod> make_gleaner_method(const Model& model, Backend& 
     const int span = s.get_int("span", 64);
     if (span < 0) throw std::invalid_argument("gleaner: span must be >= 0");
     return std::make_unique<GleanerMethod>(model, backend, memory, k, query, parse_score_rope(rope), rope, score, score_kind, probe,
-                                           span, s.get_bool("selection_only", false));
+                                           span, s.get_bool("contrast", false), s.get_bool("selection_only", false));
 }
 
 }  // namespace gleaner
