@@ -37,7 +37,7 @@ GLEANER_HD inline float avg_pool5_at(const float* s, int64_t n, int64_t i) {
 // bits made monotonic (flip all bits of negatives, the sign bit of positives), then inverted.
 // A stable sort on this key keeps equal scores in index order: ties go to the lower index.
 GLEANER_HD inline uint32_t descending_key(float s) {
-    const uint32_t u = float_to_bits(s);
+    const uint32_t u = float_to_bits(s == 0.0f ? 0.0f : s);  // -0 and +0 are the same score
     const uint32_t mono = (u & 0x80000000u) ? ~u : (u | 0x80000000u);
     return ~mono;
 }
