@@ -20,6 +20,17 @@ bool cuda_backend_built() {
 #endif
 }
 
+int cuda_device_count(std::string* reason) {
+#ifdef GLEANER_HAVE_CUDA
+    const int n = static_cast<int>(cuda::list_devices().size());
+    if (n == 0 && reason) *reason = cuda::unavailable_reason();
+    return n;
+#else
+    if (reason) *reason = "this build has no CUDA backend (nvcc was not found)";
+    return 0;
+#endif
+}
+
 std::unique_ptr<Backend> make_backend(const std::string& device, int n_threads) {
     std::string error;
     const auto req = parse_device(device, &error);

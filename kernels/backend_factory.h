@@ -15,5 +15,7 @@ std::unique_ptr<Backend> make_backend(const std::string& device, int n_threads);
 
 // Whether this build includes the CUDA backend.
 bool cuda_backend_built();
+// CUDA devices usable now (0 in a CPU-only build); *reason says why there are none.
+int cuda_device_count(std::string* reason = nullptr);
 
 }  // namespace gleaner
