@@ -8,7 +8,10 @@
 
 namespace gleaner {
 
-void* Backend::alloc_shared(size_t bytes) {
+void* Backend::alloc_shared(size_t bytes) { return alloc_shared_host(bytes); }
+void Backend::free_shared(void* p) { free_shared_host(p); }
+
+void* Backend::alloc_shared_host(size_t bytes) {
     // 64-byte aligned (one cache line, one AVX-512 vector), like the std::vector<float> scratch
     // it replaces was in practice; aligned_alloc needs a multiple of the alignment.
     const size_t rounded = (bytes + 63) / 64 * 64;
@@ -17,7 +20,7 @@ void* Backend::alloc_shared(size_t bytes) {
     return p;
 }
 
-void Backend::free_shared(void* p) { std::free(p); }
+void Backend::free_shared_host(void* p) { std::free(p); }
 
 void Backend::copy(void* dst, const void* src, size_t bytes) {
     if (bytes) std::memmove(dst, src, bytes);

@@ -93,6 +93,9 @@ public:
     // out, which is correct but slow), so only the hot buffers need to come from here.
     virtual void* alloc_shared(size_t bytes);
     virtual void free_shared(void* p);
+    // The host allocation alloc_shared() makes by default (64-byte aligned, uninitialised).
+    static void* alloc_shared_host(size_t bytes);
+    static void free_shared_host(void* p);
     // Waits for every op issued so far (no-op on the CPU, where ops return when done).
     virtual void synchronize() {}
     // dst = src (bytes), ordered with the ops before and after it (host memcpy on the CPU). Host
@@ -135,6 +138,27 @@ public:
     // query that sees no key gets zeros. Default: kernels/cpu/cpu_backend_longctx.cpp.
     virtual void attention_segments(const KvSegment* segs, int n_segs, const SegmentAttentionParams& p,
                                     float* out);
+    // ---- long-context hot paths (defaults: kernels/backend_longctx.cpp, on the host) ---------
+    // InfLLM / Q-LLM block selection: scores (n_blocks) = qbar (n) . reprs[b] (n_blocks, n),
+    // then top (min(k, n_blocks)) = the best blocks, highest score first, ties to the lower index.
+    virtual void score_blocks_topk(const float* qbar, const float* reprs, int64_t n_blocks, int n, int k,
+                                   float* scores, int32_t* top);
+    // GemFilter's selection: raw scores of n keys (rows of `stride` floats, Hkv*D used) against
+    // the group-summed query q (H*D), avg_pool1d(5, 1, 2) into pooled (n), and selected
+    // (min(k, n)) = the indices of the k highest pooled scores, ascending.
+    virtual void gemfilter_select(const float* q, const float* keys, int64_t n, size_t stride, int H, int Hkv, int D,
+                                  int k, float* pooled, int32_t* selected);
+    // dst (n, row_floats) = rows idx of src (gathering selected blocks into one buffer).
+    virtual void gather_rows(const float* src, size_t row_floats, const int32_t* idx, int n, float* dst);
+    // Host memory for blocks moved out of the backend's memory (pinned on a GPU, so copies to
+    // and from it are asynchronous), and copies on a second queue: copy_async() is ordered after
+    // the ops issued so far and runs beside later ones; wait_copies() orders later ops (and the
+    // host) after every copy_async() issued so far. CPU: plain memory, memmove, no-op.
+    virtual void* alloc_pinned(size_t bytes) { return alloc_shared_host(bytes); }
+    virtual void free_pinned(void* p) { free_shared_host(p); }
+    virtual void copy_async(void* dst, const void* src, size_t bytes) { copy(dst, src, bytes); }
+    virtual void wait_copies() {}
+
     // Calls fn(thread_index, n_threads) once on each of the backend's host worker threads and
     // waits for all of them (host-side work of the long-context methods). The default runs a
     // pool of threads() threads of its own; the CPU backend may share its pool instead.

@@ -69,3 +69,19 @@ void launch_attention_segments(const SegmentArgs* segs, int n_segs, bool any_sco
                                int n_kv_heads, int head_dim, float scale, float* out, cudaStream_t s);
 
 }  // namespace gleaner::gpu
+
+namespace gleaner::gpu {
+
+// ---- long-context hot paths (kernels_longctx.cu) ------------------------------------------------
+// Scratch for a top-k over n scores (keys, indices, CUB's radix-sort storage).
+size_t topk_scratch_bytes(int64_t n);
+// scores (n_blocks) = qbar . reprs[b]; *sorted_idx (inside scratch) = block ids, best first.
+void launch_score_blocks_topk(const float* qbar, const float* reprs, int64_t n_blocks, int n, float* scores,
+                              uint8_t* scratch, int32_t** sorted_idx, cudaStream_t s);
+// qs (Hkv*D) and raw (n) are scratch; pooled (n) the pooled scores; *sorted_idx best first.
+void launch_gemfilter_select(const float* q, const float* keys, int64_t n, size_t stride, int H, int Hkv, int D,
+                             float* qs, float* raw, float* pooled, uint8_t* scratch, int32_t** sorted_idx,
+                             cudaStream_t s);
+void launch_gather_rows(const float* src, size_t row_floats, const int32_t* idx, int n, float* dst, cudaStream_t s);
+
+}  // namespace gleaner::gpu

@@ -18,6 +18,7 @@
 #include "cuda/math/rope.h"
 #include "cuda/math/softmax.h"
 #include "methods/gemfilter.h"
+#include "methods/infllm.h"
 #include "quant/dequant_row.h"
 
 using namespace gleaner;
@@ -272,6 +273,48 @@ private slots:
             std::sort(idx.begin(), idx.end());
             QCOMPARE(idx, top_k_sorted(pooled, k));
         }
+    }
+
+    // The Backend defaults of the long-context hot paths (what the CUDA kernels compute) select
+    // what the methods' own code selects.
+    void longContextSelectionDefaultsMatchTheMethods() {
+        const int H = 4, Hkv = 2, D = 32, n = 4 * 32;  // n = H*D floats per representative
+        const int64_t n_blocks = 90;
+        const auto qbar = randn(n, 71), reprs = randn(size_t(n_blocks) * n, 72);
+        std::vector<float> scores(n_blocks);
+        std::vector<int32_t> top(16);
+        be_->score_blocks_topk(qbar.data(), reprs.data(), n_blocks, n, 16, scores.data(), top.data());
+        const auto ref = top_blocks(scores.data(), n_blocks, 16);
+        QCOMPARE(std::vector<int64_t>(top.begin(), top.end()), ref);
+        for (int64_t b = 0; b < n_blocks; ++b) {
+            float s = 0;
+            for (int i = 0; i < n; ++i) s += qbar[i] * reprs[size_t(b) * n + i];
+            QCOMPARE(scores[b], s);
+        }
+
+        const int64_t nk = 500;
+        const size_t stride = size_t(Hkv) * D + 8;  // padded rows
+        const auto q = randn(size_t(H) * D, 73), keys = randn(size_t(nk) * stride, 74);
+        std::vector<float> pooled(nk);
+        std::vector<int32_t> sel(40);
+        be_->gemfilter_select(q.data(), keys.data(), nk, stride, H, Hkv, D, 40, pooled.data(), sel.data());
+        const auto raw = gemfilter_raw_scores(q.data(), keys.data(), nk, stride, H, Hkv, D);
+        const auto pooled_ref = avg_pool5(raw);
+        QCOMPARE(max_rel_diff(pooled, pooled_ref), 0.0);
+        QCOMPARE(sel, top_k_sorted(pooled_ref, 40));
+
+        const std::vector<int32_t> idx = {5, 0, 5, 89};
+        std::vector<float> g(idx.size() * n);
+        be_->gather_rows(reprs.data(), n, idx.data(), int(idx.size()), g.data());
+        for (size_t r = 0; r < idx.size(); ++r)
+            QVERIFY(std::equal(g.begin() + r * n, g.begin() + (r + 1) * n, reprs.begin() + size_t(idx[r]) * n));
+
+        // The CPU's offload queue: plain copies, in order.
+        float* pinned = static_cast<float*>(be_->alloc_pinned(n * sizeof(float)));
+        be_->copy_async(pinned, qbar.data(), n * sizeof(float));
+        be_->wait_copies();
+        QVERIFY(std::equal(qbar.begin(), qbar.end(), pinned));
+        be_->free_pinned(pinned);
     }
 };
 
