@@ -160,6 +160,7 @@ private:
 
     DeviceBuffer arena_;        // staging of host memory
     size_t arena_used_ = 0;
+    size_t op_staged_ = 0;      // bytes staged by the current op (all arenas)
     std::vector<DeviceBuffer> arena_retired_;  // outgrown arenas, freed when the op finishes
     DeviceBuffer w16_;          // fp16 weight rows for cuBLAS
     DeviceBuffer x16_;          // fp16 activations for cuBLAS
@@ -267,11 +268,14 @@ bool CudaBackend::host_accessible(const void* p) {
 
 void* CudaBackend::arena_take(size_t bytes) {
     const size_t aligned = (bytes + 255) / 256 * 256;
+    op_staged_ += aligned;
     if (arena_used_ + aligned > arena_.size()) {
         // Keep the old arena alive until the op finishes: earlier staged inputs live there.
+        // The new one holds everything this op staged so far, twice over, so the next op
+        // with the same inputs fits in one arena.
         if (arena_.size()) arena_retired_.push_back(std::move(arena_));
         DeviceBuffer grown;
-        grown.resize(std::max(aligned, std::max<size_t>(size_t{16} << 20, 2 * arena_retired_.size() * aligned)));
+        grown.resize(std::max<size_t>(size_t{16} << 20, 2 * op_staged_));
         arena_ = std::move(grown);
         arena_used_ = 0;
     }
@@ -297,16 +301,19 @@ void CudaBackend::Staging::finish() {
     if (!back_.empty() || !b_.arena_retired_.empty()) b_.synchronize();
     b_.arena_retired_.clear();
     b_.arena_used_ = 0;
+    b_.op_staged_ = 0;
     back_.clear();
 }
 
 std::string CudaBackend::plan_model(const ModelFootprint& f) {
     size_t free_b = 0, total_b = 0;
     GLEANER_CUDA_CHECK(cudaMemGetInfo(&free_b, &total_b));
-    const MemoryPlan plan = plan_memory(f, free_b, kReserveBytes);
+    // Weights already resident (an earlier Transformer of the same model) are counted again by
+    // the footprint, so the memory they hold counts as available to this plan.
+    const MemoryPlan plan = plan_memory(f, free_b + resident_bytes_, kReserveBytes);
     if (plan.kind == PlanKind::DoesNotFit) throw std::runtime_error(name_ + ": " + plan.message);
     // Weights are uploaded on first use in forward order, so the budget keeps the first layers.
-    weight_budget_ = resident_bytes_ + plan.weight_budget;
+    weight_budget_ = std::max(resident_bytes_, plan.weight_budget);
     return name_ + ": " + plan.message;
 }
 
