@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "backend_factory.h"
 #include "model_answer_engine.h"
 #include "model_paths.h"
 
@@ -28,10 +29,11 @@ const AnswerMethod* find_answer_method(const std::string& id) {
     return nullptr;
 }
 
-std::unique_ptr<AnswerEngine> make_answer_engine(const std::string& model_path, int threads, const std::string& cache_root) {
+std::unique_ptr<AnswerEngine> make_answer_engine(const std::string& model_path, int threads, const std::string& cache_root,
+                                                const std::string& device) {
     if (!std::filesystem::exists(model_path)) throw std::runtime_error(missing_model_hint(model_path));
     auto model = Model::load(model_path);
-    return std::make_unique<ModelAnswerEngine>(model_path, std::move(model), make_cpu_backend(threads), cache_root);
+    return std::make_unique<ModelAnswerEngine>(model_path, std::move(model), make_backend(device, threads), cache_root);
 }
 
 }  // namespace gleaner

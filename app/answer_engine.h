@@ -111,6 +111,8 @@ public:
 
 // Loads the model (GGUF) and a CPU backend with `threads` threads (0: all cores); reading
 // memories live under `cache_root`. Throws with a message naming the file and the problem.
-std::unique_ptr<AnswerEngine> make_answer_engine(const std::string& model_path, int threads, const std::string& cache_root);
+// device: "cpu", "auto", "cuda", "cuda:N" (falls back to the CPU where there is no GPU).
+std::unique_ptr<AnswerEngine> make_answer_engine(const std::string& model_path, int threads, const std::string& cache_root,
+                                                const std::string& device = "cpu");
 
 }  // namespace gleaner

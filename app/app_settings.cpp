@@ -1,6 +1,7 @@
 #include "app_settings.h"
 
 #include "answer_engine.h"
+#include "device_select.h"
 #include "model_paths.h"
 
 namespace gleaner::app {
@@ -16,6 +17,12 @@ void AppSettings::setModelPath(const QString& path) {
 
 int AppSettings::threads() const { return std::max(0, settings_.value("engine/threads", 0).toInt()); }
 void AppSettings::setThreads(int threads) { settings_.setValue("engine/threads", std::max(0, threads)); }
+
+QString AppSettings::device() const {
+    const QString d = settings_.value("engine/device", QStringLiteral("cpu")).toString();
+    return parse_device(d.toStdString()) ? d : QStringLiteral("cpu");  // a stale or edited value
+}
+void AppSettings::setDevice(const QString& device) { settings_.setValue("engine/device", device); }
 
 QString AppSettings::method() const { return settings_.value("engine/method", QString::fromLatin1(kDefaultAnswerMethod)).toString(); }
 void AppSettings::setMethod(const QString& method) { settings_.setValue("engine/method", method); }

@@ -21,6 +21,11 @@ public:
     int threads() const;  // 0: all cores
     void setThreads(int threads);
 
+    // The compute device: "cpu" (default), "auto", "cuda" or "cuda:N" (kernels/device_select.h).
+    // Where CUDA is asked for and there is none, the engine runs on the CPU.
+    QString device() const;
+    void setDevice(const QString& device);
+
     QString method() const;  // answer method id ("excerpt", "qllm", ...)
     void setMethod(const QString& method);
 

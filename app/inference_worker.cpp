@@ -35,16 +35,20 @@ void InferenceWorker::unloadModel() {
     engine_.reset();
     loaded_path_.clear();
     loaded_threads_ = -1;
+    loaded_device_.clear();
 }
 
 AnswerEngine& InferenceWorker::engine(const EngineChoice& choice) {
-    if (!engine_ || choice.modelPath != loaded_path_ || choice.threads != loaded_threads_) {
+    if (!engine_ || choice.modelPath != loaded_path_ || choice.threads != loaded_threads_ ||
+        choice.device != loaded_device_) {
         engine_.reset();
         loaded_path_.clear();
         emit modelLoading(choice.modelPath);
-        engine_ = make_answer_engine(choice.modelPath.toStdString(), choice.threads, cache_dir() + "/memory");
+        engine_ = make_answer_engine(choice.modelPath.toStdString(), choice.threads, cache_dir() + "/memory",
+                                     choice.device.toStdString());
         loaded_path_ = choice.modelPath;
         loaded_threads_ = choice.threads;
+        loaded_device_ = choice.device;
         emit modelReady(QString::fromStdString(engine_->model_description()));
     }
     return *engine_;

@@ -23,6 +23,7 @@ using StopFlag = std::shared_ptr<std::atomic<bool>>;
 struct EngineChoice {
     QString modelPath;
     int threads = 0;
+    QString device = QStringLiteral("cpu");
 };
 
 struct AnswerJob {
@@ -78,6 +79,7 @@ private:
     std::unique_ptr<AnswerEngine> engine_;
     QString loaded_path_;
     int loaded_threads_ = -1;
+    QString loaded_device_;
 };
 
 }  // namespace gleaner::app

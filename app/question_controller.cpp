@@ -72,7 +72,7 @@ bool QuestionController::ask(const QString& question, const QString& method) {
     AnswerJob job;
     job.id = next_id_++;
     job.document = document_.document;
-    job.engine = {settings_.modelPath(), settings_.threads()};
+    job.engine = {settings_.modelPath(), settings_.threads(), settings_.device()};
     job.request.question = q.toStdString();
     job.request.method = method.toStdString();
     job.request.max_tokens = settings_.maxAnswerTokens();

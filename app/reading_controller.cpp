@@ -49,7 +49,7 @@ void ReadingController::start() {
     job.id = next_id_++;
     job.document = document_.document;
     job.settings = settings.methodSettings(QStringLiteral("gleaner"));
-    job.engine = {settings.modelPath(), settings.threads()};
+    job.engine = {settings.modelPath(), settings.threads(), settings.device()};
     running_id_ = job.id;
     running_stop_ = job.stop;
     suspended_ = false;

@@ -7,26 +7,59 @@
 
 namespace gleaner {
 
+namespace {
+size_t weight_bytes(const WeightView& w) { return w.data ? w.row_bytes() * static_cast<size_t>(w.n_out) : 0; }
+size_t scratch_floats(const ModelConfig& c, size_t t) {
+    return t * (3 * static_cast<size_t>(c.n_embd) + 2 * static_cast<size_t>(c.n_heads) * c.head_dim +
+                2 * static_cast<size_t>(c.n_kv_heads) * c.head_dim + 2 * static_cast<size_t>(c.n_ff));
+}
+}  // namespace
+
+ModelFootprint model_footprint(const Model& model, int n_ctx, int max_batch) {
+    const ModelConfig& c = model.config();
+    const ModelWeights& w = model.weights();
+    ModelFootprint f;
+    auto track = [&](const WeightView& wv) {
+        f.largest_weight_elems = std::max(f.largest_weight_elems, static_cast<size_t>(wv.n_in) * wv.n_out);
+        return weight_bytes(wv);
+    };
+    const size_t E = static_cast<size_t>(c.n_embd);
+    for (const LayerWeights& l : w.layers) {
+        size_t b = track(l.wq) + track(l.wk) + track(l.wv) + track(l.wo) + track(l.w_gate) + track(l.w_up) +
+                   track(l.w_down);
+        b += 4 * E * sizeof(float);  // norms (an upper bound: not every architecture has four)
+        f.layer_bytes.push_back(b);
+    }
+    f.other_bytes = weight_bytes(w.token_embd) + (w.output.data != w.token_embd.data ? track(w.output) : 0) +
+                    E * sizeof(float);
+    const int ctx = n_ctx > 0 ? n_ctx : c.n_ctx_train;
+    f.kv_bytes = KvCache::bytes_for(c.n_layers, ctx, c.n_kv_heads, c.head_dim);
+    const size_t T = static_cast<size_t>(std::max(1, max_batch));
+    f.scratch_bytes = scratch_floats(c, T) * sizeof(float) + T * static_cast<size_t>(c.n_vocab) * sizeof(float);
+    return f;
+}
+
 Transformer::Transformer(const Model& model, Backend& backend, int n_ctx, int max_batch)
     : model_(model),
       backend_(backend),
-      cache_(model.config().n_layers, n_ctx > 0 ? n_ctx : model.config().n_ctx_train, model.config().n_kv_heads,
-             model.config().head_dim),
+      plan_(backend.plan_model(model_footprint(model, n_ctx, max_batch))),
+      cache_(backend, model.config().n_layers, n_ctx > 0 ? n_ctx : model.config().n_ctx_train,
+             model.config().n_kv_heads, model.config().head_dim),
       max_batch_(std::max(1, max_batch)) {}
 
 void Transformer::ensure_scratch(int T) {
     const ModelConfig& c = config();
     const size_t t = static_cast<size_t>(T);
     if (x_.size() >= t * c.n_embd) return;
-    x_.resize(t * c.n_embd);
-    xn_.resize(t * c.n_embd);
-    out_.resize(t * c.n_embd);
-    q_.resize(t * c.n_heads * c.head_dim);
-    attn_.resize(t * c.n_heads * c.head_dim);
-    k_.resize(t * c.n_kv_heads * c.head_dim);
-    v_.resize(t * c.n_kv_heads * c.head_dim);
-    gate_.resize(t * c.n_ff);
-    up_.resize(t * c.n_ff);
+    x_.reset(backend_, t * c.n_embd);
+    xn_.reset(backend_, t * c.n_embd);
+    out_.reset(backend_, t * c.n_embd);
+    q_.reset(backend_, t * c.n_heads * c.head_dim);
+    attn_.reset(backend_, t * c.n_heads * c.head_dim);
+    k_.reset(backend_, t * c.n_kv_heads * c.head_dim);
+    v_.reset(backend_, t * c.n_kv_heads * c.head_dim);
+    gate_.reset(backend_, t * c.n_ff);
+    up_.reset(backend_, t * c.n_ff);
 }
 
 const std::vector<float>& Transformer::forward(std::span<const int32_t> tokens, Logits mode,
@@ -55,6 +88,8 @@ const std::vector<float>& Transformer::forward(std::span<const int32_t> tokens, 
         const Logits m = mode == Logits::All ? Logits::All : (mode == Logits::Last && last_batch ? Logits::Last : Logits::None);
         forward_batch(tokens.data() + b, pos_.data() + b, T, m, b, std::clamp(logits_from - b, 0, T - 1));
     }
+    // Callers read the cache and the logits on the host (a no-op on the CPU).
+    backend_.synchronize();
     return logits_;
 }
 
@@ -115,10 +150,12 @@ void Transformer::attention_block(int il, int T, const int32_t* pos, bool qk_onl
     if (l.k_norm) backend_.rms_norm(k_.data(), l.k_norm, T * Hkv, D, c.norm_eps, k_.data());
 
     if (qk_only) {
+        backend_.synchronize();  // the sink reads q and k on the host
         qk_sink_->on_qk(il, q_.data(), k_.data(), T, pos);
         return;
     }
     if (policy_) {
+        backend_.synchronize();  // policies read q, k and v on the host
         policy_->attend(il, q_.data(), k_.data(), v_.data(), T, pos, attn_.data());
     } else {
         attention_cached(il, T, pos);
@@ -139,10 +176,14 @@ void Transformer::attention_cached(int il, int T, const int32_t* pos) {
     // Append this batch's keys and values to the cache.
     const int slot0 = cache_.n_used;
     const size_t row = static_cast<size_t>(Hkv) * D;
-    std::memcpy(cache_.k_row(il, slot0), k_.data(), T * row * sizeof(float));
-    std::memcpy(cache_.v_row(il, slot0), v_.data(), T * row * sizeof(float));
-    if (il == 0) std::copy(pos, pos + T, cache_.pos.begin() + slot0);
-    if (observer_) observer_->on_layer(il, q_.data(), T, slot0, cache_);
+    // Through the backend, ordered with its ops (on a GPU these buffers are device-resident).
+    backend_.copy(cache_.k_row(il, slot0), k_.data(), T * row * sizeof(float));
+    backend_.copy(cache_.v_row(il, slot0), v_.data(), T * row * sizeof(float));
+    if (il == 0) backend_.copy(cache_.pos.data() + slot0, pos, T * sizeof(int32_t));
+    if (observer_) {
+        backend_.synchronize();  // observers read q and the cache on the host
+        observer_->on_layer(il, q_.data(), T, slot0, cache_);
+    }
 
     AttentionParams ap;
     ap.n_tokens = T;

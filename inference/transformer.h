@@ -6,6 +6,7 @@
 #include <functional>
 #include <span>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "backend.h"
@@ -56,6 +57,9 @@ struct QkSink {
 // RoPE of a layer as the forward pass applies it (local layers of Gemma 3 differ).
 RopeParams layer_rope_params(const Model& model, int layer);
 
+// What a model with a cache of n_ctx tokens and batches of max_batch needs in backend memory.
+ModelFootprint model_footprint(const Model& model, int n_ctx, int max_batch);
+
 class Transformer {
 public:
     // n_ctx: cache capacity in tokens (<= 0 means the model's trained context).
@@ -95,6 +99,8 @@ public:
     }
     RopeParams rope_params(int layer) const { return layer_rope_params(model_, layer); }
     Backend& backend() const { return backend_; }
+    // The backend's memory plan for this model ("all 30 layers on the GPU ..."; "" on the CPU).
+    const std::string& memory_plan() const { return plan_; }
 
 private:
     void forward_batch(const int32_t* tokens, const int32_t* pos, int T, Logits mode, int out_row, int first_row);
@@ -105,6 +111,7 @@ private:
 
     const Model& model_;
     Backend& backend_;
+    std::string plan_;  // the backend's memory plan for this model (before the cache is allocated)
     KvCache cache_;
     int max_batch_;
     LayerObserver* observer_ = nullptr;
@@ -113,16 +120,17 @@ private:
     int layer_limit_ = 0;
     QkSink* qk_sink_ = nullptr;
 
-    // Scratch, sized for max_batch tokens.
-    std::vector<float> x_;      // (T, E) residual stream
-    std::vector<float> xn_;     // (T, E) normed input of a block
-    std::vector<float> q_;      // (T, H*D)
-    std::vector<float> k_;      // (T, Hkv*D)
-    std::vector<float> v_;      // (T, Hkv*D)
-    std::vector<float> attn_;   // (T, H*D)
-    std::vector<float> out_;    // (T, E) block output before the residual add
-    std::vector<float> gate_;   // (T, F)
-    std::vector<float> up_;     // (T, F)
+    // Scratch in the backend's shared memory (device-resident on a GPU), sized for the
+    // largest batch seen so far.
+    SharedArray<float> x_;      // (T, E) residual stream
+    SharedArray<float> xn_;     // (T, E) normed input of a block
+    SharedArray<float> q_;      // (T, H*D)
+    SharedArray<float> k_;      // (T, Hkv*D)
+    SharedArray<float> v_;      // (T, Hkv*D)
+    SharedArray<float> attn_;   // (T, H*D)
+    SharedArray<float> out_;    // (T, E) block output before the residual add
+    SharedArray<float> gate_;   // (T, F)
+    SharedArray<float> up_;     // (T, F)
     std::vector<float> logits_; // (rows, V)
     std::vector<int32_t> pos_;  // (T)
 };

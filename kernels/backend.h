@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "memory_plan.h"
 #include "quant/dtype.h"
 
 namespace gleaner {
@@ -85,6 +86,27 @@ public:
     virtual std::string name() const = 0;
     virtual int threads() const = 0;
 
+    // ---- memory -----------------------------------------------------------------------------
+    // Memory that the backend's ops use at full speed and that host code may also read and write
+    // once synchronize() has returned (CPU: 64-byte aligned host memory; CUDA: managed memory).
+    // Uninitialised. Ops also accept plain host pointers (the CUDA backend copies them in and
+    // out, which is correct but slow), so only the hot buffers need to come from here.
+    virtual void* alloc_shared(size_t bytes);
+    virtual void free_shared(void* p);
+    // The host allocation alloc_shared() makes by default (64-byte aligned, uninitialised).
+    static void* alloc_shared_host(size_t bytes);
+    static void free_shared_host(void* p);
+    // Waits for every op issued so far (no-op on the CPU, where ops return when done).
+    virtual void synchronize() {}
+    // dst = src (bytes), ordered with the ops before and after it (host memcpy on the CPU). Host
+    // code must use this, not memcpy, to move data between shared buffers while ops may run.
+    virtual void copy(void* dst, const void* src, size_t bytes);
+    // Called once per model before its first op: total weight bytes per layer, other weights,
+    // KV-cache and scratch bytes. A backend with its own memory plans here (which layers it
+    // keeps resident) and throws std::runtime_error with the sizes when the model cannot run.
+    // Returns one line describing the plan ("" when there is nothing to say).
+    virtual std::string plan_model(const ModelFootprint& /*footprint*/) { return ""; }
+
     // y (T, n_out) = x (T, n_in) . W^T, with the weight kept in its quantized format.
     virtual void matmul(const WeightView& w, const float* x, int n_tokens, float* y) = 0;
     // Several matmuls of the same input (q/k/v, gate/up): ys[i] (T, ws[i].n_out). Backends
@@ -116,6 +138,27 @@ public:
     // query that sees no key gets zeros. Default: kernels/cpu/cpu_backend_longctx.cpp.
     virtual void attention_segments(const KvSegment* segs, int n_segs, const SegmentAttentionParams& p,
                                     float* out);
+    // ---- long-context hot paths (defaults: kernels/backend_longctx.cpp, on the host) ---------
+    // InfLLM / Q-LLM block selection: scores (n_blocks) = qbar (n) . reprs[b] (n_blocks, n),
+    // then top (min(k, n_blocks)) = the best blocks, highest score first, ties to the lower index.
+    virtual void score_blocks_topk(const float* qbar, const float* reprs, int64_t n_blocks, int n, int k,
+                                   float* scores, int32_t* top);
+    // GemFilter's selection: raw scores of n keys (rows of `stride` floats, Hkv*D used) against
+    // the group-summed query q (H*D), avg_pool1d(5, 1, 2) into pooled (n), and selected
+    // (min(k, n)) = the indices of the k highest pooled scores, ascending.
+    virtual void gemfilter_select(const float* q, const float* keys, int64_t n, size_t stride, int H, int Hkv, int D,
+                                  int k, float* pooled, int32_t* selected);
+    // dst (n, row_floats) = rows idx of src (gathering selected blocks into one buffer).
+    virtual void gather_rows(const float* src, size_t row_floats, const int32_t* idx, int n, float* dst);
+    // Host memory for blocks moved out of the backend's memory (pinned on a GPU, so copies to
+    // and from it are asynchronous), and copies on a second queue: copy_async() is ordered after
+    // the ops issued so far and runs beside later ones; wait_copies() orders later ops (and the
+    // host) after every copy_async() issued so far. CPU: plain memory, memmove, no-op.
+    virtual void* alloc_pinned(size_t bytes) { return alloc_shared_host(bytes); }
+    virtual void free_pinned(void* p) { free_shared_host(p); }
+    virtual void copy_async(void* dst, const void* src, size_t bytes) { copy(dst, src, bytes); }
+    virtual void wait_copies() {}
+
     // Calls fn(thread_index, n_threads) once on each of the backend's host worker threads and
     // waits for all of them (host-side work of the long-context methods). The default runs a
     // pool of threads() threads of its own; the CPU backend may share its pool instead.
@@ -124,5 +167,52 @@ public:
 
 // The CPU backend with n_threads threads (0 = ThreadPool::default_threads()).
 std::unique_ptr<Backend> make_cpu_backend(int n_threads);
+
+// An array of T in a backend's shared memory (Backend::alloc_shared), freed with it. Move-only.
+// resize() does not keep the contents: it is scratch, sized before use.
+template <typename T>
+class SharedArray {
+public:
+    SharedArray() = default;
+    SharedArray(Backend& b, size_t n) { reset(b, n); }
+    SharedArray(const SharedArray&) = delete;
+    SharedArray& operator=(const SharedArray&) = delete;
+    SharedArray(SharedArray&& o) noexcept : b_(o.b_), p_(o.p_), n_(o.n_) { o.p_ = nullptr, o.n_ = 0; }
+    SharedArray& operator=(SharedArray&& o) noexcept {
+        if (this != &o) {
+            release();
+            b_ = o.b_, p_ = o.p_, n_ = o.n_;
+            o.p_ = nullptr, o.n_ = 0;
+        }
+        return *this;
+    }
+    ~SharedArray() { release(); }
+
+    void reset(Backend& b, size_t n) {
+        release();
+        b_ = &b;
+        p_ = n ? static_cast<T*>(b.alloc_shared(n * sizeof(T))) : nullptr;
+        n_ = n;
+    }
+    // Grows to at least n elements (contents lost when it grows); needs a backend from reset().
+    void resize(size_t n) {
+        if (n > n_) reset(*b_, n);
+    }
+    T* data() { return p_; }
+    const T* data() const { return p_; }
+    size_t size() const { return n_; }
+    T& operator[](size_t i) { return p_[i]; }
+    const T& operator[](size_t i) const { return p_[i]; }
+
+private:
+    void release() {
+        if (p_) b_->free_shared(p_);
+        p_ = nullptr;
+        n_ = 0;
+    }
+    Backend* b_ = nullptr;
+    T* p_ = nullptr;
+    size_t n_ = 0;
+};
 
 }  // namespace gleaner

@@ -21,6 +21,7 @@
 
 #include "answer_engine.h"
 #include "app_settings.h"
+#include "backend_factory.h"
 #include "model_file_info.h"
 #include "model_paths.h"
 
@@ -62,9 +63,18 @@ SettingsDialog::SettingsDialog(QWidget* parent) : QDialog(parent) {
     device_ = new QComboBox(modelBox);
     device_->setObjectName(QStringLiteral("device"));
     device_->addItem(tr("CPU"), QStringLiteral("cpu"));
-    // The GPU backend is selected by the engine where CUDA is built and a GPU is present; the
-    // desktop program does not offer it until the engine reports one.
-    device_->setToolTip(tr("The CUDA backend is used by the engine where it is built and a GPU is present."));
+    device_->addItem(tr("Automatic (GPU when there is one)"), QStringLiteral("auto"));
+    // One entry per CUDA device found now; a saved cuda:N that is not here stays selectable, and
+    // the engine falls back to the CPU for it.
+    std::string why_none;
+    const int n_gpus = cuda_device_count(&why_none);
+    for (int i = 0; i < n_gpus; ++i)
+        device_->addItem(tr("GPU %1 (CUDA)").arg(i), QStringLiteral("cuda:%1").arg(i));
+    const QString saved = settings.device();
+    if (device_->findData(saved) < 0) device_->addItem(tr("%1 (not found: runs on the CPU)").arg(saved), saved);
+    device_->setCurrentIndex(device_->findData(saved));
+    device_->setToolTip(n_gpus > 0 ? tr("Where the model runs. The GPU needs the model to fit in its memory.")
+                                   : tr("No GPU available: %1").arg(QString::fromStdString(why_none)));
     modelForm->addRow(tr("&Device:"), device_);
     layout->addWidget(modelBox);
 
@@ -210,6 +220,7 @@ void SettingsDialog::accept() {
     app::AppSettings settings;
     settings.setModelPath(model_path_->text());
     settings.setThreads(threads_->value());
+    settings.setDevice(device_->currentData().toString());
     settings.setMethod(method_->currentData().toString());
     settings.setMaxAnswerTokens(max_tokens_->value());
     settings.setContextTokens(context_tokens_->value());

@@ -23,7 +23,7 @@ const std::vector<Command>& all_commands() {
         {"import", "import FILE [--password P] [--json] [--no-library]   import a book into the library", cmd_import},
         {"text", "text FILE [--page N] [--password P]                 print a document's canonical text", cmd_text},
         {"library", "library [list | remove ID] [--json]                the books in the library", cmd_library},
-        {"bench", "bench [--model M] [--prompt-tokens 512] [--gen-tokens 128] [--threads T] [--json]", cmd_bench},
+        {"bench", "bench [--model M] [--prompt-tokens 512] [--gen-tokens 128] [--threads T] [--device cpu|cuda:N|auto] [--json]", cmd_bench},
         {"read", "read FILE [--model M] [--method gleaner] [--cache-dir D] [--json] [--quiet]   read a document into\n"
                  "           Gleaner's reading memory (resumable; progress on stderr)",
          cmd_read},

@@ -30,11 +30,8 @@ int cmd_bench(const CommandArgs& argv) {
     const int n_prompt = static_cast<int>(args.get_int_or("prompt-tokens", 512, 0, 1 << 20));
     const int n_gen = static_cast<int>(args.get_int_or("gen-tokens", 128, 0, 1 << 20));
     const int reps = static_cast<int>(args.get_int_or("reps", 3, 1, 100));
-    const std::string device = args.get_or("device", "cpu");
-    if (device != "cpu")
-        throw std::runtime_error("device '" + device + "' is not available in this build (only cpu)");
     const auto model = load_model_from_args(args);
-    const auto backend = backend_from_args(args);
+    const auto backend = backend_from_args(args);  // --device: cuda:N, or the CPU as fallback
     Transformer tf(*model, *backend, std::max(n_prompt, n_gen) + 1);
 
     std::mt19937 rng(42);
@@ -73,10 +70,13 @@ int cmd_bench(const CommandArgs& argv) {
             .key("peak_rss_mb").value(peak_rss_mb())
             .key("threads").value(backend->threads())
             .key("backend").value(backend->name())
+            .key("device").value(backend->name().rfind("cuda", 0) == 0 ? backend->name() : std::string("cpu"))
+            .key("memory_plan").value(tf.memory_plan())
             .end_object();
         std::printf("%s\n", j.str().c_str());
     } else {
         std::printf("%s on %s, %d threads\n", model->config().name.c_str(), backend->name().c_str(), backend->threads());
+        if (!tf.memory_plan().empty()) std::printf("memory: %s\n", tf.memory_plan().c_str());
         std::printf("pp%d: %.1f tok/s   tg%d: %.1f tok/s   peak RSS %.0f MB\n", n_prompt, pp, n_gen, tg, peak_rss_mb());
     }
     return 0;

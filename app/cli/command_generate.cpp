@@ -17,7 +17,7 @@ void on_sigint(int) { g_interrupted = true; }
 }  // namespace
 
 int cmd_generate(const CommandArgs& argv) {
-    std::set<std::string> valued = {"model", "prompt", "max-tokens", "threads", "ctx", "system"};
+    std::set<std::string> valued = {"model", "prompt", "max-tokens", "threads", "ctx", "system", "device"};
     valued.insert(sampling_option_names().begin(), sampling_option_names().end());
     Args args(argv, valued, {"chat", "stats"});
     const auto prompt = args.get("prompt");

@@ -17,7 +17,7 @@ namespace gleaner::cli {
 
 
 int cmd_perplexity(const CommandArgs& argv) {
-    Args args(argv, {"model", "file", "ctx", "threads", "chunks"}, {"json"});
+    Args args(argv, {"model", "file", "ctx", "threads", "chunks", "device"}, {"json"});
     const auto file = args.get("file");
     if (!file) throw UsageError("--file is required");
     std::ifstream in(*file, std::ios::binary);

@@ -2,6 +2,7 @@
 
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "backend_factory.h"
 #include "cpu/thread_pool.h"
 
 namespace gleaner::cli {
@@ -15,7 +16,13 @@ std::unique_ptr<Model> load_model_from_args(const Args& args) { return Model::lo
 
 std::unique_ptr<Backend> backend_from_args(const Args& args) {
     const int threads = static_cast<int>(args.get_int_or("threads", ThreadPool::default_threads(), 1, 256));
-    return make_cpu_backend(threads);
+    // --device cpu|cuda|cuda:N|auto (commands that do not take --device run on the CPU). A
+    // device that is not there falls back to the CPU with one line on stderr.
+    try {
+        return make_backend(args.get_or("device", "cpu"), threads);
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(e.what());
+    }
 }
 
 SamplingParams sampling_from_args(const Args& args) {

@@ -16,7 +16,8 @@ class Args;
 const std::set<std::string>& sampling_option_names();
 
 std::unique_ptr<Model> load_model_from_args(const Args& args);
-std::unique_ptr<Backend> backend_from_args(const Args& args);  // --threads N (default: all cores)
+// --threads N (default: all cores), --device cpu|cuda|cuda:N|auto (default cpu)
+std::unique_ptr<Backend> backend_from_args(const Args& args);
 SamplingParams sampling_from_args(const Args& args);
 
 }  // namespace gleaner::cli

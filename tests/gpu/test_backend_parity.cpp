@@ -1,0 +1,407 @@
+// CPU against CUDA: every Backend op on random inputs (through plain host pointers and through
+// the backend's shared memory), the default model's logits, and a passkey per long-context
+// method. Needs a CUDA device; without one it skips with one line saying so.
+// Run: ctest --test-dir build -L gpu --output-on-failure
+#include <QtTest>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <numeric>
+#include <random>
+#include <sstream>
+#include <vector>
+
+#include "backend.h"
+#include "backend_factory.h"
+#include "context_method.h"
+#include "model.h"
+#include "qa_prompt.h"
+#include "quant/dequant_row.h"
+#include "test_support.h"
+#include "transformer.h"
+
+using namespace gleaner;
+
+namespace {
+
+std::vector<float> randn(size_t n, uint32_t seed, float scale = 1.0f) {
+    std::mt19937 rng(seed);
+    std::normal_distribution<float> nd(0.0f, scale);
+    std::vector<float> v(n);
+    for (float& x : v) x = nd(rng);
+    return v;
+}
+
+double max_abs_diff(const std::vector<float>& a, const std::vector<float>& b) {
+    double m = 0;
+    for (size_t i = 0; i < a.size(); ++i) m = std::max(m, std::abs(double(a[i]) - b[i]));
+    return m;
+}
+
+// max |a - b| / max(1, |b|)
+double max_rel_diff(const std::vector<float>& a, const std::vector<float>& b) {
+    double m = 0;
+    for (size_t i = 0; i < a.size(); ++i)
+        m = std::max(m, std::abs(double(a[i]) - b[i]) / std::max(1.0, std::abs(double(b[i]))));
+    return m;
+}
+
+int argmax(const std::vector<float>& v) { return int(std::max_element(v.begin(), v.end()) - v.begin()); }
+
+// A copy of a host vector in a backend's shared memory (the transformer's hot path).
+template <typename T>
+struct Shared {
+    Backend& be;
+    SharedArray<T> a;
+    Shared(Backend& b, const std::vector<T>& v) : be(b), a(b, std::max<size_t>(1, v.size())) {
+        if (!v.empty()) b.copy(a.data(), v.data(), v.size() * sizeof(T));
+        b.synchronize();
+    }
+    T* p() { return a.data(); }
+    std::vector<T> get(size_t n) {
+        be.synchronize();
+        return std::vector<T>(a.data(), a.data() + n);
+    }
+};
+
+// Random quantized rows with finite values (small f16 exponents), and their f32 values.
+std::vector<uint8_t> random_weight(DType t, int n_in, int n_out, uint32_t seed, std::vector<float>* deq) {
+    const size_t row = dtype_row_bytes(t, n_in);
+    std::vector<uint8_t> w(row * n_out);
+    std::mt19937 rng(seed);
+    if (t == DType::F32) {
+        const auto f = randn(size_t(n_in) * n_out, seed, 0.1f);
+        std::memcpy(w.data(), f.data(), w.size());
+    } else {
+        for (uint8_t& b : w) b = uint8_t(rng()) & 0x3B;
+    }
+    deq->resize(size_t(n_in) * n_out);
+    for (int o = 0; o < n_out; ++o) dequantize_row(t, w.data() + o * row, deq->data() + size_t(o) * n_in, n_in);
+    return w;
+}
+
+const DType kWeightTypes[] = {DType::F32,  DType::F16,  DType::BF16, DType::Q4_0, DType::Q4_1,
+                              DType::Q5_0, DType::Q5_1, DType::Q8_0, DType::IQ4_NL, DType::Q2_K,
+                              DType::Q3_K, DType::Q4_K, DType::Q5_K, DType::Q6_K};
+
+}  // namespace
+
+class TestBackendParity : public QObject {
+    Q_OBJECT
+    std::unique_ptr<Backend> cpu_, gpu_;
+
+    // |y - ref| relative to the sum of |w x| terms (the scale at which rounding happens).
+    static double matmul_error(const std::vector<float>& y, const std::vector<float>& deq, const std::vector<float>& x,
+                               int n_in, int n_out, int T) {
+        double worst = 0;
+        for (int t = 0; t < T; ++t)
+            for (int o = 0; o < n_out; ++o) {
+                double s = 0, mag = 0;
+                for (int i = 0; i < n_in; ++i) {
+                    const double p = double(deq[size_t(o) * n_in + i]) * x[size_t(t) * n_in + i];
+                    s += p;
+                    mag += std::abs(p);
+                }
+                worst = std::max(worst, std::abs(y[size_t(t) * n_out + o] - s) / (mag + 1e-9));
+            }
+        return worst;
+    }
+
+private slots:
+    void initTestCase() {
+        std::string reason;
+        if (cuda_device_count(&reason) == 0)
+            QSKIP(qPrintable("no CUDA device: GPU parity suite skipped (" + QString::fromStdString(reason) + ")"));
+        cpu_ = make_cpu_backend(0);
+        gpu_ = make_backend("cuda:0", 0);
+        QVERIFY(gpu_->name().rfind("cuda", 0) == 0);
+        qInfo("GPU backend: %s", gpu_->name().c_str());
+    }
+
+    void matmulEveryTypeBothPaths_data() {
+        QTest::addColumn<int>("type");
+        QTest::addColumn<int>("T");
+        for (DType t : kWeightTypes)
+            for (int T : {1, 3, 9, 16, 70})  // mat-vec (incl. a second 8-token chunk) and cuBLAS
+                QTest::newRow(qPrintable(QString("%1 T=%2").arg(dtype_traits(t).name.data()).arg(T))) << int(t) << T;
+    }
+    void matmulEveryTypeBothPaths() {
+        QFETCH(int, type);
+        QFETCH(int, T);
+        const DType t = static_cast<DType>(type);
+        const int n_in = 512, n_out = 72;
+        std::vector<float> deq;
+        const auto w = random_weight(t, n_in, n_out, 100 + type, &deq);
+        const WeightView wv{w.data(), t, n_in, n_out};
+        const auto x = randn(size_t(T) * n_in, 7);
+        std::vector<float> y_host(size_t(T) * n_out);
+        gpu_->matmul(wv, x.data(), T, y_host.data());
+        Shared<float> xs(*gpu_, x), ys(*gpu_, std::vector<float>(y_host.size()));
+        gpu_->matmul(wv, xs.p(), T, ys.p());
+        const auto y_shared = ys.get(y_host.size());
+        QCOMPARE(max_abs_diff(y_host, y_shared), 0.0);  // staging changes nothing
+        // fp32 mat-vec: rounding only; cuBLAS: fp16 inputs (11-bit mantissa), fp32 sums.
+        const double tol = T < 16 ? 1e-5 : 2e-3;
+        const double err = matmul_error(y_host, deq, x, n_in, n_out, T);
+        QVERIFY2(err < tol, qPrintable(QString::number(err)));
+    }
+
+    void matmulSameInputAndHugeRowsChunked() {
+        std::vector<float> d1, d2;
+        const auto w1 = random_weight(DType::Q4_K, 256, 40, 1, &d1), w2 = random_weight(DType::Q6_K, 256, 24, 2, &d2);
+        const WeightView ws[2] = {{w1.data(), DType::Q4_K, 256, 40}, {w2.data(), DType::Q6_K, 256, 24}};
+        const auto x = randn(256 * 20, 3);
+        std::vector<float> a(20 * 40), b(20 * 24), ca(a.size()), cb(b.size());
+        float* ys[2] = {a.data(), b.data()};
+        float* cys[2] = {ca.data(), cb.data()};
+        gpu_->matmul_same_input(ws, ys, 2, x.data(), 20);
+        cpu_->matmul_same_input(ws, cys, 2, x.data(), 20);
+        QVERIFY(max_rel_diff(a, ca) < 5e-2 && max_rel_diff(b, cb) < 5e-2);
+        QVERIFY(matmul_error(a, d1, x, 256, 40, 20) < 2e-3);
+    }
+
+    void getRowsEveryType() {
+        for (DType t : kWeightTypes) {
+            std::vector<float> deq;
+            const auto w = random_weight(t, 256, 50, 300 + int(t), &deq);
+            const std::vector<int32_t> ids = {0, 49, 7, 7, 23};
+            std::vector<float> out(ids.size() * 256);
+            gpu_->get_rows(WeightView{w.data(), t, 256, 50}, ids.data(), int(ids.size()), out.data());
+            for (size_t r = 0; r < ids.size(); ++r)
+                for (int i = 0; i < 256; ++i)
+                    QVERIFY2(std::abs(out[r * 256 + i] - deq[size_t(ids[r]) * 256 + i]) <=
+                                 1e-6f * std::max(1.0f, std::abs(deq[size_t(ids[r]) * 256 + i])),
+                             dtype_traits(t).name.data());
+        }
+    }
+
+    void elementwiseOps() {
+        const int rows = 7, n = 576;
+        const size_t N = size_t(rows) * n;
+        const auto x = randn(N, 11, 2.0f), w = randn(n, 12), u = randn(N, 13);
+        std::vector<float> a(N), b(N);
+        cpu_->rms_norm(x.data(), w.data(), rows, n, 1e-5f, a.data());
+        gpu_->rms_norm(x.data(), w.data(), rows, n, 1e-5f, b.data());
+        QVERIFY(max_rel_diff(b, a) < 1e-5);
+        cpu_->rms_norm(x.data(), nullptr, rows, n, 1e-6f, a.data());
+        Shared<float> xs(*gpu_, x);  // in place, in shared memory (q/k norms)
+        gpu_->rms_norm(xs.p(), nullptr, rows, n, 1e-6f, xs.p());
+        QVERIFY(max_rel_diff(xs.get(N), a) < 1e-5);
+
+        cpu_->silu_mul(x.data(), u.data(), N, a.data());
+        gpu_->silu_mul(x.data(), u.data(), N, b.data());
+        QVERIFY(max_rel_diff(b, a) < 1e-5);
+        cpu_->gelu_tanh_mul(x.data(), u.data(), N, a.data());
+        Shared<float> g(*gpu_, x), us(*gpu_, u);
+        gpu_->gelu_tanh_mul(g.p(), us.p(), N, g.p());  // out aliases gate
+        QVERIFY(max_rel_diff(g.get(N), a) < 1e-5);
+
+        a = x, b = x;
+        cpu_->add(a.data(), u.data(), N);
+        gpu_->add(b.data(), u.data(), N);
+        QCOMPARE(max_abs_diff(a, b), 0.0);
+        cpu_->add_bias(a.data(), w.data(), rows, n);
+        gpu_->add_bias(b.data(), w.data(), rows, n);
+        QCOMPARE(max_abs_diff(a, b), 0.0);
+        cpu_->scale(a.data(), N, 0.37f);
+        gpu_->scale(b.data(), N, 0.37f);
+        QCOMPARE(max_abs_diff(a, b), 0.0);
+    }
+
+    void ropeBothStylesWithFactors() {
+        const int T = 5, H = 4, D = 128;
+        std::vector<float> ff(D / 2);
+        for (int i = 0; i < D / 2; ++i) ff[i] = 1.0f + 0.1f * i;
+        const std::vector<int32_t> pos = {0, 3, 1000, 65535, 131000};
+        for (bool neox : {false, true})
+            for (bool factors : {false, true}) {
+                RopeParams p;
+                p.style = neox ? RopeStyle::Neox : RopeStyle::Norm;
+                p.n_rot = D;
+                p.freq_base = 500000.0f;
+                p.freq_factors = factors ? ff.data() : nullptr;
+                auto a = randn(size_t(T) * H * D, 21), b = a;
+                cpu_->rope(a.data(), T, H, D, pos.data(), p);
+                gpu_->rope(b.data(), T, H, D, pos.data(), p);
+                // angles up to 1.3e5 rad: float argument reduction differs by ~ulp(theta)
+                QVERIFY2(max_abs_diff(a, b) < 2e-2, qPrintable(QString::number(max_abs_diff(a, b))));
+            }
+    }
+
+    void attentionShapes_data() {
+        QTest::addColumn<int>("T");
+        QTest::addColumn<int>("n_past");
+        QTest::addColumn<int>("H");
+        QTest::addColumn<int>("Hkv");
+        QTest::addColumn<int>("D");
+        QTest::addColumn<int>("window");
+        QTest::newRow("prefill D64 GQA") << 40 << 0 << 9 << 3 << 64 << 0;
+        QTest::newRow("decode D128 split-K") << 1 << 20000 << 8 << 2 << 128 << 0;
+        QTest::newRow("chunk D128") << 33 << 700 << 4 << 4 << 128 << 0;
+        QTest::newRow("D256 window") << 20 << 600 << 4 << 1 << 256 << 256;
+        QTest::newRow("D80 falls back") << 3 << 10 << 2 << 2 << 80 << 0;
+    }
+    void attentionShapes() {
+        QFETCH(int, T);
+        QFETCH(int, n_past);
+        QFETCH(int, H);
+        QFETCH(int, Hkv);
+        QFETCH(int, D);
+        QFETCH(int, window);
+        const int n_kv = n_past + T;
+        const auto q = randn(size_t(T) * H * D, 31), k = randn(size_t(n_kv) * Hkv * D, 32),
+                   v = randn(size_t(n_kv) * Hkv * D, 33);
+        std::vector<int32_t> qpos(T), kvpos(n_kv);
+        std::iota(kvpos.begin(), kvpos.end(), 0);
+        std::iota(qpos.begin(), qpos.end(), n_past);
+        AttentionParams p;
+        p.n_tokens = T, p.n_heads = H, p.n_kv_heads = Hkv, p.head_dim = D, p.n_kv = n_kv;
+        p.scale = 1.0f / std::sqrt(float(D)), p.q_pos = qpos.data(), p.kv_pos = kvpos.data();
+        p.sliding_window = window;
+        std::vector<float> a(q.size()), b(q.size());
+        cpu_->attention(q.data(), k.data(), v.data(), p, a.data());
+        gpu_->attention(q.data(), k.data(), v.data(), p, b.data());
+        QVERIFY2(max_abs_diff(a, b) < 1e-4, qPrintable(QString::number(max_abs_diff(a, b))));
+        p.kv_pos = nullptr;  // key j at position j
+        gpu_->attention(q.data(), k.data(), v.data(), p, b.data());
+        QVERIFY(max_abs_diff(a, b) < 1e-4);
+    }
+
+    void attentionSegmentsWithScores() {
+        const int T = 6, H = 8, Hkv = 2, D = 64;
+        const int n0 = 300, n1 = 77;
+        const auto q0 = randn(size_t(T) * H * D, 41), q1 = randn(size_t(T) * H * D, 42);
+        const auto k0 = randn(size_t(n0) * Hkv * D, 43), v0 = randn(size_t(n0) * Hkv * D, 44);
+        const auto k1 = randn(size_t(n1) * Hkv * D, 45), v1 = randn(size_t(n1) * Hkv * D, 46);
+        std::vector<int32_t> qpos(T), kvpos(n0);
+        std::iota(qpos.begin(), qpos.end(), n0 - 3);
+        std::iota(kvpos.begin(), kvpos.end(), 0);
+        auto run = [&](Backend& be, std::vector<float>& out, std::vector<float>& acc0, std::vector<float>& acc1) {
+            KvSegment s[2];
+            s[0].q = q0.data(), s[0].k = k0.data(), s[0].v = v0.data(), s[0].n_kv = n0;
+            s[0].q_pos = qpos.data(), s[0].kv_pos = kvpos.data(), s[0].min_dist = 0, s[0].max_dist = 200;
+            s[0].score_acc = acc0.data();
+            s[1].q = q1.data(), s[1].k = k1.data(), s[1].v = v1.data(), s[1].n_kv = n1;
+            s[1].score_acc = acc1.data();
+            SegmentAttentionParams p;
+            p.n_tokens = T, p.n_heads = H, p.n_kv_heads = Hkv, p.head_dim = D, p.scale = 0.125f;
+            be.attention_segments(s, 2, p, out.data());
+        };
+        std::vector<float> oa(size_t(T) * H * D), ob(oa.size());
+        std::vector<float> a0(size_t(n0) * H, 0.5f), a1(size_t(n1) * H, 0.0f), b0 = a0, b1 = a1;
+        run(*cpu_, oa, a0, a1);
+        run(*gpu_, ob, b0, b1);
+        QVERIFY2(max_abs_diff(oa, ob) < 1e-4, qPrintable(QString::number(max_abs_diff(oa, ob))));
+        QVERIFY(max_abs_diff(a0, b0) < 1e-5);
+        QVERIFY(max_abs_diff(a1, b1) < 1e-5);
+    }
+
+    void longContextSelection() {
+        const int H = 8, Hkv = 2, D = 64, n = H * D;
+        for (int64_t n_blocks : {int64_t{5}, int64_t{2345}}) {
+            const auto qbar = randn(n, 81), reprs = randn(size_t(n_blocks) * n, 82);
+            std::vector<float> sa(n_blocks), sb(n_blocks);
+            std::vector<int32_t> ta(16, -1), tb(16, -1);
+            cpu_->score_blocks_topk(qbar.data(), reprs.data(), n_blocks, n, 16, sa.data(), ta.data());
+            gpu_->score_blocks_topk(qbar.data(), reprs.data(), n_blocks, n, 16, sb.data(), tb.data());
+            QVERIFY(max_rel_diff(sb, sa) < 1e-4);
+            // Near-ties may order differently under a different summation order: compare sets
+            // of clearly separated blocks only when the scores are far apart; here random scores
+            // of 512 terms are well separated, so the lists agree.
+            QCOMPARE(tb, ta);
+        }
+        const int64_t nk = 30000;
+        const size_t stride = size_t(Hkv) * D;
+        const auto q = randn(size_t(H) * D, 83), keys = randn(size_t(nk) * stride, 84);
+        std::vector<float> pa(nk), pb(nk);
+        std::vector<int32_t> sa(1024), sb(1024);
+        cpu_->gemfilter_select(q.data(), keys.data(), nk, stride, H, Hkv, D, 1024, pa.data(), sa.data());
+        gpu_->gemfilter_select(q.data(), keys.data(), nk, stride, H, Hkv, D, 1024, pb.data(), sb.data());
+        QVERIFY(max_rel_diff(pb, pa) < 1e-4);
+        int same = 0;
+        for (int32_t i : sb) same += std::binary_search(sa.begin(), sa.end(), i);
+        QVERIFY2(same >= 1020, qPrintable(QString::number(same)));  // boundary near-ties may swap
+
+        // Gather from device memory, and offload to pinned memory on the copy stream.
+        Shared<float> src(*gpu_, keys);
+        const std::vector<int32_t> idx = {7, 29999, 0, 7};
+        std::vector<float> g(idx.size() * stride);
+        gpu_->gather_rows(src.p(), stride, idx.data(), int(idx.size()), g.data());
+        for (size_t r = 0; r < idx.size(); ++r)
+            QVERIFY(std::equal(g.begin() + r * stride, g.begin() + (r + 1) * stride,
+                               keys.begin() + size_t(idx[r]) * stride));
+        const size_t bytes = 1000 * stride * sizeof(float);
+        float* pinned = static_cast<float*>(gpu_->alloc_pinned(bytes));
+        gpu_->scale(src.p(), keys.size(), 2.0f);      // queued before the copy: the copy sees it
+        gpu_->copy_async(pinned, src.p() + 500 * stride, bytes);
+        gpu_->wait_copies();
+        for (size_t i = 0; i < 1000 * stride; ++i) QCOMPARE(pinned[i], 2.0f * keys[500 * stride + i]);
+        gpu_->free_pinned(pinned);
+    }
+
+    void wholeModelLogitsAndTopTokens() {
+        GLEANER_REQUIRE_MODEL(test::smollm2Path());
+        const auto model = Model::load(test::smollm2Path().toStdString());
+        Transformer tc(*model, *cpu_, 256), tg(*model, *gpu_, 256);
+        qInfo("memory plan: %s", tg.memory_plan().c_str());
+        const auto ids = tokenize_document(model->tokenizer(),
+                                           "Alice was beginning to get very tired of sitting by her sister on the "
+                                           "bank, and of having nothing to do: once or twice she had peeped into the "
+                                           "book her sister was reading");
+        QVERIFY(ids.size() >= 16);  // the prefill takes the cuBLAS path
+        auto lc = tc.forward(ids, Logits::All);
+        auto lg = tg.forward(ids, Logits::All);
+        const size_t V = size_t(model->config().n_vocab);
+        int agree = 0;
+        for (size_t t = 0; t < ids.size(); ++t) {
+            const std::vector<float> a(lc.begin() + t * V, lc.begin() + (t + 1) * V), b(lg.begin() + t * V,
+                                                                                        lg.begin() + (t + 1) * V);
+            agree += argmax(a) == argmax(b);
+            QVERIFY2(max_abs_diff(a, b) < 0.5, qPrintable(QString("token %1: %2").arg(t).arg(max_abs_diff(a, b))));
+        }
+        QVERIFY2(agree >= int(ids.size()) - 1, qPrintable(QString("%1 of %2 top-1 agree").arg(agree).arg(ids.size())));
+        // Greedy decode: the same tokens (mat-vec path).
+        int32_t tc_tok = argmax(std::vector<float>(lc.end() - V, lc.end())), tg_tok = tc_tok;
+        for (int i = 0; i < 16; ++i) {
+            const int32_t a[1] = {tc_tok}, b[1] = {tg_tok};
+            const auto la = tc.forward(a, Logits::Last);
+            const auto lb = tg.forward(b, Logits::Last);
+            QVERIFY(max_abs_diff(la, lb) < 0.5);
+            tc_tok = argmax(la), tg_tok = argmax(lb);
+            QCOMPARE(tg_tok, tc_tok);
+        }
+    }
+
+    void passkeyPerMethod_data() {
+        QTest::addColumn<QString>("method");
+        for (const char* m : {"full", "streaming", "infllm", "qllm", "gemfilter"}) QTest::newRow(m) << m;
+    }
+    void passkeyPerMethod() {
+        QFETCH(QString, method);
+        GLEANER_REQUIRE_MODEL(test::smollm2Path());
+        const auto model = Model::load(test::smollm2Path().toStdString());
+        std::ifstream f(GLEANER_SOURCE_DIR "/resources/alice-in-wonderland.txt", std::ios::binary);
+        std::stringstream ss;
+        ss << f.rdbuf();
+        std::string text = ss.str().substr(0, 6000);
+        text.insert(3000, " The pass key is 40517. Remember it. 40517 is the pass key. ");
+        const auto doc = tokenize_document(model->tokenizer(), text);
+        const QaPrompt p = build_qa_prompt(*model, doc, "What is the pass key?");
+        GenerationOptions opt;
+        opt.max_tokens = 12;
+        std::string answers[2];
+        Backend* bes[2] = {cpu_.get(), gpu_.get()};
+        for (int i = 0; i < 2; ++i) {
+            auto m = make_context_method(method.toStdString(), *model, *bes[i]);
+            answers[i] = answer_question(*m, model->tokenizer(), p, opt).text;
+        }
+        qInfo("%s: cpu '%s' cuda '%s'", qPrintable(method), answers[0].c_str(), answers[1].c_str());
+        if (answers[0].find("40517") != std::string::npos)
+            QVERIFY2(answers[1].find("40517") != std::string::npos, answers[1].c_str());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestBackendParity)
+#include "test_backend_parity.moc"
