@@ -187,8 +187,8 @@ CudaBackend::CudaBackend(int device, int n_threads) : device_(device), cpu_(make
     name_ = "cuda:" + std::to_string(device) + " (" + prop.name + ", sm_" + std::to_string(prop.major) +
             std::to_string(prop.minor) + ")";
     GLEANER_CUDA_CHECK(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking));
-    GLEANER_CUBLAS_CHECK(cublasCreate(&cublas_));
-    GLEANER_CUBLAS_CHECK(cublasSetStream(cublas_, stream_));
+    GLEANER_CUBLAS_CHECK(gpu::cublas().create(&cublas_));
+    GLEANER_CUBLAS_CHECK(gpu::cublas().set_stream(cublas_, stream_));
     GLEANER_CUDA_CHECK(cudaStreamCreateWithFlags(&copy_stream_, cudaStreamNonBlocking));
     GLEANER_CUDA_CHECK(cudaEventCreateWithFlags(&compute_done_, cudaEventDisableTiming));
     GLEANER_CUDA_CHECK(cudaEventCreateWithFlags(&copies_done_, cudaEventDisableTiming));
@@ -211,7 +211,7 @@ CudaBackend::~CudaBackend() {
     if (compute_done_) cudaEventDestroy(compute_done_);
     if (copies_done_) cudaEventDestroy(copies_done_);
     if (copy_stream_) cudaStreamDestroy(copy_stream_);
-    if (cublas_) cublasDestroy(cublas_);
+    if (cublas_) gpu::cublas().destroy(cublas_);
     if (stream_) cudaStreamDestroy(stream_);
 }
 
@@ -401,7 +401,7 @@ void CudaBackend::matmul_gemm(const WeightView& w, const uint8_t* dw, const floa
         if (!gpu::launch_dequant_f16(w.type, dw, w.row_bytes(), w.n_in, r0, rows, w16_.get<__half>(), stream_))
             throw std::runtime_error("CUDA backend: no fp16 conversion for weight type " +
                                      std::string(dtype_traits(w.type).name));
-        GLEANER_CUBLAS_CHECK(cublasGemmEx(cublas_, CUBLAS_OP_T, CUBLAS_OP_N, static_cast<int>(rows), n_tokens,
+        GLEANER_CUBLAS_CHECK(gpu::cublas().gemm_ex(cublas_, CUBLAS_OP_T, CUBLAS_OP_N, static_cast<int>(rows), n_tokens,
                                           static_cast<int>(w.n_in), &alpha, w16_.get(), CUDA_R_16F,
                                           static_cast<int>(w.n_in), x16_.get(), CUDA_R_16F, static_cast<int>(w.n_in),
                                           &beta, y + r0, CUDA_R_32F, static_cast<int>(w.n_out), CUBLAS_COMPUTE_32F,

@@ -2,6 +2,8 @@
 // Error checks for every CUDA runtime and cuBLAS call (a failed call throws with the call's text
 // and location: nothing is silently ignored), and an owning device allocation.
 #include <cublas_v2.h>
+
+#include "cublas_loader.h"
 #include <cuda_runtime.h>
 
 #include <cstddef>
@@ -23,7 +25,7 @@ inline void check_cuda(cudaError_t e, const char* what, const char* file, int li
 }
 
 inline void check_cublas(cublasStatus_t s, const char* what, const char* file, int line) {
-    if (s != CUBLAS_STATUS_SUCCESS) throw_cuda(what, cublasGetStatusString(s), file, line);
+    if (s != CUBLAS_STATUS_SUCCESS) throw_cuda(what, cublas().status_string ? cublas().status_string(s) : "cuBLAS error", file, line);
 }
 
 }  // namespace gleaner::gpu
