@@ -24,11 +24,12 @@ const std::vector<Command>& all_commands() {
         {"text", "text FILE [--page N] [--password P]                 print a document's canonical text", cmd_text},
         {"library", "library [list | remove ID] [--json]                the books in the library", cmd_library},
         {"bench", "bench [--model M] [--prompt-tokens 512] [--gen-tokens 128] [--threads T] [--device cpu|cuda:N|auto] [--json]", cmd_bench},
-        {"read", "read FILE [--model M] [--method gleaner] [--cache-dir D] [--json] [--quiet]   read a document into\n"
-                 "           Gleaner's reading memory (resumable; progress on stderr)",
+        {"read", "read FILE [--model M] [--method gleaner] [--cache-dir D] [--device D] [--json] [--quiet]   read a\n"
+                 "           document into Gleaner's reading memory (resumable; progress on stderr)",
          cmd_read},
         {"ask", "ask FILE \"QUESTION\" [--method gleaner|qllm|gemfilter|infllm|streaming|full] [--model M] [--json]\n"
-                "           [--max-tokens 64] [--max-evidence 20] [--per-layer] [--threads N] [method knobs, see below]",
+                "           [--max-tokens 64] [--max-evidence 20] [--per-layer] [--threads N] [--device cpu|cuda:N|auto]\n"
+                "           [method knobs, see below]",
          cmd_ask},
         {"eval", "eval niah --haystack BOOK|filler [--methods gleaner,qllm,gemfilter,full] [--lengths 1k,2k,...,32k]\n"
                  "           [--depths 0,25,50,75,100] [--needle passkey|sentence|both] [--out DIR] [--selection-only]\n"

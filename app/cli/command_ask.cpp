@@ -47,7 +47,7 @@ double ensure_read(ReadingMemory& mem, bool quiet) {
 }  // namespace
 
 int cmd_read(const CommandArgs& argv) {
-    Args args(argv, with({"model", "threads", "cache-dir", "method"}, method_option_names()),
+    Args args(argv, with({"model", "threads", "cache-dir", "method", "device"}, method_option_names()),
               with({"json", "quiet"}, method_switch_names()));
     if (args.positionals().size() != 1) throw UsageError("expected one FILE");
     if (auto m = args.get("method"); m && *m != "gleaner") throw UsageError("only the gleaner method keeps a reading memory");
@@ -99,7 +99,7 @@ int cmd_read(const CommandArgs& argv) {
 }
 
 int cmd_ask(const CommandArgs& argv) {
-    std::set<std::string> valued = {"model", "threads", "method", "max-tokens", "max-evidence", "cache-dir"};
+    std::set<std::string> valued = {"model", "threads", "method", "max-tokens", "max-evidence", "cache-dir", "device"};
     valued.insert(method_option_names().begin(), method_option_names().end());
     valued.insert(sampling_option_names().begin(), sampling_option_names().end());
     Args args(argv, valued, with({"json", "per-layer", "quiet"}, method_switch_names()));

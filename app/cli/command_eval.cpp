@@ -145,7 +145,7 @@ constexpr const char* kFillerHaystack = "filler";
 
 int cmd_eval(const CommandArgs& argv) {
     std::set<std::string> valued = {"model",   "threads", "methods", "lengths",   "depths", "needle",
-                                    "out",     "haystack", "max-tokens", "seed", "cache-dir"};
+                                    "out",     "haystack", "max-tokens", "seed", "cache-dir", "device"};
     valued.insert(method_option_names().begin(), method_option_names().end());
     std::set<std::string> switches = {"selection-only", "keep-memory"};
     switches.insert(method_switch_names().begin(), method_switch_names().end());
