@@ -10,23 +10,11 @@
 #include "cpu/quant_dot.h"
 #include "quant/dequant_row.h"
 
+#include "random_tensors.h"
+
 using namespace gleaner;
 
 namespace {
-
-std::vector<float> randn(size_t n, uint32_t seed, float scale = 1.0f) {
-    std::mt19937 rng(seed);
-    std::normal_distribution<float> nd(0.0f, scale);
-    std::vector<float> v(n);
-    for (float& x : v) x = nd(rng);
-    return v;
-}
-
-double max_abs_diff(const std::vector<float>& a, const std::vector<float>& b) {
-    double m = 0;
-    for (size_t i = 0; i < a.size(); ++i) m = std::max(m, double(std::abs(a[i] - b[i])));
-    return m;
-}
 
 }  // namespace
 

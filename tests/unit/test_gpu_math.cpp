@@ -21,24 +21,12 @@
 #include "methods/infllm.h"
 #include "quant/dequant_row.h"
 
+#include "random_tensors.h"
+
 using namespace gleaner;
 
 namespace {
 
-std::vector<float> randn(size_t n, uint32_t seed, float scale = 1.0f) {
-    std::mt19937 rng(seed);
-    std::normal_distribution<float> nd(0.0f, scale);
-    std::vector<float> v(n);
-    for (float& x : v) x = nd(rng);
-    return v;
-}
-
-double max_rel_diff(const std::vector<float>& a, const std::vector<float>& b) {
-    double m = 0;
-    for (size_t i = 0; i < a.size(); ++i)
-        m = std::max(m, std::abs(double(a[i]) - b[i]) / std::max(1.0, std::abs(double(b[i]))));
-    return m;
-}
 
 // The group decoder of one type as a function pointer (instantiated here for the host).
 using Group8 = void (*)(const uint8_t*, int64_t, float*);
