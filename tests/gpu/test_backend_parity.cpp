@@ -139,8 +139,13 @@ private slots:
         float* cys[2] = {ca.data(), cb.data()};
         gpu_->matmul_same_input(ws, ys, 2, x.data(), 20);
         cpu_->matmul_same_input(ws, cys, 2, x.data(), 20);
-        QVERIFY(max_rel_diff(a, ca) < 5e-2 && max_rel_diff(b, cb) < 5e-2);
-        QVERIFY(matmul_error(a, d1, x, 256, 40, 20) < 2e-3);
+        // Each backend against the exact product, relative to the sum of |w x| terms: the GPU's
+        // cuBLAS path rounds inputs to fp16, the CPU's quantizes activations to 8 bits. (Comparing
+        // the two element by element fails where a sum of large terms cancels to near zero.)
+        const double ea = matmul_error(a, d1, x, 256, 40, 20), eb = matmul_error(b, d2, x, 256, 24, 20);
+        QVERIFY2(ea < 2e-3 && eb < 2e-3, qPrintable(QString("cuda %1 %2").arg(ea).arg(eb)));
+        const double ca_err = matmul_error(ca, d1, x, 256, 40, 20), cb_err = matmul_error(cb, d2, x, 256, 24, 20);
+        QVERIFY2(ca_err < 2e-2 && cb_err < 2e-2, qPrintable(QString("cpu %1 %2").arg(ca_err).arg(cb_err)));
     }
 
     void getRowsEveryType() {
