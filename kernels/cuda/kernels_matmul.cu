@@ -5,6 +5,7 @@
 #include "cuda_kernels.h"
 #include "math/dequant8.h"
 #include "math/elementwise.h"
+#include "math/matvec_unit.h"
 
 namespace gleaner::gpu {
 
@@ -47,6 +48,100 @@ __global__ void matvec_kernel(const uint8_t* __restrict__ w, size_t row_bytes, i
             const float s = warp_sum(acc[t]);
             if (lane == 0) y[t * n_out + row] = s;
         }
+    }
+}
+
+// The staged mat-vec for the common types (math/matvec_unit.h has the per-lane math and the
+// design notes). Warp w of the block belongs to group w / split, which owns kStagedRows rows;
+// it takes steps sub, sub + split, ... (sub = w % split) of those rows. Per step it copies each
+// row's step (a contiguous byte range) into its own shared-memory buffer with aligned 16-byte
+// read-only loads, prefetching the next step into registers while it decodes this one; each
+// lane then decodes one 32-weight unit per row. Partial sums: warp shuffles, then the group's
+// warps in shared memory, added in a fixed order (deterministic).
+template <DType T, int NT>
+__global__ void __launch_bounds__(kStagedWarps * 32)
+    matvec_staged_kernel(const uint8_t* __restrict__ w, size_t row_bytes, int64_t n_in, int64_t n_out,
+                         const float* __restrict__ x, int n_tokens, int split, float* __restrict__ y) {
+    using U = MatvecUnit<T>;
+    constexpr int R = kStagedRows;
+    constexpr int kPer = (staged_max_chunks<T>() + 31) / 32;  // 16-byte chunks per lane per row
+    __shared__ __align__(16) uint8_t stage[kStagedWarps][R][staged_buffer_bytes<T>()];
+    __shared__ float part[kStagedWarps][R * NT];
+
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+    const int group = warp / split, sub = warp % split;
+    const int64_t row0 = (static_cast<int64_t>(blockIdx.x) * (kStagedWarps / split) + group) * R;
+    const int64_t units = n_in / U::kBlockElems * U::kUnits;
+    const int64_t steps = (units + 31) / 32;
+
+    const uint8_t* rows[R];
+#pragma unroll
+    for (int r = 0; r < R; ++r) {
+        const int64_t row = row0 + r < n_out ? row0 + r : n_out - 1;  // past the end: read, never written
+        rows[r] = w + row * row_bytes;
+    }
+    float acc[R][NT];
+#pragma unroll
+    for (int r = 0; r < R; ++r)
+#pragma unroll
+        for (int t = 0; t < NT; ++t) acc[r][t] = 0.0f;
+
+    uint4 pre[R][kPer];
+    int pre_mis[R], pre_chunks[R];
+    auto fetch = [&](int64_t step) {
+#pragma unroll
+        for (int r = 0; r < R; ++r) {
+            const StagedRange g = staged_range<T>(rows[r], row_bytes, step);
+            pre_mis[r] = g.mis;
+            pre_chunks[r] = g.chunks;
+            const uint4* src = reinterpret_cast<const uint4*>(g.aligned);
+#pragma unroll
+            for (int k = 0; k < kPer; ++k) {
+                const int c = lane + 32 * k;
+                if (c < g.chunks) pre[r][k] = __ldg(src + c);
+            }
+        }
+    };
+
+    const uint8_t* bufs[R];
+#pragma unroll
+    for (int r = 0; r < R; ++r) bufs[r] = stage[warp][r];
+    int64_t step = sub;
+    if (step < steps) fetch(step);
+    for (; step < steps; step += split) {
+        int mis[R];
+        __syncwarp();  // every lane is done with the previous step's buffers
+#pragma unroll
+        for (int r = 0; r < R; ++r) {
+            mis[r] = pre_mis[r];
+#pragma unroll
+            for (int k = 0; k < kPer; ++k) {
+                const int c = lane + 32 * k;
+                if (c < pre_chunks[r]) *reinterpret_cast<uint4*>(stage[warp][r] + 16 * c) = pre[r][k];
+            }
+        }
+        __syncwarp();
+        if (step + split < steps) fetch(step + split);  // in flight while this step is decoded
+        staged_lane_step<T, R, NT>(bufs, mis, lane, step, units, x, n_in, n_tokens, acc);
+    }
+
+#pragma unroll
+    for (int r = 0; r < R; ++r)
+#pragma unroll
+        for (int t = 0; t < NT; ++t) {
+            const float v = warp_sum(acc[r][t]);
+            if (lane == 0) part[warp][r * NT + t] = v;
+        }
+    __syncthreads();
+    const int per_group = R * NT;
+    const int idx = threadIdx.x;
+    if (idx < (kStagedWarps / split) * per_group) {
+        const int g = idx / per_group, rt = idx % per_group;
+        float v = 0.0f;
+        for (int k = 0; k < split; ++k) v += part[g * split + k][rt];
+        const int r = rt / NT, t = rt % NT;
+        const int64_t row = (static_cast<int64_t>(blockIdx.x) * (kStagedWarps / split) + g) * R + r;
+        if (row < n_out && t < n_tokens) y[static_cast<int64_t>(t) * n_out + row] = v;
     }
 }
 
@@ -100,12 +195,38 @@ struct MatvecLaunch {
     cudaStream_t s;
     template <DType T>
     void operator()() const {
+        if constexpr (has_matvec_unit(T)) {
+            if ((reinterpret_cast<size_t>(x) & 15) == 0 && n_in % MatvecUnit<T>::kBlockElems == 0 &&
+                row_bytes % 2 == 0 && (reinterpret_cast<size_t>(w) & 1) == 0) {
+                staged<T>();
+                return;
+            }
+        }
         const unsigned blocks = static_cast<unsigned>(matvec_blocks(n_out));
         for (int t0 = 0; t0 < n_tokens; t0 += kMatvecMaxTokens) {
             const int nt = n_tokens - t0 < kMatvecMaxTokens ? n_tokens - t0 : kMatvecMaxTokens;
             matvec_kernel<T><<<blocks, kMatvecWarps * 32, 0, s>>>(w, row_bytes, n_in, n_out,
                                                                  x + static_cast<int64_t>(t0) * n_in, nt,
                                                                  y + static_cast<int64_t>(t0) * n_out);
+            GLEANER_CUDA_CHECK_LAUNCH();
+        }
+    }
+    // One token: the NT = 1 kernel; more: chunks of up to kMatvecMaxTokens through NT = 8.
+    template <DType T>
+    void staged() const {
+        const int64_t units = n_in / MatvecUnit<T>::kBlockElems * MatvecUnit<T>::kUnits;
+        const int split = staged_split((units + 31) / 32);
+        const unsigned blocks = static_cast<unsigned>(staged_blocks(n_out, split));
+        for (int t0 = 0; t0 < n_tokens; t0 += kMatvecMaxTokens) {
+            const int nt = n_tokens - t0 < kMatvecMaxTokens ? n_tokens - t0 : kMatvecMaxTokens;
+            const float* xt = x + static_cast<int64_t>(t0) * n_in;
+            float* yt = y + static_cast<int64_t>(t0) * n_out;
+            if (nt == 1)
+                matvec_staged_kernel<T, 1><<<blocks, kStagedWarps * 32, 0, s>>>(w, row_bytes, n_in, n_out, xt, nt,
+                                                                               split, yt);
+            else
+                matvec_staged_kernel<T, kMatvecMaxTokens>
+                    <<<blocks, kStagedWarps * 32, 0, s>>>(w, row_bytes, n_in, n_out, xt, nt, split, yt);
             GLEANER_CUDA_CHECK_LAUNCH();
         }
     }

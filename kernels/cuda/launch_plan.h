@@ -32,6 +32,20 @@ inline int64_t gemm_chunk_rows(int64_t n_in, int64_t n_out) {
 // Blocks of kMatvecWarps warps covering n_out rows.
 inline int64_t matvec_blocks(int64_t n_out) { return (n_out + kMatvecWarps - 1) / kMatvecWarps; }
 
+// The staged mat-vec (Q4_0, Q4_1, Q5_0, Q8_0, Q4_K, Q6_K; math/matvec_unit.h): a block of
+// kStagedWarps warps; the warps form groups of `split` that share kStagedRows rows, each warp
+// of a group taking every split-th step (1024 weights) of the rows, summed at the end. Enough
+// steps per row: split 4 (4 rows per block, many blocks in flight even for 1024-row matrices);
+// rows of 1-3 steps (small models): fewer warps per row, more rows per block.
+constexpr int kStagedWarps = 4;
+constexpr int kStagedRows = 4;
+inline int staged_split(int64_t steps) { return steps >= 4 ? 4 : (steps >= 2 ? 2 : 1); }
+inline int64_t staged_rows_per_block(int split) { return int64_t{kStagedRows} * (kStagedWarps / split); }
+inline int64_t staged_blocks(int64_t n_out, int split) {
+    const int64_t rows = staged_rows_per_block(split);
+    return (n_out + rows - 1) / rows;
+}
+
 // ---- elementwise ----------------------------------------------------------------------------
 constexpr int kElementwiseThreads = 256;
 // A grid-stride loop covers the rest, so the grid is capped (at 65535 blocks x 256 threads).

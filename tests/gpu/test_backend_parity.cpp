@@ -129,6 +129,78 @@ private slots:
         QVERIFY2(err < tol, qPrintable(QString::number(err)));
     }
 
+    // The decode mat-vec at real widths (the staged kernel for Q4_0/Q4_1/Q5_0/Q8_0/Q4_K/Q6_K,
+    // the one-warp-per-row kernel for the rest): n_out not a multiple of the rows per block,
+    // rows of 1-3 steps of 1024 weights and partial last steps, an 8-token chunk plus one, and
+    // both the single-token and the multi-token kernels.
+    void matvecDecodeShapes_data() {
+        QTest::addColumn<int>("type");
+        QTest::addColumn<int>("n_in");
+        QTest::addColumn<int>("n_out");
+        QTest::addColumn<int>("T");
+        for (DType t : {DType::Q4_0, DType::Q4_1, DType::Q5_0, DType::Q8_0, DType::Q4_K, DType::Q6_K, DType::Q5_K}) {
+            const bool k = dtype_traits(t).block_elems == 256;
+            struct Shape { int n_in, n_out, T; };
+            const Shape shapes[] = {{4096, 1027, 1}, {4096, 37, 5},  {14336, 67, 1}, {k ? 1280 : 2080, 45, 1},
+                                    {k ? 256 : 32, 3, 2},  {k ? 768 : 576, 130, 9}, {2048, 29, 1}};
+            for (const Shape& sh : shapes)
+                QTest::newRow(qPrintable(QString("%1 %2x%3 T=%4")
+                                             .arg(dtype_traits(t).name.data())
+                                             .arg(sh.n_in)
+                                             .arg(sh.n_out)
+                                             .arg(sh.T)))
+                    << int(t) << sh.n_in << sh.n_out << sh.T;
+        }
+    }
+    void matvecDecodeShapes() {
+        QFETCH(int, type);
+        QFETCH(int, n_in);
+        QFETCH(int, n_out);
+        QFETCH(int, T);
+        const DType t = static_cast<DType>(type);
+        std::vector<float> deq;
+        const auto w = random_weight(t, n_in, n_out, 700 + type + n_in, &deq);
+        const WeightView wv{w.data(), t, n_in, n_out};
+        const auto x = randn(size_t(T) * n_in, 8);
+        Shared<float> xs(*gpu_, x), ys(*gpu_, std::vector<float>(size_t(T) * n_out, NAN));
+        gpu_->matmul(wv, xs.p(), T, ys.p());
+        const auto y = ys.get(size_t(T) * n_out);
+        QVERIFY(std::all_of(y.begin(), y.end(), [](float v) { return std::isfinite(v); }));
+        const double err = matmul_error(y, deq, x, n_in, n_out, T);
+        QVERIFY2(err < 1e-5, qPrintable(QString::number(err)));
+    }
+
+    // RMSNorm through both kernels: one warp per short row (head norms), one block per long
+    // row (float4 and scalar paths, rows longer than the register cache), in place too.
+    void rmsNormShapes_data() {
+        QTest::addColumn<int>("rows");
+        QTest::addColumn<int>("n");
+        QTest::newRow("decode 4096") << 1 << 4096;
+        QTest::newRow("3x4100 vec") << 3 << 4100;
+        QTest::newRow("2x1030 scalar") << 2 << 1030;
+        QTest::newRow("32x128 heads") << 32 << 128;
+        QTest::newRow("9x576 warp") << 9 << 576;
+        QTest::newRow("1x1024 warp") << 1 << 1024;
+        QTest::newRow("2x20000 beyond cache") << 2 << 20000;
+        QTest::newRow("1x20002 scalar long") << 1 << 20002;
+    }
+    void rmsNormShapes() {
+        QFETCH(int, rows);
+        QFETCH(int, n);
+        const size_t N = size_t(rows) * n;
+        const auto x = randn(N, 91, 3.0f), w = randn(size_t(n), 92);
+        for (const float* wp : {w.data(), static_cast<const float*>(nullptr)}) {
+            std::vector<float> a(N), b(N);
+            cpu_->rms_norm(x.data(), wp, rows, n, 1e-5f, a.data());
+            gpu_->rms_norm(x.data(), wp, rows, n, 1e-5f, b.data());
+            QVERIFY2(max_rel_diff(b, a) < 1e-5, qPrintable(QString::number(max_rel_diff(b, a))));
+            Shared<float> xs(*gpu_, x);
+            gpu_->rms_norm(xs.p(), wp, rows, n, 1e-5f, xs.p());
+            const auto c = xs.get(N);
+            QVERIFY2(max_rel_diff(c, a) < 1e-5, qPrintable(QString::number(max_rel_diff(c, a))));
+        }
+    }
+
     void matmulSameInputAndHugeRowsChunked() {
         std::vector<float> d1, d2;
         const auto w1 = random_weight(DType::Q4_K, 256, 40, 1, &d1), w2 = random_weight(DType::Q6_K, 256, 24, 2, &d2);

@@ -15,9 +15,11 @@
 #include "cuda/math/dequant8.h"
 #include "cuda/math/elementwise.h"
 #include "cuda/math/longctx.h"
+#include "cuda/math/matvec_unit.h"
 #include "cuda/math/rope.h"
 #include "cuda/math/softmax.h"
 #include "methods/gemfilter.h"
+#include "cuda/launch_plan.h"
 #include "methods/infllm.h"
 #include "quant/dequant_row.h"
 
@@ -40,6 +42,127 @@ Group8 group8_of(DType t) {
     gpu::dispatch_weight_type(t, PickGroup8{&f});
     return f;
 }
+
+// Random quantized rows (small f16 exponents: every scale finite), n_out rows of n_in, placed
+// `mis` bytes after a 16-byte boundary inside a buffer with 32 readable bytes on either side
+// (the staged kernel's aligned 16-byte chunks may reach past a row's ends).
+struct PaddedWeight {
+    std::vector<uint8_t> buf;
+    uint8_t* w = nullptr;
+    size_t row_bytes = 0;
+    PaddedWeight(DType t, int64_t n_in, int64_t n_out, int mis, uint32_t seed) {
+        row_bytes = dtype_row_bytes(t, n_in);
+        buf.resize(row_bytes * n_out + 96);
+        std::mt19937 rng(seed);
+        for (uint8_t& b : buf) b = uint8_t(rng()) & 0x3B;
+        uint8_t* base = buf.data() + 32;
+        base += (16 - reinterpret_cast<uintptr_t>(base) % 16) % 16;
+        w = base + mis;
+    }
+};
+
+// The staged mat-vec kernel (kernels_matmul.cu, matvec_staged_kernel) step by step on the host:
+// the same split of rows and steps over warps, the same staging of 16-byte chunks at the same
+// misalignment, the same per-lane functions, the same shuffle tree and order of the warps' sums.
+template <DType T, int NT>
+void staged_matvec_chunk(const uint8_t* w, size_t row_bytes, int64_t n_in, int64_t n_out, const float* x,
+                         int n_tokens, float* y) {
+    constexpr int R = gpu::kStagedRows;
+    using U = gpu::MatvecUnit<T>;
+    const int64_t units = n_in / U::kBlockElems * U::kUnits, steps = (units + 31) / 32;
+    const int split = gpu::staged_split(steps);
+    const int64_t rows_per_block = gpu::staged_rows_per_block(split);
+    for (int64_t blk = 0; blk < gpu::staged_blocks(n_out, split); ++blk) {
+        float part[gpu::kStagedWarps][R * NT];
+        for (int warp = 0; warp < gpu::kStagedWarps; ++warp) {
+            const int group = warp / split, sub = warp % split;
+            const int64_t row0 = (blk * (gpu::kStagedWarps / split) + group) * R;
+            const uint8_t* rows[R];
+            for (int r = 0; r < R; ++r) rows[r] = w + std::min(row0 + r, n_out - 1) * row_bytes;
+            alignas(16) uint8_t stage[R][gpu::staged_buffer_bytes<T>()];
+            const uint8_t* bufs[R];
+            for (int r = 0; r < R; ++r) bufs[r] = stage[r];
+            float acc[32][R][NT] = {};
+            for (int64_t step = sub; step < steps; step += split) {
+                int mis[R];
+                for (int r = 0; r < R; ++r) {
+                    const gpu::StagedRange g = gpu::staged_range<T>(rows[r], row_bytes, step);
+                    QVERIFY(g.chunks <= gpu::staged_max_chunks<T>());
+                    QVERIFY(reinterpret_cast<uintptr_t>(g.aligned) % 16 == 0);
+                    std::memcpy(stage[r], g.aligned, size_t(g.chunks) * 16);
+                    mis[r] = g.mis;
+                }
+                for (int lane = 0; lane < 32; ++lane)
+                    gpu::staged_lane_step<T, R, NT>(bufs, mis, lane, step, units, x, n_in, n_tokens, acc[lane]);
+            }
+            for (int r = 0; r < R; ++r)
+                for (int t = 0; t < NT; ++t) {
+                    float v[32];
+                    for (int l = 0; l < 32; ++l) v[l] = acc[l][r][t];
+                    for (int o = 16; o > 0; o >>= 1) {  // __shfl_xor_sync butterfly
+                        float nv[32];
+                        for (int l = 0; l < 32; ++l) nv[l] = v[l] + v[l ^ o];
+                        std::copy(nv, nv + 32, v);
+                    }
+                    part[warp][r * NT + t] = v[0];
+                }
+        }
+        for (int64_t i = 0; i < rows_per_block * R * NT / R; ++i) {
+            const int g = int(i / (R * NT)), rt = int(i % (R * NT));
+            float v = 0.0f;
+            for (int k = 0; k < split; ++k) v += part[g * split + k][rt];
+            const int r = rt / NT, t = rt % NT;
+            const int64_t row = (blk * (gpu::kStagedWarps / split) + g) * R + r;
+            if (row < n_out && t < n_tokens) y[t * n_out + row] = v;
+        }
+    }
+}
+
+struct StagedMatvec {
+    const uint8_t* w;
+    size_t row_bytes;
+    int64_t n_in, n_out;
+    const float* x;
+    int n_tokens;
+    float* y;
+    template <DType T>
+    void operator()() const {
+        if constexpr (gpu::has_matvec_unit(T)) {
+            for (int t0 = 0; t0 < n_tokens; t0 += gpu::kMatvecMaxTokens) {
+                const int nt = std::min(n_tokens - t0, gpu::kMatvecMaxTokens);
+                if (nt == 1)
+                    staged_matvec_chunk<T, 1>(w, row_bytes, n_in, n_out, x + t0 * n_in, nt, y + t0 * n_out);
+                else
+                    staged_matvec_chunk<T, gpu::kMatvecMaxTokens>(w, row_bytes, n_in, n_out, x + t0 * n_in, nt,
+                                                                   y + t0 * n_out);
+            }
+        }
+    }
+};
+
+// Unit u of a block, decoded: (element of the block, weight) for its 32 weights.
+struct DecodeUnit {
+    const uint8_t* blk;
+    int u;
+    std::vector<std::pair<int, float>>* out;
+    template <DType T>
+    void operator()() const {
+        if constexpr (gpu::has_matvec_unit(T)) {
+            using U = gpu::MatvecUnit<T>;
+            constexpr int L = 32 / U::kSegs;
+            float q[32], scale[U::kSegs], offset[U::kSegs];
+            U::decode(blk, u, q, scale, offset);
+            for (int s = 0; s < U::kSegs; ++s)
+                for (int i = 0; i < L; ++i) {
+                    float v = scale[s] * q[s * L + i];
+                    if constexpr (U::kHasOffset) v = scale[s] * q[s * L + i] + offset[s];
+                    out->push_back({U::seg_start(u, s) + i, v});
+                }
+        }
+    }
+};
+
+const DType kStagedTypes[] = {DType::Q4_0, DType::Q4_1, DType::Q5_0, DType::Q8_0, DType::Q4_K, DType::Q6_K};
 
 // Reference attention for one (token, head) in tiles of `tile` keys through the shared
 // online-softmax functions, split into `splits` key ranges merged with softmax_merge: the
@@ -125,6 +248,107 @@ private slots:
         for (int i = 0; i < n; ++i)
             QVERIFY2(std::memcmp(&ref[i], &got[i], sizeof(float)) == 0,
                      qPrintable(QString("element %1: %2 vs %3").arg(i).arg(got[i]).arg(ref[i])));
+    }
+
+    // Every weight a unit decodes equals quant/dequant.h's (bit for bit, up to the sign of
+    // zero), and the units of a block cover each of its elements exactly once.
+    void matvecUnitsDecodeLikeTheBlockDequantizers_data() {
+        QTest::addColumn<int>("type");
+        for (DType t : kStagedTypes) QTest::newRow(std::string(dtype_traits(t).name).c_str()) << int(t);
+    }
+    void matvecUnitsDecodeLikeTheBlockDequantizers() {
+        QFETCH(int, type);
+        const DType t = static_cast<DType>(type);
+        QVERIFY(gpu::has_matvec_unit(t));
+        const int n = 2048;
+        for (int mis : {0, 2, 6}) {
+            PaddedWeight pw(t, n, 1, mis, 500 + type + mis);
+            std::vector<float> ref(n);
+            dequantize_row(t, pw.w, ref.data(), n);
+            const auto& tr = dtype_traits(t);
+            const int units = t == DType::Q4_K || t == DType::Q6_K ? 8 : 1;
+            std::vector<int> seen(n, 0);
+            for (int64_t b = 0; b < n / tr.block_elems; ++b)
+                for (int u = 0; u < units; ++u) {
+                    std::vector<std::pair<int, float>> got;
+                    gpu::dispatch_weight_type(t, DecodeUnit{pw.w + b * tr.block_bytes, u, &got});
+                    QCOMPARE(int(got.size()), 32);
+                    for (auto [e, v] : got) {
+                        QVERIFY(e >= 0 && e < tr.block_elems);
+                        const int64_t i = b * tr.block_elems + e;
+                        ++seen[i];
+                        QVERIFY2(v == ref[i], qPrintable(QString("element %1: %2 vs %3").arg(i).arg(v).arg(ref[i])));
+                    }
+                }
+            QVERIFY(std::all_of(seen.begin(), seen.end(), [](int c) { return c == 1; }));
+        }
+    }
+
+    // The staged mat-vec, emulated step by step with the kernel's functions, against the exact
+    // product: fp32 rounding only. Shapes: partial last steps, rows not a multiple of a block's,
+    // misaligned rows, 1..9 tokens (a second 8-token chunk).
+    void stagedMatvecMatchesTheExactProduct_data() {
+        QTest::addColumn<int>("type");
+        QTest::addColumn<int>("n_in");
+        QTest::addColumn<int>("n_out");
+        QTest::addColumn<int>("T");
+        QTest::addColumn<int>("mis");
+        for (DType t : kStagedTypes) {
+            const bool k = t == DType::Q4_K || t == DType::Q6_K;
+            struct Shape { int n_in, n_out, T, mis; };
+            const Shape shapes[] = {{k ? 256 : 32, 5, 1, 0},  {k ? 768 : 96, 19, 1, 2}, {1024, 7, 3, 0},
+                                    {k ? 2304 : 2080, 33, 1, 6}, {4096, 21, 1, 0}, {k ? 1280 : 576, 13, 9, 2},
+                                    {4096, 6, 8, 0}};
+            for (const Shape& sh : shapes)
+                QTest::newRow(qPrintable(QString("%1 %2x%3 T=%4 mis=%5")
+                                             .arg(dtype_traits(t).name.data())
+                                             .arg(sh.n_in)
+                                             .arg(sh.n_out)
+                                             .arg(sh.T)
+                                             .arg(sh.mis)))
+                    << int(t) << sh.n_in << sh.n_out << sh.T << sh.mis;
+        }
+    }
+    void stagedMatvecMatchesTheExactProduct() {
+        QFETCH(int, type);
+        QFETCH(int, n_in);
+        QFETCH(int, n_out);
+        QFETCH(int, T);
+        QFETCH(int, mis);
+        const DType t = static_cast<DType>(type);
+        PaddedWeight pw(t, n_in, n_out, mis, 900 + type);
+        std::vector<float> deq(size_t(n_in) * n_out);
+        for (int o = 0; o < n_out; ++o) dequantize_row(t, pw.w + o * pw.row_bytes, deq.data() + size_t(o) * n_in, n_in);
+        const auto x = randn(size_t(T) * n_in, 77);
+        std::vector<float> y(size_t(T) * n_out, NAN);
+        gpu::dispatch_weight_type(t, StagedMatvec{pw.w, pw.row_bytes, n_in, n_out, x.data(), T, y.data()});
+        double worst = 0;
+        for (int tt = 0; tt < T; ++tt)
+            for (int o = 0; o < n_out; ++o) {
+                double s = 0, mag = 0;
+                for (int i = 0; i < n_in; ++i) {
+                    const double p = double(deq[size_t(o) * n_in + i]) * x[size_t(tt) * n_in + i];
+                    s += p;
+                    mag += std::abs(p);
+                }
+                const float v = y[size_t(tt) * n_out + o];
+                QVERIFY2(std::isfinite(v), "output not written");
+                worst = std::max(worst, std::abs(v - s) / (mag + 1e-30));
+            }
+        QVERIFY2(worst < 1e-6, qPrintable(QString::number(worst)));
+    }
+
+    // Launch shapes of the staged kernel: every row covered, the split never leaves a warp
+    // without a step when a row has fewer than four.
+    void stagedLaunchShapes() {
+        for (int64_t steps : {1, 2, 3, 4, 5, 14, 100}) {
+            const int split = gpu::staged_split(steps);
+            QVERIFY(gpu::kStagedWarps % split == 0);
+            QVERIFY(split <= steps);
+            for (int64_t n_out : {1, 5, 16, 17, 1024, 14336})
+                QVERIFY(gpu::staged_blocks(n_out, split) * gpu::staged_rows_per_block(split) >= n_out &&
+                        (gpu::staged_blocks(n_out, split) - 1) * gpu::staged_rows_per_block(split) < n_out);
+        }
     }
 
     void activationsMatchTheCpuBackend() {
