@@ -24,6 +24,9 @@ struct EvidencePassage {
     size_t end = 0;
     float score = 0;   // in [0, 1]: how strongly the method selected it
     int page = -1;     // 0-based page for paginated formats, -1 otherwise
+    float attention = -1;    // why it was selected, where the method says: attention and
+    float lexical = -1;      // question-word (BM25) strength in [0, 1], -1 when not used
+    std::vector<int32_t> cites;  // the [n] the answer can cite it by
 };
 
 // What one layer selected, for methods that select per layer (GemFilter's filter layer, the

@@ -15,6 +15,13 @@ QJsonObject toJson(const EvidencePassage& p) {
     o["end"] = static_cast<qint64>(p.end);
     o["score"] = static_cast<double>(p.score);
     o["page"] = p.page;
+    if (p.attention >= 0) o["attention"] = static_cast<double>(p.attention);
+    if (p.lexical >= 0) o["lexical"] = static_cast<double>(p.lexical);
+    if (!p.cites.empty()) {
+        QJsonArray c;
+        for (int32_t n : p.cites) c.append(n);
+        o["cites"] = c;
+    }
     return o;
 }
 
@@ -32,6 +39,9 @@ void forEachEntry(const std::string& json, Fn fn) {
         p.end = static_cast<size_t>(end);
         p.score = static_cast<float>(o["score"].toDouble());
         p.page = o["page"].toInt(-1);
+        p.attention = static_cast<float>(o["attention"].toDouble(-1));
+        p.lexical = static_cast<float>(o["lexical"].toDouble(-1));
+        for (const QJsonValue& c : o["cites"].toArray()) p.cites.push_back(c.toInt());
         fn(o.contains("layer") ? o["layer"].toInt(-1) : -1, p);
     }
 }

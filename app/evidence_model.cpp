@@ -83,6 +83,23 @@ QString EvidenceModel::locationText(int row) const {
 int EvidenceModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(passages_.size()); }
 int EvidenceModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
 
+namespace {
+// "[1][2] ": the numbers the answer cites the passage by.
+QString citesText(const EvidencePassage& p) {
+    QString s;
+    for (int32_t c : p.cites) s += QString("[%1]").arg(c);
+    return s.isEmpty() ? s : s + " ";
+}
+
+// Which signals selected the passage and how strongly, where the method says.
+QString signalsText(const EvidencePassage& p) {
+    QStringList parts;
+    if (p.attention >= 0) parts << QString("the model's attention %1").arg(double(p.attention), 0, 'f', 2);
+    if (p.lexical >= 0) parts << QString("the question's words %1").arg(double(p.lexical), 0, 'f', 2);
+    return parts.isEmpty() ? QString() : "Selected by " + parts.join(", ") + "\n\n";
+}
+}  // namespace
+
 QVariant EvidenceModel::data(const QModelIndex& index, int role) const {
     if (!index.isValid() || index.row() >= rowCount()) return {};
     const EvidencePassage& p = passages_[size_t(index.row())];
@@ -91,10 +108,10 @@ QVariant EvidenceModel::data(const QModelIndex& index, int role) const {
             switch (index.column()) {
                 case PageColumn: return locationText(index.row());
                 case ScoreColumn: return QString::number(p.score, 'f', 2);
-                case PassageColumn: return passageText(index.row(), 160);
+                case PassageColumn: return citesText(p) + passageText(index.row(), 160);
             }
             return {};
-        case Qt::ToolTipRole: return passageText(index.row(), 1200);
+        case Qt::ToolTipRole: return signalsText(p) + passageText(index.row(), 1200);
         case Qt::TextAlignmentRole:
             return index.column() == PassageColumn ? QVariant() : QVariant(Qt::AlignRight | Qt::AlignVCenter);
         case BeginRole: return QVariant::fromValue<qulonglong>(p.begin);

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "answer_engine.h"
+#include "asker.h"
 #include "backend.h"
 #include "context_method.h"
 #include "model.h"
@@ -25,20 +26,11 @@ public:
                         const std::atomic<bool>* cancel) override;
 
 private:
-    // The document's tokens, tokenized on their own (as the methods' prompts hold them).
-    const std::vector<int32_t>& document_tokens(const Document& doc);
-    ReadingMemory& reading_memory(const Document& doc, const MethodSettings& settings);
-
     std::string model_path_;
     std::unique_ptr<Model> model_;
     std::unique_ptr<Backend> backend_;
     std::string cache_root_;
-
-    uint64_t tokens_key_ = 0;
-    std::vector<int32_t> tokens_;
-    std::vector<int64_t> token_offsets_;
-    std::string memory_key_;
-    std::unique_ptr<ReadingMemory> memory_;
+    Asker asker_;  // the document's tokens, offsets and reading memory, kept for the next question
 };
 
 }  // namespace gleaner

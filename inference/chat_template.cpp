@@ -21,14 +21,32 @@ ChatFormat detect_chat_format_from_vocab(const std::vector<std::string>& tokens)
 }
 
 std::string default_system_prompt(const std::string& t) {
-    // The literal looks like '<|im_start|>system\nYou are ...<|im_end|>' inside the Jinja text,
-    // with the newline written as the two characters backslash, n.
-    const std::string open = "<|im_start|>system\n";
-    const size_t a = t.find(open);
-    if (a == std::string::npos) return "";
-    const size_t b = t.find("<|im_end|>", a);
-    if (b == std::string::npos) return "";
-    return t.substr(a + open.size(), b - a - open.size());
+    // The default is a literal '<|im_start|>system\nYou are ...<|im_end|>' inside the Jinja text,
+    // its newline written either as a real newline (SmolLM2) or as the two characters backslash,
+    // n (Qwen2.5). A system turn whose text is template code (the caller's own system message,
+    // Qwen's tools branch) is not a default: skip it and look further.
+    const std::string open = "<|im_start|>system";
+    for (size_t a = t.find(open); a != std::string::npos; a = t.find(open, a + open.size())) {
+        size_t from = a + open.size();
+        if (t.compare(from, 1, "\n") == 0) from += 1;
+        else if (t.compare(from, 2, "\\n") == 0) from += 2;
+        else continue;
+        const size_t b = t.find("<|im_end|>", from);
+        if (b == std::string::npos) return "";
+        const std::string text = t.substr(from, b - from);
+        if (text.empty() || text.find_first_of("{}'\"") != std::string::npos) continue;
+        std::string out;  // the escaped newlines and quotes of a Jinja string literal, unescaped
+        for (size_t i = 0; i < text.size(); ++i) {
+            if (text[i] == '\\' && i + 1 < text.size() && text[i + 1] == 'n') {
+                out += '\n';
+                ++i;
+            } else {
+                out += text[i];
+            }
+        }
+        return out;
+    }
+    return "";
 }
 
 ChatStyle chat_style_for(const std::string& jinja_template, const std::vector<std::string>& vocab_tokens) {

@@ -100,6 +100,10 @@ AnswerResult answer_question(ContextMethod& method, const Tokenizer& tok, const 
     const auto t0 = std::chrono::steady_clock::now();
     std::vector<float> logits = method.prefill(prompt, opt.max_tokens, progress);
     r.prefill_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (logits.empty()) {  // the method only selected (selection_only): no answer
+        r.trace = method.trace();
+        return r;
+    }
     sample_continuation(std::move(logits), prompt.ids, tok, opt,
                         [&method](int32_t token, std::vector<float>& next) {
                             next = method.decode(token);

@@ -14,6 +14,8 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "backend.h"
@@ -29,11 +31,25 @@ struct QaPrompt {
     int doc_begin = 0;
     int doc_end = 0;
     std::string question;  // the question text (Q-LLM locates its tokens in ids)
+    // The document's text for methods that read it (Gleaner's passages and lexical signal):
+    // doc_offsets[i] is the byte offset of document token i (n_doc + 1 entries, evidence.h);
+    // doc_skip are byte ranges no selection should take (front/back matter: licence, header).
+    // Empty when the caller has no text (the methods then work on tokens alone).
+    std::string_view doc_text;
+    std::vector<int64_t> doc_offsets;
+    std::vector<std::pair<int64_t, int64_t>> doc_skip;
 };
 
 struct TokenScore {
     int32_t pos = 0;     // position in the prompt
     float score = 0.0f;  // in [0, 1]; 1 = attended in full
+    // Why a selecting method took the token, where it says (else -1): the strength of each
+    // signal in [0, 1] (attention: the model's filter-layer score; lexical: BM25 of the token's
+    // passage for the question's words), and the number [n] under which pass 2 showed the
+    // token's passage to the model (0: not numbered).
+    float attention = -1.0f;
+    float lexical = -1.0f;
+    int32_t cite = 0;
 };
 
 struct LayerSelection {

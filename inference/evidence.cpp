@@ -41,26 +41,31 @@ std::vector<Passage> build_passages(const std::vector<TokenScore>& tokens, int d
                                     const std::vector<int64_t>& offsets, std::string_view text,
                                     const EvidenceOptions& opt) {
     const int n_doc = static_cast<int>(offsets.size()) - 1;
-    std::vector<std::pair<int, float>> doc;  // (document token, score)
+    std::vector<std::pair<int, const TokenScore*>> doc;  // (document token, its score)
     for (const TokenScore& t : tokens) {
         const int i = t.pos - doc_begin;
-        if (i >= 0 && i < n_doc && t.score > 0.0f) doc.push_back({i, t.score});
+        if (i >= 0 && i < n_doc && t.score > 0.0f) doc.push_back({i, &t});
     }
-    std::sort(doc.begin(), doc.end());
+    std::sort(doc.begin(), doc.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
     std::vector<Passage> out;
     for (size_t a = 0; a < doc.size();) {
-        size_t b = a + 1;
-        float best = doc[a].second;
-        while (b < doc.size() && doc[b].first - doc[b - 1].first <= std::max(1, opt.merge_gap)) {
-            best = std::max(best, doc[b].second);
-            ++b;
-        }
         Passage p;
+        size_t b = a;
+        p.score = 0.0f;
+        do {
+            const TokenScore& t = *doc[b].second;
+            p.score = std::max(p.score, t.score);
+            p.attention = std::max(p.attention, t.attention);
+            p.lexical = std::max(p.lexical, t.lexical);
+            if (t.cite > 0 && (p.cites.empty() || p.cites.back() != t.cite)) p.cites.push_back(t.cite);
+            ++b;
+        } while (b < doc.size() && doc[b].first - doc[b - 1].first <= std::max(1, opt.merge_gap));
+        std::sort(p.cites.begin(), p.cites.end());
+        p.cites.erase(std::unique(p.cites.begin(), p.cites.end()), p.cites.end());
         p.first_token = doc[a].first;
         p.last_token = doc[b - 1].first;
         p.start_char = offsets[p.first_token];
         p.end_char = offsets[p.last_token + 1];
-        p.score = best;
         p.text = std::string(text.substr(p.start_char, p.end_char - p.start_char));
         out.push_back(std::move(p));
         a = b;

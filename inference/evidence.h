@@ -25,6 +25,9 @@ struct Passage {
     int first_token = 0;     // document token indices, [first, last]
     int last_token = 0;
     std::string text;
+    float attention = -1.0f;  // the strongest signal of each kind among its tokens (-1: none)
+    float lexical = -1.0f;
+    std::vector<int32_t> cites;  // the [n] numbers pass 2 gave its parts, ascending
 };
 
 struct EvidenceOptions {

@@ -21,6 +21,12 @@ size_t complete_utf8_prefix(const std::string& s) {
     return i - 1;
 }
 
+namespace {
+// How many back-to-back copies of an L-token block make a loop: one token may repeat a few times
+// ("very, very"), a short phrase twice; a long block repeated even once is a loop.
+int loop_copies(int L) { return L == 1 ? 8 : L <= 8 ? 3 : 2; }
+}  // namespace
+
 void sample_continuation(std::vector<float> logits, std::vector<int32_t> history, const Tokenizer& tok,
                          const GenerationOptions& opt, const std::function<bool(int32_t, std::vector<float>&)>& step,
                          GenerationResult& r) {
@@ -47,6 +53,17 @@ void sample_continuation(std::vector<float> logits, std::vector<int32_t> history
             if (opt.on_text) opt.on_text(piece);
             pending.erase(0, ready);
         }
+        if (opt.stop_on_loop) {
+            if (const int L = trailing_loop_length(r.tokens); L > 0) {
+                const int copies = loop_copies(L);
+                r.tokens.resize(r.tokens.size() - static_cast<size_t>(L) * (copies - 1));
+                r.text.clear();
+                for (int32_t t : r.tokens) r.text += tok.decode_token(t);
+                pending.clear();
+                r.stopped_by_loop = true;
+                break;
+            }
+        }
         if (i + 1 == opt.max_tokens || !step(next, logits)) break;
     }
     if (!pending.empty()) {
@@ -54,6 +71,19 @@ void sample_continuation(std::vector<float> logits, std::vector<int32_t> history
         if (opt.on_text) opt.on_text(pending);
     }
     r.decode_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+int trailing_loop_length(const std::vector<int32_t>& t) {
+    const int n = static_cast<int>(t.size());
+    for (int L = 1; L <= 48; ++L) {
+        const int copies = loop_copies(L);
+        if (n < L * copies) continue;
+        bool loop = true;
+        for (int c = 1; c < copies && loop; ++c)
+            for (int k = 0; k < L && loop; ++k) loop = t[n - 1 - k] == t[n - 1 - k - c * L];
+        if (loop) return L;
+    }
+    return 0;
 }
 
 GenerationResult generate(Transformer& tf, const std::vector<int32_t>& prompt, const GenerationOptions& opt) {

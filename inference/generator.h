@@ -19,6 +19,7 @@ struct GenerationResult {
     double prefill_s = 0.0;   // prompt processing, until the first token is sampled
     double decode_s = 0.0;
     bool stopped_by_eog = false;
+    bool stopped_by_loop = false;  // stop_on_loop: the answer began to repeat itself (repeats cut)
     bool cancelled = false;
 };
 
@@ -27,7 +28,14 @@ struct GenerationOptions {
     SamplingParams sampling;
     const std::atomic<bool>* cancel = nullptr;           // polled between tokens
     std::function<void(const std::string&)> on_text;     // streamed pieces
+    // Stop when the output loops: its last L tokens repeated 8 times in a row (L = 1), 3 times
+    // (L <= 8) or twice (L > 8, up to 48); the repeats are cut from the result (text already
+    // streamed stays streamed).
+    bool stop_on_loop = false;
 };
+
+// Length L of the block the tokens end with when it repeats as stop_on_loop says, else 0.
+int trailing_loop_length(const std::vector<int32_t>& tokens);
 
 // Runs the prompt tokens through the transformer (after whatever it already holds) and
 // generates a continuation.

@@ -8,16 +8,22 @@ std::vector<int32_t> tokenize_document(const Tokenizer& tok, const std::string& 
     return tok.encode(text, /*add_bos=*/false, /*parse_special=*/false);
 }
 
-PromptFrame qa_prompt_frame(const Model& model, const std::string& question) {
+PromptFrame qa_prompt_frame(const Model& model, const std::string& question, FrameKind kind) {
     const Tokenizer& tok = model.tokenizer();
     const ChatStyle style = chat_style_for(model.chat_template(), tok.vocab().tokens);
     static const std::string kMark = "\x01GLEANER_DOCUMENT\x01";
     std::string user;
     if (question.empty())
         user = "Read the document below.\n\nThe document begins.\n" + kMark + "\nThe document ends.";
+    else if (kind == FrameKind::Document)
+        user = "Answer the question about the text below: " + question + "\n\n---\n" + kMark + "\n---\n\nQuestion: " +
+               question + "\nAnswer in one or two sentences, from the text above only. If it does not give the "
+               "answer, say that the text does not say.";
     else
-        user = "Answer the question about the document below: " + question + "\n\nThe document begins.\n" + kMark +
-               "\nThe document ends.\n\nQuestion: " + question;
+        user = "Answer the question from the numbered passages of a book below: " + question + "\n\n" + kMark +
+               "\n\nQuestion: " + question + "\nAnswer in one or two sentences, from the passages only, and cite "
+               "the passages you used by their numbers, like [2]. If they do not give the answer, say that the "
+               "book does not say.";
     std::vector<ChatMessage> msgs;
     if (!style.default_system.empty()) msgs.push_back({"system", style.default_system});
     msgs.push_back({"user", user});

@@ -1,8 +1,12 @@
 #pragma once
 // The prompt every method answers from: the model's chat format, with the question placed before
 // and after the document as Q-LLM's prompts do (dataset2prompt.json, custom_book):
-//   [system] / user: "Answer the question about the document below: Q\n\nThe document begins.\n"
-//   DOCUMENT "\nThe document ends.\n\nQuestion: Q" / [assistant]
+//   [system] / user: "Answer the question about the text below: Q\n\n---\n" DOCUMENT
+//   "\n---\n\nQuestion: Q\nAnswer in one or two sentences ... say that the text does not say." /
+//   [assistant]
+// Nothing in the frame is a sentence a model could repeat as an answer (the earlier frame's
+// "The document ends." was the 135M model's answer to half of all questions). Gleaner's pass 2
+// shows numbered passages instead of the whole text (FrameKind::Passages) and asks for citations.
 // The document is tokenized on its own (no special-token parsing), so its token positions map to
 // character ranges of the text.
 #include <cstdint>
@@ -22,8 +26,11 @@ struct PromptFrame {
     std::vector<int32_t> before;
     std::vector<int32_t> after;
 };
-// question empty: the frame Gleaner reads a document in (no question yet).
-PromptFrame qa_prompt_frame(const Model& model, const std::string& question);
+enum class FrameKind { Document, Passages };
+
+// question empty: the frame Gleaner reads a document in (no question yet; this text is part of
+// every reading memory's identity, so it does not change).
+PromptFrame qa_prompt_frame(const Model& model, const std::string& question, FrameKind kind = FrameKind::Document);
 
 QaPrompt build_qa_prompt(const Model& model, const std::vector<int32_t>& doc_ids, const std::string& question);
 

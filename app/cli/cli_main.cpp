@@ -15,7 +15,7 @@ const std::vector<Command>& all_commands() {
     static const std::vector<Command> commands = {
         {"info", "info [--model M] [--json]                           describe a GGUF model file", cmd_info},
         {"tokenize", "tokenize [--model M] --text T [--bos] [--special] [--json]   token ids of a text", cmd_tokenize},
-        {"generate", "generate [--model M] --prompt T [--chat] [--max-tokens N] [--temperature X] [--top-k K]\n"
+        {"generate", "generate [--model M] --prompt T [--chat] [--special] [--max-tokens N] [--temperature X] [--top-k K]\n"
                      "           [--top-p P] [--min-p P] [--repeat-penalty R] [--seed S] [--threads N] [--stats]",
          cmd_generate},
         {"perplexity", "perplexity [--model M] --file F [--ctx 512] [--json]    perplexity as llama.cpp computes it",
@@ -50,7 +50,7 @@ void print_help(FILE* out) {
     for (const Command& c : all_commands()) std::fprintf(out, "  %s\n", c.synopsis);
     std::fprintf(out, "\n%s", method_options_help());
     std::fprintf(out,
-                 "\n--model defaults to the installed default model (SmolLM2-135M-Instruct Q4_1);\n"
+                 "\n--model defaults to the installed default model (Qwen2.5-Coder-0.5B-Instruct Q4_K_M);\n"
                  "set GLEANER_MODEL to change it. Errors go to stderr with a non-zero exit.\n");
 }
 }  // namespace

@@ -14,6 +14,7 @@
 #include "context_method.h"
 #include "evidence.h"
 #include "qa_prompt.h"
+#include "asker.h"
 #include "reading.h"
 
 namespace gleaner::cli {
@@ -105,6 +106,7 @@ int cmd_ask(const CommandArgs& argv) {
     Args args(argv, valued, with({"json", "per-layer", "quiet"}, method_switch_names()));
     if (args.positionals().size() != 2) throw UsageError("expected FILE and \"QUESTION\"");
     const std::string path = args.positionals()[0], question = args.positionals()[1];
+    if (question.find_first_not_of(" \t\r\n") == std::string::npos) throw UsageError("the question is empty");
     const std::string method_name = args.get_or("method", "gleaner");
     if (method_name != "gleaner") {
         const auto& names = context_method_names();
@@ -114,73 +116,55 @@ int cmd_ask(const CommandArgs& argv) {
     const int max_tokens = static_cast<int>(args.get_int_or("max-tokens", 64, 1, 4096));
     const int max_evidence = static_cast<int>(args.get_int_or("max-evidence", 20, 0, 1 << 20));
     const bool json = args.flag("json"), quiet = args.flag("quiet");
-    const MethodSettings settings = method_settings_from_args(args);
 
-    const auto t0 = std::chrono::steady_clock::now();
-    const std::string text = load_document_text(path);
+    const Document document = load_document(path);
+    const std::string& text = document.text;
     const std::string model_path = resolve_model_path(args);
     const auto model = Model::load(model_path);
     const auto backend = backend_from_args(args);
-    const Tokenizer& tok = model->tokenizer();
     std::signal(SIGINT, on_sigint);
+    Asker asker(model_path, *model, *backend, reading_cache_root(args));
 
-    std::unique_ptr<ReadingMemory> mem;
-    std::unique_ptr<ContextMethod> method;
-    std::vector<int32_t> doc_ids;
-    double read_s = 0;
-    if (method_name == "gleaner") {
-        mem = ReadingMemory::open(reading_cache_root(args), model_path, *model, *backend, text,
-                                  reading_settings(*model, settings));
-        try {
-            ensure_read(*mem, quiet);
-        } catch (const CancelledError&) {
-            std::fprintf(stderr, "reading cancelled; run the command again to resume\n");
-            return 130;
-        }
-        doc_ids = mem->doc_ids();
-        method = make_gleaner_method(*model, *backend, *mem, settings);
-    } else {
-        doc_ids = tokenize_document(tok, text);
-        method = make_context_method(method_name, *model, *backend, settings);
-    }
-    read_s = seconds_since(t0);
-    const QaPrompt prompt = build_qa_prompt(*model, doc_ids, question);
-
-    GenerationOptions opt;
-    opt.max_tokens = max_tokens;
-    opt.sampling = sampling_from_args(args);
-    opt.cancel = &g_cancel;
+    AskDocument doc;
+    doc.text = text;
+    for (const TextRange& m : {document.front_matter, document.back_matter})
+        if (m.end > m.begin) doc.skip.push_back({static_cast<int64_t>(m.begin), static_cast<int64_t>(m.end)});
+    AskRequest request;
+    request.question = question;
+    request.method = method_name;
+    request.settings = method_settings_from_args(args);
+    request.max_passages = max_evidence;
+    request.generation.max_tokens = max_tokens;
+    request.generation.sampling = sampling_from_args(args);
+    request.generation.cancel = &g_cancel;
     if (!json)
-        opt.on_text = [](const std::string& piece) {
+        request.generation.on_text = [](const std::string& piece) {
             std::fwrite(piece.data(), 1, piece.size(), stdout);
             std::fflush(stdout);
         };
+    ProgressLine read_line("reading");
+    request.on_reading = [&](const ReadingProgress& p) {
+        if (!quiet) read_line.update(p.done, p.total, p.tokens_per_s, p.eta_s);
+    };
     ProgressLine line("prefill");
-    PrefillProgress progress;
-    progress.cancel = &g_cancel;
+    request.prefill.cancel = &g_cancel;
     const auto tp = std::chrono::steady_clock::now();
-    progress.on_progress = [&](int64_t done, int64_t total) {
-        if (quiet) return;
+    request.prefill.on_progress = [&](int64_t done, int64_t total) {
+        if (quiet || done == 0) return;
         const double el = seconds_since(tp), tps = done / std::max(1e-9, el);
         line.update(done, total, tps, (total - done) / std::max(1e-9, tps));
     };
-    AnswerResult r;
-    try {
-        r = answer_question(*method, tok, prompt, opt, progress);
-    } catch (const CancelledError&) {
-        line.finish();
-        std::fprintf(stderr, "cancelled\n");
+    const AskResult res = asker.ask(doc, request);
+    read_line.finish();
+    line.finish();
+    if (res.cancelled) {
+        std::fprintf(stderr, "cancelled; run the command again to resume reading\n");
         return 130;
     }
-    line.finish();
-
-    const std::vector<int64_t> offsets = token_offsets(tok, doc_ids, text);
-    EvidenceOptions eo;
-    eo.max_passages = max_evidence;
-    const std::vector<Passage> passages = build_passages(r.trace.tokens, prompt.doc_begin, offsets, text, eo);
-    int64_t selected_doc = 0;
-    for (const TokenScore& t : r.trace.tokens)
-        if (t.pos >= prompt.doc_begin && t.pos < prompt.doc_end) ++selected_doc;
+    const AnswerResult& r = res.answer;
+    const std::vector<Passage>& passages = res.passages;
+    const int64_t selected_doc = res.selected_tokens;
+    const double read_s = res.read_s;
     const double decode_tps = r.tokens.size() > 0 ? r.tokens.size() / std::max(1e-9, r.decode_s) : 0.0;
 
     if (json) {
@@ -189,11 +173,11 @@ int cmd_ask(const CommandArgs& argv) {
             .key("answer").value(r.text)
             .key("method").value(method_name)
             .key("model").value(model->config().name.empty() ? model_path : model->config().name)
-            .key("document_tokens").value(static_cast<int64_t>(doc_ids.size()))
-            .key("prompt_tokens").value(static_cast<int64_t>(prompt.ids.size()))
+            .key("document_tokens").value(res.document_tokens)
+            .key("prompt_tokens").value(res.prompt_tokens)
             .key("selected_tokens").value(selected_doc)
             .key("attended_tokens").value(r.trace.attended)
-            .key("settings").value(method->describe())
+            .key("settings").value(res.settings)
             .key("stopped_by_eog").value(r.stopped_by_eog)
             .key("timings").begin_object()
                 .key("read_s").value(read_s)
@@ -201,21 +185,33 @@ int cmd_ask(const CommandArgs& argv) {
                 .key("decode_tok_s").value(decode_tps)
             .end_object()
             .key("evidence").begin_array();
-        for (const Passage& p : passages)
+        for (const Passage& p : passages) {
             j.begin_object()
                 .key("start_char").value(p.start_char)
                 .key("end_char").value(p.end_char)
-                .key("score").value(static_cast<double>(p.score))
-                .key("text").value(p.text)
-                .end_object();
+                .key("score").value(static_cast<double>(p.score));
+            // which signals selected the passage, and how strongly (methods that say)
+            if (p.attention >= 0 || p.lexical >= 0) {
+                j.key("signals").begin_object();
+                if (p.attention >= 0) j.key("attention").value(static_cast<double>(p.attention));
+                if (p.lexical >= 0) j.key("lexical").value(static_cast<double>(p.lexical));
+                j.end_object();
+            }
+            if (!p.cites.empty()) {
+                j.key("cites").begin_array();
+                for (int32_t c : p.cites) j.value(static_cast<int64_t>(c));
+                j.end_array();
+            }
+            j.key("text").value(p.text).end_object();
+        }
         j.end_array();
         if (args.flag("per-layer")) {
             j.key("layers").begin_array();
             for (const LayerSelection& l : r.trace.layers) {
                 j.begin_object().key("layer").value(l.layer).key("tokens").begin_array();
                 for (const TokenScore& t : l.tokens)
-                    if (t.pos >= prompt.doc_begin && t.pos < prompt.doc_end)
-                        j.begin_array().value(static_cast<int64_t>(t.pos - prompt.doc_begin)).value(static_cast<double>(t.score)).end_array();
+                    if (t.pos >= res.doc_begin && t.pos < res.doc_end)
+                        j.begin_array().value(static_cast<int64_t>(t.pos - res.doc_begin)).value(static_cast<double>(t.score)).end_array();
                 j.end_array().end_object();
             }
             j.end_array();
@@ -224,7 +220,7 @@ int cmd_ask(const CommandArgs& argv) {
         std::printf("%s\n", j.str().c_str());
     } else {
         std::printf("\n\n[%s: %lld of %lld document tokens selected; read %.1f s, first token %.2f s, %.1f tok/s]\n",
-                    method_name.c_str(), static_cast<long long>(selected_doc), static_cast<long long>(doc_ids.size()),
+                    method_name.c_str(), static_cast<long long>(selected_doc), static_cast<long long>(res.document_tokens),
                     read_s, r.prefill_s, decode_tps);
         if (!passages.empty()) std::printf("evidence:\n");
         for (size_t i = 0; i < passages.size(); ++i) {
@@ -232,8 +228,15 @@ int cmd_ask(const CommandArgs& argv) {
             for (char& ch : t)
                 if (ch == '\n') ch = ' ';
             if (t.size() > 160) t = t.substr(0, complete_utf8_prefix(t.substr(0, 157))) + "...";
-            std::printf("  %2zu. bytes %lld-%lld  score %.2f  \"%s\"\n", i + 1, static_cast<long long>(passages[i].start_char),
-                        static_cast<long long>(passages[i].end_char), passages[i].score, t.c_str());
+            std::string cites;
+            for (int32_t c : passages[i].cites) cites += "[" + std::to_string(c) + "]";
+            std::printf("  %2zu. %s bytes %lld-%lld  score %.2f%s  \"%s\"\n", i + 1, cites.c_str(),
+                        static_cast<long long>(passages[i].start_char), static_cast<long long>(passages[i].end_char),
+                        passages[i].score,
+                        passages[i].lexical >= 0 ? (" (attention " + std::to_string(passages[i].attention).substr(0, 4) +
+                                                    ", words " + std::to_string(passages[i].lexical).substr(0, 4) + ")").c_str()
+                                                 : "",
+                        t.c_str());
         }
     }
     return 0;

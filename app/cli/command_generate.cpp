@@ -19,7 +19,7 @@ void on_sigint(int) { g_interrupted = true; }
 int cmd_generate(const CommandArgs& argv) {
     std::set<std::string> valued = {"model", "prompt", "max-tokens", "threads", "ctx", "system", "device"};
     valued.insert(sampling_option_names().begin(), sampling_option_names().end());
-    Args args(argv, valued, {"chat", "stats"});
+    Args args(argv, valued, {"chat", "stats", "special"});
     const auto prompt = args.get("prompt");
     if (!prompt) throw UsageError("--prompt is required");
     const int max_tokens = static_cast<int>(args.get_int_or("max-tokens", 256, 1, 1 << 20));
@@ -39,7 +39,9 @@ int cmd_generate(const CommandArgs& argv) {
         msgs.push_back({"user", *prompt});
         ids = tok.encode(render_chat(style.format, msgs), tok.vocab().add_bos, /*parse_special=*/true);
     } else {
-        ids = tok.encode(*prompt, tok.vocab().add_bos, /*parse_special=*/false);
+        // --special: texts of special tokens in the prompt ("<|im_start|>") become those tokens, as
+        // llama.cpp's default does, so a hand-written chat prompt tokenizes the same
+        ids = tok.encode(*prompt, tok.vocab().add_bos, /*parse_special=*/args.flag("special"));
     }
     if (static_cast<int>(ids.size()) >= n_ctx)
         throw std::runtime_error("the prompt has " + std::to_string(ids.size()) + " tokens but the context holds " +

@@ -22,7 +22,8 @@ const std::vector<std::pair<std::string, std::string>>& valued_map() {
         {"score-rope", "score_rope"}, {"sinks", "sinks"},           {"window", "window"},
         {"max-len", "max_len"},       {"query", "query"},           {"checkpoint-tokens", "checkpoint_tokens"},
         {"probe-tokens", "probe_tokens"}, {"score", "score"},     {"span", "span"},
-        {"contrast", "contrast"},
+        {"contrast", "contrast"},     {"select", "select"},         {"lexical-weight", "lexical_weight"},
+        {"order", "order"},
     };
     return m;
 }
@@ -38,7 +39,7 @@ const std::set<std::string>& method_option_names() {
 }
 
 const std::set<std::string>& method_switch_names() {
-    static const std::set<std::string> names = {"reference-mask"};
+    static const std::set<std::string> names = {"reference-mask", "selection-only"};
     return names;
 }
 
@@ -47,6 +48,7 @@ MethodSettings method_settings_from_args(const Args& args) {
     for (const auto& [cli, key] : valued_map())
         if (auto v = args.get(cli)) s.set(key, *v);
     if (args.flag("reference-mask")) s.set("reference_mask", "1");
+    if (args.flag("selection-only")) s.set("selection_only", "1");
     return s;
 }
 
@@ -61,6 +63,7 @@ const char* method_options_help() {
 }
 
 std::string load_document_text(const std::string& path) { return import_document(path).text; }
+Document load_document(const std::string& path) { return import_document(path); }
 
 std::string reading_cache_root(const Args& args) {
     if (auto d = args.get("cache-dir")) return *d;

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "context_method.h"
+#include "document.h"
 
 namespace gleaner::cli {
 
@@ -21,6 +22,8 @@ const char* method_options_help();
 
 // The canonical text of a document file (any format the importers read).
 std::string load_document_text(const std::string& path);
+// The whole imported document (text, pages, front/back matter).
+Document load_document(const std::string& path);
 
 // ${XDG_CACHE_HOME:-~/.cache}/gleaner/memory, or --cache-dir.
 std::string reading_cache_root(const Args& args);

@@ -14,8 +14,10 @@
 #include <algorithm>
 #include <cmath>
 
+#include "lexical_scores.h"
 #include "methods/gemfilter.h"
 #include "qa_prompt.h"
+#include "text_spans.h"
 #include "sampler.h"
 #include "reading.h"
 
@@ -27,15 +29,17 @@ class GleanerMethod final : public ContextMethod {
 public:
     GleanerMethod(const Model& model, Backend& backend, const ReadingMemory& mem, int k, std::string query,
                   ScoreRope rope, std::string rope_name, std::string score_name, ProbeScore score, int probe_tokens, int span,
-                  bool contrast, bool selection_only)
+                  bool contrast, bool selection_only, std::string select, float lexical_weight, std::string order)
         : model_(model), backend_(backend), mem_(mem), k_(k), query_(std::move(query)), rope_(rope),
           rope_name_(std::move(rope_name)), score_name_(std::move(score_name)), score_(score), probe_tokens_(probe_tokens), span_(span),
-          contrast_(contrast), selection_only_(selection_only) {}
+          contrast_(contrast), selection_only_(selection_only), select_(std::move(select)),
+          lexical_weight_(lexical_weight), order_(std::move(order)) {}
     std::string name() const override { return "gleaner"; }
     std::string describe() const override {
         return "gleaner: k=" + std::to_string(k_) + " span=" + std::to_string(span_) + " query=" + query_ +
                " probe_tokens=" + std::to_string(probe_tokens_) + (contrast_ ? " contrast=1" : "") +
-               " score=" + score_name_ + " score_rope=" + rope_name_ + " (reading: " +
+               " score=" + score_name_ + " score_rope=" + rope_name_ + " select=" + select_ +
+               (select_ == "fused" ? " lexical_weight=" + std::to_string(lexical_weight_).substr(0, 4) + " order=" + order_ : "") + " (reading: " +
                mem_.settings().cache_key() + ")";
     }
 
@@ -69,9 +73,17 @@ public:
             for (int64_t i = 0; i < n_doc; ++i) raw[i] = raw[i] / (std::max(base[i], 0.0f) + floor);
         }
 
-        // 3. Selection over every token of the book: 5-wide average pooling of the scores, top k.
+        // 3. Selection over every token of the book: 5-wide average pooling of the scores, then
+        //    sentence-aligned passages ranked by attention fused with BM25 (select=fused, when the
+        //    caller gave the text), or GemFilter-style tokens / fixed spans (select=attention).
         pooled_ = avg_pool5(raw);
-        if (span_ <= 0) {  // GemFilter: the k best tokens
+        doc_begin_ = prompt.doc_begin;
+        cited_.clear();
+        const bool fused = select_ == "fused" && !prompt.doc_text.empty() &&
+                           static_cast<int64_t>(prompt.doc_offsets.size()) == n_doc + 1;
+        if (fused) {
+            select_passages(prompt);
+        } else if (span_ <= 0) {  // GemFilter: the k best tokens
             selected_ = top_k_sorted(pooled_, static_cast<int>(std::min<int64_t>(k_, n_doc)));
         } else {  // whole spans of `span_` tokens, ranked by their best token, k tokens in all
             const int64_t n_spans = (n_doc + span_ - 1) / span_;
@@ -83,17 +95,100 @@ public:
                 for (int64_t i = static_cast<int64_t>(sp) * span_; i < std::min<int64_t>(n_doc, (sp + 1) * int64_t{span_}); ++i)
                     selected_.push_back(static_cast<int32_t>(i));
         }
-        doc_begin_ = prompt.doc_begin;
         if (progress.on_progress) progress.on_progress(n_doc, n_doc);
 
         if (selection_only_) return {};  // evaluation of the selection alone
 
-        // 4. The full model on the question prompt with the selected tokens as the document.
-        std::vector<int32_t> ids = frame.before;
-        for (int32_t i : selected_) ids.push_back(mem_.doc_ids()[i]);
-        ids.insert(ids.end(), frame.after.begin(), frame.after.end());
+        // 4. The full model on the question prompt with the selected tokens as the document:
+        //    numbered passages (select=fused), or the tokens run together.
+        std::vector<int32_t> ids;
+        if (fused) {
+            const PromptFrame pf = qa_prompt_frame(model_, prompt.question, FrameKind::Passages);
+            ids = pf.before;
+            for (size_t n = 0; n < cited_.size(); ++n) {
+                const std::string mark = (n == 0 ? "[" : "\n\n[") + std::to_string(n + 1) + "] ";
+                const std::vector<int32_t> m = model_.tokenizer().encode(mark, false, false);
+                ids.insert(ids.end(), m.begin(), m.end());
+                for (int32_t i = cited_[n].span.begin; i < cited_[n].span.end; ++i) ids.push_back(mem_.doc_ids()[i]);
+            }
+            ids.insert(ids.end(), pf.after.begin(), pf.after.end());
+        } else {
+            ids = frame.before;
+            for (int32_t i : selected_) ids.push_back(mem_.doc_ids()[i]);
+            ids.insert(ids.end(), frame.after.begin(), frame.after.end());
+        }
         tf_ = std::make_unique<Transformer>(model_, backend_, static_cast<int>(ids.size()) + std::max(1, max_new_tokens));
         return tf_->forward(ids, Logits::Last);
+    }
+
+    // Sentence-aligned passages of about span_ tokens, outside the front/back matter, ranked by
+    // reciprocal-rank fusion of their best attention score and their BM25 for the question's
+    // words (1/(60 + rank) each, the lexical term weighted by lexical_weight_), taken best first
+    // up to k tokens and numbered in book order.
+    void select_passages(const QaPrompt& prompt) {
+        const std::vector<TokenSpan> spans = sentence_spans(prompt.doc_offsets, prompt.doc_text, std::max(8, span_));
+        const size_t S = spans.size();
+        std::vector<std::pair<int64_t, int64_t>> bytes(S);
+        std::vector<float> attn(S, -INFINITY);
+        std::vector<char> skip(S, 0);
+        for (size_t s = 0; s < S; ++s) {
+            bytes[s] = {prompt.doc_offsets[spans[s].begin], prompt.doc_offsets[spans[s].end]};
+            for (int32_t i = spans[s].begin; i < spans[s].end; ++i) attn[s] = std::max(attn[s], pooled_[i]);
+            for (const auto& [b, e] : prompt.doc_skip) skip[s] |= bytes[s].first < e && b < bytes[s].second;
+        }
+        const std::vector<float> lex = lexical_weight_ > 0
+                                           ? bm25_scores(prompt.doc_text, bytes, content_words(prompt.question))
+                                           : std::vector<float>(S, 0.0f);
+        auto ranks = [&](const std::vector<float>& v) {  // 1-based rank among the eligible spans
+            std::vector<int32_t> order(S);
+            for (size_t s = 0; s < S; ++s) order[s] = static_cast<int32_t>(s);
+            std::stable_sort(order.begin(), order.end(), [&](int32_t a, int32_t b) { return v[a] > v[b]; });
+            std::vector<int32_t> r(S, 0);
+            int32_t next = 1;
+            for (int32_t s : order)
+                if (!skip[s]) r[s] = next++;
+            return r;
+        };
+        const std::vector<int32_t> ra = ranks(attn), rl = ranks(lex);
+        std::vector<float> fusedv(S, -INFINITY);
+        for (size_t s = 0; s < S; ++s) {
+            if (skip[s]) continue;
+            fusedv[s] = 1.0f / (60.0f + static_cast<float>(ra[s]));
+            if (lex[s] > 0) fusedv[s] += lexical_weight_ / (60.0f + static_cast<float>(rl[s]));
+        }
+        std::vector<int32_t> order(S);
+        for (size_t s = 0; s < S; ++s) order[s] = static_cast<int32_t>(s);
+        std::stable_sort(order.begin(), order.end(), [&](int32_t a, int32_t b) { return fusedv[a] > fusedv[b]; });
+        std::vector<int32_t> chosen;
+        int64_t taken = 0;
+        for (int32_t s : order) {
+            if (taken >= k_ || skip[s]) break;
+            chosen.push_back(s);
+            taken += spans[s].end - spans[s].begin;
+        }
+        // shown to the model in book order, or least relevant first so that the best passage
+        // stands next to the question (small models read what is nearest best)
+        if (order_ == "book") std::sort(chosen.begin(), chosen.end());
+        else std::reverse(chosen.begin(), chosen.end());
+        // each signal's strength in [0, 1] over the eligible passages, for the evidence
+        float amin = INFINITY, amax = -INFINITY, lmax = 0.0f, fmax = 0.0f;
+        for (size_t s = 0; s < S; ++s) {
+            if (skip[s]) continue;
+            amin = std::min(amin, attn[s]);
+            amax = std::max(amax, attn[s]);
+            lmax = std::max(lmax, lex[s]);
+            fmax = std::max(fmax, fusedv[s]);
+        }
+        selected_.clear();
+        for (int32_t s : chosen) {
+            CitedSpan c;
+            c.span = spans[s];
+            c.score = fmax > 0 ? fusedv[s] / fmax : 1.0f;
+            c.attention = amax > amin ? (attn[s] - amin) / (amax - amin) : 1.0f;
+            c.lexical = lmax > 0 ? lex[s] / lmax : 0.0f;
+            cited_.push_back(c);
+            for (int32_t i = spans[s].begin; i < spans[s].end; ++i) selected_.push_back(i);
+        }
     }
 
     std::vector<float> decode(int32_t token) override {
@@ -107,8 +202,15 @@ public:
         if (pooled_.empty()) return t;
         const auto [mn, mx] = std::minmax_element(pooled_.begin(), pooled_.end());
         const float range = *mx - *mn;
-        for (int32_t i : selected_)
-            t.tokens.push_back({doc_begin_ + i, range > 0 ? (pooled_[i] - *mn) / range : 1.0f});
+        if (!cited_.empty()) {
+            for (size_t n = 0; n < cited_.size(); ++n)
+                for (int32_t i = cited_[n].span.begin; i < cited_[n].span.end; ++i)
+                    t.tokens.push_back({doc_begin_ + i, std::max(cited_[n].score, 1e-3f), cited_[n].attention,
+                                        cited_[n].lexical, static_cast<int32_t>(n + 1)});
+        } else {
+            for (int32_t i : selected_)
+                t.tokens.push_back({doc_begin_ + i, range > 0 ? (pooled_[i] - *mn) / range : 1.0f});
+        }
         LayerSelection ls;
         ls.layer = mem_.settings().filter_layer;
         ls.tokens = t.tokens;
@@ -237,6 +339,14 @@ private:
     std::vector<int32_t> probe_;
     std::vector<float> pooled_;
     std::vector<int32_t> selected_;
+    std::string select_;
+    float lexical_weight_;
+    std::string order_;
+    struct CitedSpan {
+        TokenSpan span;
+        float score = 0, attention = 0, lexical = 0;
+    };
+    std::vector<CitedSpan> cited_;  // select=fused: the passages pass 2 showed, numbered [1].. in book order
     int doc_begin_ = 0;
     std::unique_ptr<Transformer> tf_;
 };
@@ -247,7 +357,7 @@ std::unique_ptr<ContextMethod> make_gleaner_method(const Model& model, Backend& 
                                                    const MethodSettings& s) {
     // 256, not GemFilter's 1024: on the default model the needle evaluation scored 89% / 100% /
     // 100% / 56% for k = 128 / 256 / 512 / 1024 (2k-8k tokens), and pass 2 is the time to first token.
-    const int k = s.get_int("k", 256);
+    const int k = s.get_int("k", 768);
     if (k < 1) throw std::invalid_argument("gleaner: k must be >= 1");
     const std::string query = s.get_string("query", "tail");
     if (query != "tail" && query != "question" && query != "words")
@@ -266,8 +376,15 @@ std::unique_ptr<ContextMethod> make_gleaner_method(const Model& model, Backend& 
     if (probe < 0 || probe > 64) throw std::invalid_argument("gleaner: probe_tokens must be in 0..64");
     const int span = s.get_int("span", 64);
     if (span < 0) throw std::invalid_argument("gleaner: span must be >= 0");
+    const std::string select = s.get_string("select", "fused");
+    if (select != "fused" && select != "attention") throw std::invalid_argument("gleaner: select must be fused or attention");
+    const double lexical_weight = s.get_double("lexical_weight", 3.0);
+    if (lexical_weight < 0 || lexical_weight > 100) throw std::invalid_argument("gleaner: lexical_weight must be in 0..100");
+    const std::string order = s.get_string("order", "relevance");
+    if (order != "book" && order != "relevance") throw std::invalid_argument("gleaner: order must be book or relevance");
     return std::make_unique<GleanerMethod>(model, backend, memory, k, query, parse_score_rope(rope), rope, score, score_kind, probe,
-                                           span, s.get_bool("contrast", false), s.get_bool("selection_only", false));
+                                           span, s.get_bool("contrast", false), s.get_bool("selection_only", false), select,
+                                           static_cast<float>(lexical_weight), order);
 }
 
 }  // namespace gleaner

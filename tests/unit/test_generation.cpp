@@ -105,6 +105,22 @@ private slots:
         QCOMPARE(render_chat(ChatFormat::Mistral, {{"user", "Hi"}}), std::string("[INST] Hi [/INST]"));
     }
 
+    void defaultSystemPromptWithEscapedNewlines() {
+        // Qwen2.5's template (abridged): the tools branch opens a system turn with template code
+        // inside; the default is a Jinja string literal whose newlines are backslash-n escapes.
+        const std::string qwen =
+            "{%- if tools %}\n    {{- '<|im_start|>system\\n' }}\n    {%- if messages[0]['role'] == 'system' %}"
+            "\n        {{- messages[0]['content'] }}\n    {%- else %}\n        {{- 'You are Qwen, created by "
+            "Alibaba Cloud. You are a helpful assistant.' }}\n    {%- endif %}\n{%- else %}\n    {%- if "
+            "messages[0]['role'] == 'system' %}\n        {{- '<|im_start|>system\\n' + messages[0]['content'] + "
+            "'<|im_end|>\\n' }}\n    {%- else %}\n        {{- '<|im_start|>system\\nYou are Qwen, created by "
+            "Alibaba Cloud. You are a helpful assistant.<|im_end|>\\n' }}\n    {%- endif %}\n{%- endif %}";
+        QCOMPARE(default_system_prompt(qwen),
+                 std::string("You are Qwen, created by Alibaba Cloud. You are a helpful assistant."));
+        QCOMPARE(default_system_prompt("{{- '<|im_start|>system\\n' + messages[0]['content'] }}"), std::string());
+        QCOMPARE(default_system_prompt("<|im_start|>system\nBe brief.<|im_end|>"), std::string("Be brief."));
+    }
+
     void utf8PiecesAreHeldUntilComplete() {
         QCOMPARE(complete_utf8_prefix("abc"), size_t{3});
         QCOMPARE(complete_utf8_prefix("a\xC3"), size_t{1});          // first byte of é

@@ -1,0 +1,97 @@
+#include "asker.h"
+
+#include <algorithm>
+#include <chrono>
+#include <stdexcept>
+
+#include "qa_prompt.h"
+
+namespace gleaner {
+
+namespace {
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+uint64_t text_hash(std::string_view text) { return content_hash(text.data(), text.size()); }
+}  // namespace
+
+Asker::Asker(std::string model_path, const Model& model, Backend& backend, std::string cache_root)
+    : model_path_(std::move(model_path)), model_(model), backend_(backend), cache_root_(std::move(cache_root)) {}
+
+ReadingMemory& Asker::memory(std::string_view text, const MethodSettings& settings) {
+    const ReadingSettings rs = reading_settings(model_, settings);
+    const std::string key = std::to_string(text_hash(text)) + "/" + rs.cache_key();
+    if (!memory_ || key != memory_key_) {
+        memory_.reset();
+        memory_ = ReadingMemory::open(cache_root_, model_path_, model_, backend_, std::string(text), rs);
+        memory_key_ = key;
+    }
+    return *memory_;
+}
+
+const std::vector<int32_t>& Asker::tokens(std::string_view text) {
+    const uint64_t key = text_hash(text);
+    if (key != tokens_key_ || tokens_.empty()) {
+        tokens_ = tokenize_document(model_.tokenizer(), std::string(text));
+        tokens_key_ = key;
+    }
+    return tokens_;
+}
+
+const std::vector<int64_t>& Asker::offsets(std::string_view text, const std::vector<int32_t>& ids) {
+    const uint64_t key = text_hash(text) ^ content_hash(ids.data(), ids.size() * sizeof(int32_t), 1);
+    if (key != offsets_key_ || offsets_.size() != ids.size() + 1) {
+        offsets_ = token_offsets(model_.tokenizer(), ids, text);
+        offsets_key_ = key;
+    }
+    return offsets_;
+}
+
+AskResult Asker::ask(const AskDocument& doc, const AskRequest& request) {
+    if (request.question.find_first_not_of(" \t\r\n") == std::string::npos)
+        throw std::invalid_argument("the question is empty");
+    AskResult out;
+    const auto t0 = Clock::now();
+    std::unique_ptr<ContextMethod> method;
+    std::vector<int32_t> doc_ids;
+    if (request.method == "gleaner") {
+        ReadingMemory& mem = memory(doc.text, request.settings);
+        if (!mem.complete()) {
+            try {
+                mem.read(request.on_reading, request.generation.cancel);
+            } catch (const CancelledError&) {
+                out.cancelled = true;
+                return out;
+            }
+        }
+        doc_ids = mem.doc_ids();
+        method = make_gleaner_method(model_, backend_, mem, request.settings);
+    } else {
+        doc_ids = tokens(doc.text);
+        method = make_context_method(request.method, model_, backend_, request.settings);
+    }
+    QaPrompt prompt = build_qa_prompt(model_, doc_ids, request.question);
+    prompt.doc_text = doc.text;
+    prompt.doc_offsets = offsets(doc.text, doc_ids);
+    prompt.doc_skip = doc.skip;
+    out.read_s = seconds_since(t0);
+    out.document_tokens = static_cast<int64_t>(doc_ids.size());
+    out.prompt_tokens = static_cast<int64_t>(prompt.ids.size());
+    out.doc_begin = prompt.doc_begin;
+    out.doc_end = prompt.doc_end;
+    try {
+        out.answer = answer_question(*method, model_.tokenizer(), prompt, request.generation, request.prefill);
+    } catch (const CancelledError&) {
+        out.cancelled = true;
+        return out;
+    }
+    out.cancelled = out.answer.cancelled;
+    out.settings = method->describe();
+    EvidenceOptions eo;
+    eo.max_passages = request.max_passages;
+    out.passages = build_passages(out.answer.trace.tokens, prompt.doc_begin, prompt.doc_offsets, doc.text, eo);
+    for (const TokenScore& t : out.answer.trace.tokens)
+        if (t.pos >= prompt.doc_begin && t.pos < prompt.doc_end) ++out.selected_tokens;
+    return out;
+}
+
+}  // namespace gleaner

@@ -1,0 +1,86 @@
+#pragma once
+// Asking a document: the one home of the pipeline every front end uses (gleaner-cli ask, the
+// desktop program's worker): the document's tokens and their offsets (once per text), the
+// reading memory (gleaner), the method, the prompt with the document's text and the ranges no
+// selection may take, the answer, and the evidence as passages of the text.
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "context_method.h"
+#include "evidence.h"
+#include "reading.h"
+
+namespace gleaner {
+
+struct AskDocument {
+    std::string_view text;                              // UTF-8; outlives the call
+    std::vector<std::pair<int64_t, int64_t>> skip;      // byte ranges never selected (front/back matter)
+};
+
+struct AskRequest {
+    std::string question;
+    std::string method = "gleaner";   // gleaner | one of context_method_names()
+    MethodSettings settings;
+    GenerationOptions generation = answer_generation();  // max_tokens, sampling, cancel, on_text
+
+    // Answers end: generation stops when the answer starts to loop.
+    static GenerationOptions answer_generation() {
+        GenerationOptions g;
+        g.max_tokens = 128;
+        g.stop_on_loop = true;
+        return g;
+    }
+    int max_passages = 20;            // evidence passages kept (the strongest)
+    std::function<void(const ReadingProgress&)> on_reading;  // gleaner: an unread book is read first
+    PrefillProgress prefill;          // progress of the method's prefill
+};
+
+struct AskResult {
+    AnswerResult answer;
+    std::vector<Passage> passages;    // strongest first (evidence.h)
+    int64_t document_tokens = 0;
+    int64_t prompt_tokens = 0;
+    int64_t selected_tokens = 0;      // document tokens the method selected
+    int doc_begin = 0, doc_end = 0;   // the document's prompt positions (trace positions are prompt positions)
+    double read_s = 0;                // reading / tokenizing before the method's prefill
+    std::string settings;             // the method's describe()
+    bool cancelled = false;           // while reading or answering
+};
+
+class Asker {
+public:
+    // model_path: the model's file (part of the reading memory's identity); cache_root: where
+    // reading memories live.
+    Asker(std::string model_path, const Model& model, Backend& backend, std::string cache_root);
+
+    // The reading memory of this text under these settings (opened or created; not read).
+    ReadingMemory& memory(std::string_view text, const MethodSettings& settings);
+    // The document's tokens and their byte offsets (cached for the last text).
+    const std::vector<int32_t>& tokens(std::string_view text);
+    const std::vector<int64_t>& offsets(std::string_view text, const std::vector<int32_t>& ids);
+
+    // Throws std::invalid_argument for an unknown method, bad settings or an empty question.
+    AskResult ask(const AskDocument& doc, const AskRequest& request);
+
+    const Model& model() const { return model_; }
+    Backend& backend() const { return backend_; }
+
+private:
+    std::string model_path_;
+    const Model& model_;
+    Backend& backend_;
+    std::string cache_root_;
+    std::unique_ptr<ReadingMemory> memory_;
+    std::string memory_key_;
+    uint64_t tokens_key_ = 0, offsets_key_ = 0;
+    std::vector<int32_t> tokens_;
+    std::vector<int64_t> offsets_;
+};
+
+}  // namespace gleaner

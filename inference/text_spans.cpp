@@ -1,0 +1,51 @@
+#include "text_spans.h"
+
+#include <algorithm>
+
+namespace gleaner {
+
+namespace {
+// Does a sentence or paragraph end just before byte `at`? ('.', '!', '?', ':' or ';', maybe
+// followed by closing quotes/brackets, then whitespace; or a blank line.)
+bool sentence_ends_before(std::string_view text, int64_t at) {
+    if (at <= 0 || at >= static_cast<int64_t>(text.size())) return true;
+    if (text[at] != ' ' && text[at] != '\n' && text[at - 1] != ' ' && text[at - 1] != '\n') return false;
+    int64_t i = at - 1;
+    while (i > 0 && (text[i] == ' ' || text[i] == '\n' || text[i] == '\r')) {
+        if (text[i] == '\n' && text[i - 1] == '\n') return true;  // paragraph break
+        --i;
+    }
+    // closing quotes (ASCII or the last byte of a UTF-8 curly quote) and brackets
+    while (i > 0 && (text[i] == '"' || text[i] == '\'' || text[i] == ')' || text[i] == ']' ||
+                     static_cast<unsigned char>(text[i]) == 0x9D || static_cast<unsigned char>(text[i]) == 0x99))
+        i -= static_cast<unsigned char>(text[i]) >= 0x80 ? 3 : 1;
+    if (i < 0) return true;
+    const char c = text[i];
+    return c == '.' || c == '!' || c == '?' || c == ':' || c == ';';
+}
+}  // namespace
+
+std::vector<TokenSpan> sentence_spans(const std::vector<int64_t>& offsets, std::string_view text, int target) {
+    const int32_t n = static_cast<int32_t>(offsets.size()) - 1;
+    target = std::max(1, target);
+    std::vector<TokenSpan> spans;
+    int32_t begin = 0;
+    while (begin < n) {
+        const int32_t hard_end = std::min<int64_t>(n, int64_t{begin} + 2 * target);
+        int32_t end = hard_end;
+        if (hard_end < n) {
+            // the sentence end nearest to begin + target, from target/2 to 2 x target tokens
+            int32_t best = -1;
+            for (int32_t e = begin + std::max(1, target / 2); e <= hard_end; ++e)
+                if (sentence_ends_before(text, offsets[e]) &&
+                    (best < 0 || std::abs(e - (begin + target)) < std::abs(best - (begin + target))))
+                    best = e;
+            if (best > 0) end = best;
+        }
+        spans.push_back({begin, end});
+        begin = end;
+    }
+    return spans;
+}
+
+}  // namespace gleaner

@@ -1,0 +1,20 @@
+#pragma once
+// A document's tokens cut into passages that a reader can follow: about `target` tokens each,
+// ending where a sentence or paragraph ends whenever one is near, never longer than 2 x target.
+// Selection ranks these (not single tokens), so what the model reads in pass 2 and what the
+// reader sees highlighted are whole sentences.
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+namespace gleaner {
+
+struct TokenSpan {
+    int32_t begin = 0;  // document token indices, [begin, end)
+    int32_t end = 0;
+};
+
+// offsets: (n_doc + 1) byte offset of each token in text, then text.size() (evidence.h).
+std::vector<TokenSpan> sentence_spans(const std::vector<int64_t>& offsets, std::string_view text, int target);
+
+}  // namespace gleaner

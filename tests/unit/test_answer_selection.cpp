@@ -1,0 +1,95 @@
+// What Gleaner's answers are built from, without a model: sentence-aligned passages, BM25 of the
+// question's words, and generation that stops when the answer loops.
+#include <QtTest>
+
+#include <string>
+#include <vector>
+
+#include "generator.h"
+#include "lexical_scores.h"
+#include "text_spans.h"
+
+using namespace gleaner;
+
+namespace {
+// Offsets of one "token" per word (its start, spaces belonging to the token before), then the end.
+std::vector<int64_t> word_offsets(const std::string& text) {
+    std::vector<int64_t> off;
+    for (size_t i = 0; i < text.size(); ++i)
+        if (i == 0 || ((text[i - 1] == ' ' || text[i - 1] == '\n') && text[i] != ' ' && text[i] != '\n'))
+            off.push_back(int64_t(i));
+    off.push_back(int64_t(text.size()));
+    return off;
+}
+}  // namespace
+
+class TestAnswerSelection : public QObject {
+    Q_OBJECT
+private slots:
+    void spansEndAtSentencesAndCoverEverything() {
+        std::string text;
+        for (int s = 0; s < 40; ++s) text += "This is sentence number " + std::to_string(s) + " of the book. ";
+        const auto off = word_offsets(text);
+        const int n = int(off.size()) - 1;
+        const auto spans = sentence_spans(off, text, 16);
+        QVERIFY(spans.size() > 5);
+        QCOMPARE(spans.front().begin, 0);
+        QCOMPARE(spans.back().end, n);
+        for (size_t i = 0; i < spans.size(); ++i) {
+            if (i > 0) QCOMPARE(spans[i].begin, spans[i - 1].end);  // contiguous, no overlap
+            const int len = spans[i].end - spans[i].begin;
+            QVERIFY(len >= 1 && len <= 32);
+            if (i + 1 < spans.size()) {  // every cut but the last falls after a full stop
+                const int64_t at = off[spans[i].end];
+                QVERIFY2(text.compare(at - 2, 2, ". ") == 0, text.substr(at - 10, 12).c_str());
+            }
+        }
+        // no sentence end in reach: cut at twice the target
+        const std::string words(400, 'a');
+        std::string spaced;
+        for (char c : words) spaced += std::string(1, c) + " ";
+        const auto o2 = word_offsets(spaced);
+        const auto s2 = sentence_spans(o2, spaced, 10);
+        QCOMPARE(s2.front().end - s2.front().begin, 20);
+    }
+
+    void contentWordsDropQuestionWordsAndPlurals() {
+        const auto w = content_words("What is the name of Alice's cat? Who were the Queen's soldiers?");
+        QCOMPARE(w, (std::vector<std::string>{"alice", "cat", "queen", "soldier"}));
+        QVERIFY(content_words("What is it?").empty());
+    }
+
+    void bm25RanksTheRarePassageFirst() {
+        const std::string text =
+            "The cat sat in the garden with Alice. "            // 0: cat, alice
+            "Alice walked and walked and walked on. "          // 1: alice
+            "Dinah is our cat, said Alice to the mouse. "      // 2: cat, alice, dinah
+            "Nothing about anything at all is here.";          // 3: nothing
+        std::vector<std::pair<int64_t, int64_t>> r;
+        for (const char* s : {"The cat", "Alice walked", "Dinah is", "Nothing about"}) r.push_back({int64_t(text.find(s)), 0});
+        for (size_t i = 0; i < r.size(); ++i) r[i].second = i + 1 < r.size() ? r[i + 1].first : int64_t(text.size());
+        const auto sc = bm25_scores(text, r, content_words("Who is Dinah, Alice's cat?"));
+        QCOMPARE(sc[3], 0.0f);
+        QVERIFY(sc[2] > sc[0] && sc[0] > sc[1] && sc[1] > 0.0f);
+        // a word in every passage weighs less than one in a single passage
+        const auto common = bm25_scores(text, r, {"alice"}), rare = bm25_scores(text, r, {"dinah"});
+        QVERIFY(rare[2] > common[2]);
+        QVERIFY(bm25_scores(text, r, {}).at(0) == 0.0f);
+    }
+
+    void loopsAreDetectedOnlyWhenTheyRepeat() {
+        QCOMPARE(trailing_loop_length({1, 2, 3, 4}), 0);
+        QCOMPARE(trailing_loop_length({9, 5, 6, 5, 6, 5, 6}), 2);            // a short phrase three times
+        QCOMPARE(trailing_loop_length({9, 5, 6, 5, 6}), 0);                   // twice is still language
+        std::vector<int32_t> sentence = {10, 11, 12, 13, 14, 15, 16, 17, 18, 19};
+        std::vector<int32_t> twice = {1};
+        twice.insert(twice.end(), sentence.begin(), sentence.end());
+        twice.insert(twice.end(), sentence.begin(), sentence.end());
+        QCOMPARE(trailing_loop_length(twice), 10);                            // a long block twice
+        QCOMPARE(trailing_loop_length({7, 7, 7}), 0);                          // "very, very, very"
+        QCOMPARE(trailing_loop_length(std::vector<int32_t>(8, 7)), 1);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestAnswerSelection)
+#include "test_answer_selection.moc"
