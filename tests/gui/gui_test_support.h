@@ -21,7 +21,9 @@ public:
         const QString models = modelsDir();  // resolved before XDG_DATA_HOME moves
         qputenv("GLEANER_MODELS_DIR", models.toLocal8Bit());
         qunsetenv("GLEANER_LIBRARY");
-        qunsetenv("GLEANER_MODEL");
+        // The desktop suites test the program, not the model: they run on the small, fast SmolLM2
+        // (the shipped default, Qwen2.5-Coder-0.5B, is asked in integration.answers).
+        qputenv("GLEANER_MODEL", smollm2Path().toLocal8Bit());
         qputenv("XDG_DATA_HOME", (dir_.path() + "/data").toLocal8Bit());
         qputenv("XDG_CONFIG_HOME", (dir_.path() + "/config").toLocal8Bit());
         qputenv("XDG_CACHE_HOME", (dir_.path() + "/cache").toLocal8Bit());  // reading memories

@@ -1,4 +1,4 @@
-// Asking, as a user does, with the default model (SmolLM2-135M): the book is read in the
+// Asking, as a user does, with the small model (SmolLM2-135M, see gui_test_support.h): the book is read in the
 // background when it opens (pause, resume), a question streams its answer with Stop at hand,
 // the evidence lights up on the page and clicking a passage takes the reader to it, the answer
 // is copied and exported as Markdown, and the history is there after a restart. Offscreen.

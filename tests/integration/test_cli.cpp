@@ -3,6 +3,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -65,16 +66,41 @@ private slots:
     }
 
     void infoDescribesTheDefaultModel() {
-        GLEANER_REQUIRE_MODEL(gleaner::test::smollm2Path());
+        GLEANER_REQUIRE_MODEL(gleaner::test::qwen05Path());
         const Run r = runCli({"info", "--json"});
         QCOMPARE(r.code, 0);
         const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
-        QCOMPARE(o["architecture"].toString(), QString("llama"));
+        QCOMPARE(o["architecture"].toString(), QString("qwen2"));
         QCOMPARE(o["gguf_version"].toInt(), 3);
-        QCOMPARE(o["layers"].toInt(), 30);
-        QCOMPARE(o["tensors"].toInt(), 272);
+        QCOMPARE(o["layers"].toInt(), 24);
+        QCOMPARE(o["tensors"].toInt(), 291);
         QCOMPARE(o["tokenizer"].toString(), QString("gpt2"));
-        QVERIFY(o["parameters"].toDouble() > 130e6 && o["parameters"].toDouble() < 140e6);
+        QCOMPARE(o["context_length"].toInt(), 32768);
+        QVERIFY(o["parameters"].toDouble() > 600e6 && o["parameters"].toDouble() < 650e6);
+        // and SmolLM2, still installed as the small model
+        GLEANER_REQUIRE_MODEL(gleaner::test::smollm2Path());
+        const Run s = runCli({"info", "--json", "--model", gleaner::test::smollm2Path()});
+        const QJsonObject so = QJsonDocument::fromJson(s.out.toUtf8()).object();
+        QCOMPARE(so["architecture"].toString(), QString("llama"));
+        QCOMPARE(so["layers"].toInt(), 30);
+    }
+
+    void generateParsesSpecialTokensWhenAsked() {
+        GLEANER_REQUIRE_MODEL(gleaner::test::smollm2Path());
+        const QString prompt = "<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n";
+        auto promptTokens = [&](const QStringList& extra) {
+            const Run r = runCli(QStringList{"generate", "--model", gleaner::test::smollm2Path(), "--prompt", prompt,
+                                             "--max-tokens", "1", "--stats"} + extra);
+            const QRegularExpressionMatch m = QRegularExpression("prompt (\\d+) tokens").match(r.err);
+            return m.hasMatch() ? m.captured(1).toInt() : -1;
+        };
+        const int plain = promptTokens({}), special = promptTokens({"--special"});
+        QVERIFY2(special > 0 && plain > special, qPrintable(QString("%1 vs %2").arg(plain).arg(special)));
+        // the same tokens as `tokenize --special` (<|im_start|> and <|im_end|> as single tokens)
+        const Run t = runCli({"tokenize", "--model", gleaner::test::smollm2Path(), "--text", prompt, "--special", "--json"});
+        const QJsonArray ids = QJsonDocument::fromJson(t.out.toUtf8()).object()["ids"].toArray();
+        QCOMPARE(special, int(ids.size()));
+        QCOMPARE(ids.at(0).toInt(), 1);  // <|im_start|>
     }
 
     void missingModelGivesSetupHint() {

@@ -1,0 +1,76 @@
+// Right answers with their evidence, as a user asks: the shipped default model (Qwen2.5-Coder-0.5B)
+// reads the opening chapters of the bundled Alice and answers questions whose answers are in the
+// text, with numbered passages that contain the answer and say which signals chose them.
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "test_support.h"
+
+namespace {
+QJsonObject ask(const QString& book, const QString& cache, const QString& question) {
+    QProcess p;
+    p.start(gleaner::test::binDir() + "/gleaner-cli",
+            {"ask", book, question, "--json", "--quiet", "--cache-dir", cache, "--model", gleaner::test::qwen05Path(),
+             "--max-tokens", "48"});
+    if (!p.waitForFinished(600000) || p.exitCode() != 0) {
+        qWarning("gleaner-cli failed: %s", p.readAllStandardError().constData());
+        return {};
+    }
+    return QJsonDocument::fromJson(p.readAllStandardOutput()).object();
+}
+}  // namespace
+
+class TestAnswers : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir_;
+    QString book_;
+
+private slots:
+    void initTestCase() {
+        GLEANER_REQUIRE_MODEL(gleaner::test::qwen05Path());
+        QFile in(GLEANER_SOURCE_DIR "/resources/alice-in-wonderland.txt");
+        QVERIFY(in.open(QIODevice::ReadOnly));
+        book_ = dir_.filePath("alice-opening.txt");
+        QFile out(book_);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(in.read(30000));  // the header and chapters I-II: ~7k tokens
+    }
+
+    void answersFromTheBookWithCitedEvidence_data() {
+        QTest::addColumn<QString>("question");
+        QTest::addColumn<QString>("answer");
+        QTest::newRow("bottle") << "What words were printed on the paper label of the little bottle?" << "DRINK ME";
+        QTest::newRow("cake") << "What did the cake say, marked in currants?" << "EAT ME";
+    }
+    void answersFromTheBookWithCitedEvidence() {
+        QFETCH(QString, question);
+        QFETCH(QString, answer);
+        const QJsonObject o = ask(book_, dir_.filePath("cache"), question);
+        QVERIFY(!o.isEmpty());
+        const QString text = o["answer"].toString();
+        QVERIFY2(text.contains(answer, Qt::CaseInsensitive), qPrintable(text));
+        QVERIFY2(!text.contains("The document ends"), qPrintable(text));  // the old frame's stock answer
+        const QJsonArray ev = o["evidence"].toArray();
+        QVERIFY(!ev.isEmpty());
+        bool found = false, numbered = true, signalled = true;
+        for (const QJsonValue& v : ev) {
+            const QJsonObject e = v.toObject();
+            found |= e["text"].toString().contains(answer, Qt::CaseInsensitive);
+            numbered &= !e["cites"].toArray().isEmpty();
+            signalled &= e["signals"].toObject().contains("attention") && e["signals"].toObject().contains("lexical");
+            // never the Gutenberg header (front matter)
+            QVERIFY2(!e["text"].toString().contains("Project Gutenberg"), qPrintable(e["text"].toString().left(80)));
+        }
+        QVERIFY2(found, "the answer is not in the evidence");
+        QVERIFY(numbered);
+        QVERIFY(signalled);
+        QVERIFY(o["settings"].toString().contains("select=fused"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestAnswers)
+#include "test_answers.moc"
