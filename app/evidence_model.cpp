@@ -100,6 +100,13 @@ QString signalsText(const EvidencePassage& p) {
 }
 }  // namespace
 
+int EvidenceModel::rowForCitation(int number) const {
+    for (size_t r = 0; r < passages_.size(); ++r)
+        for (int32_t c : passages_[r].cites)
+            if (c == number) return static_cast<int>(r);
+    return -1;
+}
+
 QVariant EvidenceModel::data(const QModelIndex& index, int role) const {
     if (!index.isValid() || index.row() >= rowCount()) return {};
     const EvidencePassage& p = passages_[size_t(index.row())];

@@ -36,6 +36,8 @@ public:
     // "p. 12" (with the PDF's own page label when it has one), or "§ 3" (the chapter) for
     // reflowable documents.
     QString locationText(int row) const;
+    // The row of the passage the answer cites as [number], -1 if none.
+    int rowForCitation(int number) const;
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;

@@ -35,6 +35,12 @@ QString methodLabel(const QString& id) {
     return m ? QString::fromStdString(m->label) : id;
 }
 
+// "[2]" in an answer (HTML) as a link to evidence passage 2.
+QString citationLinks(QString html) {
+    static const QRegularExpression cite(QStringLiteral("\\[(\\d{1,3})\\]"));
+    return html.replace(cite, QStringLiteral("<a href=\"cite:\\1\">[\\1]</a>"));
+}
+
 QString paragraphs(const QString& text) {
     return text.toHtmlEscaped().trimmed().replace(QStringLiteral("\n"), QStringLiteral("<br>"));
 }
@@ -66,6 +72,10 @@ AskPanel::AskPanel(app::QuestionController* controller, QWidget* parent) : QWidg
     answer_ = new QTextBrowser(splitter);
     answer_->setObjectName(QStringLiteral("answerView"));
     answer_->setOpenLinks(false);
+    // [n] in an answer cites evidence passage n: clicking it shows that passage
+    connect(answer_, &QTextBrowser::anchorClicked, this, [this](const QUrl& url) {
+        if (url.scheme() == QLatin1String("cite")) emit citationActivated(url.path().toInt());
+    });
     answer_->setAccessibleName(tr("Answer"));
     answer_->setPlaceholderText(tr("Answers appear here, with the passages they came from in the Evidence panel."));
     splitter->addWidget(historyBox);
@@ -229,7 +239,8 @@ void AskPanel::showRecord(int row) {
                              .arg(controller_->evidence()->rowCount());
     const QString answer = r->answer.empty() ? tr("(no answer)") : QString::fromStdString(r->answer);
     setAnswerHtml(QStringLiteral("<p><b>%1</b></p><p>%2</p><p style=\"color:gray\"><small>%3</small></p>")
-                      .arg(QString::fromStdString(r->question).toHtmlEscaped(), paragraphs(answer), meta.toHtmlEscaped()));
+                      .arg(QString::fromStdString(r->question).toHtmlEscaped(), citationLinks(paragraphs(answer)),
+                           meta.toHtmlEscaped()));
     answer_->verticalScrollBar()->setValue(0);
     updateButtons();
 }

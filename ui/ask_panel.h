@@ -41,6 +41,7 @@ public slots:
 
 signals:
     void methodChanged(const QString& id);
+    void citationActivated(int number);  // a [n] in the answer was clicked
 
 private:
     void showRecord(int row);

@@ -364,6 +364,11 @@ void MainWindow::connectModels() {
         reader_->showPassage({size_t(begin), size_t(end)});
         if (page >= 0) statusBar()->showMessage(tr("Evidence on page %1").arg(page + 1), 4000);
     });
+    connect(ask_panel_, &AskPanel::citationActivated, this, [this](int number) {
+        const int row = questions_->evidence()->rowForCitation(number);
+        if (row >= 0) evidence_panel_->activateRow(row);
+        else statusBar()->showMessage(tr("No evidence passage [%1]").arg(number), 3000);
+    });
     connect(evidence_panel_, &EvidencePanel::offsetActivated, this, [this](qulonglong offset) {
         reader_->goToOffset(size_t(offset));
     });

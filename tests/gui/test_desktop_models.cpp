@@ -148,6 +148,26 @@ private slots:
         QCOMPARE(model.locationText(0), QString("p. %1").arg(doc->page_count()));
         QCOMPARE(model.data(model.index(0, app::EvidenceModel::ScoreColumn)).toString(), QString("0.30"));
         QCOMPARE(model.method(), QString("qllm"));
+
+        // Gleaner's passages carry the [n] the answer cites them by and the signals that chose them
+        EvidencePassage a{0, 20, 0.9f, 0}, b{30, 60, 0.5f, 0};
+        a.cites = {2};
+        a.attention = 0.25f;
+        a.lexical = 1.0f;
+        b.cites = {1, 3};
+        model.setEvidence(doc, {a, b}, "gleaner");
+        QCOMPARE(model.rowForCitation(3), model.rowForCitation(1));
+        QVERIFY(model.rowForCitation(2) >= 0 && model.rowForCitation(2) != model.rowForCitation(1));
+        QCOMPARE(model.rowForCitation(4), -1);
+        const int row = model.rowForCitation(2);
+        QVERIFY(model.data(model.index(row, app::EvidenceModel::PassageColumn)).toString().startsWith("[2] "));
+        const QString tip = model.data(model.index(row, app::EvidenceModel::PassageColumn), Qt::ToolTipRole).toString();
+        QVERIFY2(tip.contains("attention 0.25") && tip.contains("words 1.00"), qPrintable(tip));
+        // and they survive the history's JSON
+        const auto back = app::evidenceFromJson(app::evidenceToJson({a}, {}));
+        QCOMPARE(back.size(), size_t(1));
+        QCOMPARE(back[0].cites, std::vector<int32_t>{2});
+        QCOMPARE(back[0].lexical, 1.0f);
     }
 
     void theLibraryModelRecordsOpensAndForgets() {
