@@ -102,6 +102,18 @@ GLEANER_HD inline float byte_minus(uint32_t word, int b, float magic) {
 constexpr float kMagic = 8388608.0f;  // 2^23
 
 // Bits 0..3 of h spread to bit 0 of bytes 0..3 (the four shifted copies do not overlap).
+// 16 bytes of packed nibbles as 32 quants minus `bias`: the low nibbles are elements 0..15, the
+// high 16..31 (the layout of Q4_0's and Q4_1's blocks and of a Q4_K sub-block pair).
+GLEANER_HD inline void unpack_nibbles32(const uint32_t* w, float* q, float bias = 0.0f) {
+    for (int k = 0; k < 4; ++k) {
+        const uint32_t lo = w[k] & 0x0F0F0F0Fu, hi = (w[k] >> 4) & 0x0F0F0F0Fu;
+        for (int b = 0; b < 4; ++b) {
+            q[4 * k + b] = byte_minus(lo, b, kMagic + bias);
+            q[16 + 4 * k + b] = byte_minus(hi, b, kMagic + bias);
+        }
+    }
+}
+
 GLEANER_HD inline uint32_t spread4(uint32_t h) { return ((h & 0xFu) * 0x00204081u) & 0x01010101u; }
 
 // ---- units ------------------------------------------------------------------------------------
@@ -122,13 +134,7 @@ struct MatvecUnit<DType::Q4_0> {
         scale[0] = scale[1] = half_bits_to_float(load_u16(blk));
         uint32_t w[4];
         load_words<4>(blk + 2, w);
-        for (int k = 0; k < 4; ++k) {
-            const uint32_t lo = w[k] & 0x0F0F0F0Fu, hi = (w[k] >> 4) & 0x0F0F0F0Fu;
-            for (int b = 0; b < 4; ++b) {
-                q[4 * k + b] = byte_minus(lo, b, kMagic + 8.0f);
-                q[16 + 4 * k + b] = byte_minus(hi, b, kMagic + 8.0f);
-            }
-        }
+        unpack_nibbles32(w, q, 8.0f);  // Q4_0's quants are centred on 8
     }
 };
 
@@ -142,13 +148,7 @@ struct MatvecUnit<DType::Q4_1> {
         offset[0] = offset[1] = half_bits_to_float(load_u16(blk + 2));
         uint32_t w[4];
         load_words<4>(blk + 4, w);
-        for (int k = 0; k < 4; ++k) {
-            const uint32_t lo = w[k] & 0x0F0F0F0Fu, hi = (w[k] >> 4) & 0x0F0F0F0Fu;
-            for (int b = 0; b < 4; ++b) {
-                q[4 * k + b] = byte_minus(lo, b, kMagic);
-                q[16 + 4 * k + b] = byte_minus(hi, b, kMagic);
-            }
-        }
+        unpack_nibbles32(w, q);
     }
 };
 
@@ -213,13 +213,7 @@ struct MatvecUnit<DType::Q4_K> {
         }
         uint32_t w[4];
         load_words<4>(blk + 16 + 32 * c + l0, w);
-        for (int k = 0; k < 4; ++k) {
-            const uint32_t lo = w[k] & 0x0F0F0F0Fu, hi = (w[k] >> 4) & 0x0F0F0F0Fu;
-            for (int b = 0; b < 4; ++b) {
-                q[4 * k + b] = byte_minus(lo, b, kMagic);
-                q[16 + 4 * k + b] = byte_minus(hi, b, kMagic);
-            }
-        }
+        unpack_nibbles32(w, q);
     }
 };
 
