@@ -54,25 +54,10 @@ __global__ void __launch_bounds__(kNormWarpRows * 32)
 // re-read in the second pass. vec: rows and pointers allow float4 (n % 4 == 0, 16-byte aligned).
 constexpr int kNormThreads = 1024;
 constexpr int kNormCache = 4;
-
-// The block's RMSNorm scale from each thread's partial sum of squares (every thread of the block
-// calls it; all get the same scale): warp shuffles, then one warp over the warps' sums.
-__device__ float block_rms_scale(double ss, int n, float eps) {
-    __shared__ double warp_ss[kNormThreads / 32];
-    __shared__ float scale;
-    const int tid = threadIdx.x;
-    ss = warp_sum_double(ss);
-    if ((tid & 31) == 0) warp_ss[tid / 32] = ss;
-    __syncthreads();
-    if (tid < 32) {
-        const double t = warp_sum_double(tid < static_cast<int>(blockDim.x / 32) ? warp_ss[tid] : 0.0);
-        if (tid == 0) scale = rms_inv(t, n, eps);
-    }
-    __syncthreads();
-    return scale;
-}
 __global__ void __launch_bounds__(kNormThreads)
     rms_norm_block_kernel(const float* x, const float* __restrict__ w, int n, float eps, bool vec, float* y) {
+    __shared__ double warp_ss[kNormThreads / 32];
+    __shared__ float scale;
     const float* xr = x + static_cast<int64_t>(blockIdx.x) * n;
     float* yr = y + static_cast<int64_t>(blockIdx.x) * n;
     const int tid = threadIdx.x;
@@ -96,7 +81,15 @@ __global__ void __launch_bounds__(kNormThreads)
             ss += static_cast<double>(a.x) * a.x + static_cast<double>(a.y) * a.y + static_cast<double>(a.z) * a.z +
                   static_cast<double>(a.w) * a.w;
         }
-        const float s = block_rms_scale(ss, n, eps);
+        ss = warp_sum_double(ss);
+        if ((tid & 31) == 0) warp_ss[tid / 32] = ss;
+        __syncthreads();
+        if (tid < 32) {
+            const double t = warp_sum_double(warp_ss[tid]);
+            if (tid == 0) scale = rms_inv(t, n, eps);
+        }
+        __syncthreads();
+        const float s = scale;
         float4* y4 = reinterpret_cast<float4*>(yr);
 #pragma unroll
         for (int k = 0; k < kNormCache; ++k) {
@@ -117,7 +110,15 @@ __global__ void __launch_bounds__(kNormThreads)
         }
     } else {
         for (int i = tid; i < n; i += kNormThreads) ss += static_cast<double>(xr[i]) * xr[i];
-        const float s = block_rms_scale(ss, n, eps);
+        ss = warp_sum_double(ss);
+        if ((tid & 31) == 0) warp_ss[tid / 32] = ss;
+        __syncthreads();
+        if (tid < 32) {
+            const double t = warp_sum_double(warp_ss[tid]);
+            if (tid == 0) scale = rms_inv(t, n, eps);
+        }
+        __syncthreads();
+        const float s = scale;
         for (int i = tid; i < n; i += kNormThreads) yr[i] = rms_apply(xr[i], s, w, i);
     }
 }
