@@ -1,20 +1,18 @@
 #include "model_answer_engine.h"
 
 #include <algorithm>
-#include <chrono>
 #include <filesystem>
 #include <stdexcept>
 
 #include "evidence.h"
 #include "excerpt_answer.h"
 #include "qa_prompt.h"
+#include "ask_document.h"
 #include "asker.h"
 
 namespace gleaner {
 
 namespace {
-using Clock = std::chrono::steady_clock;
-double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
 MethodSettings to_method_settings(const MethodParameters& p) {
     MethodSettings s;
@@ -62,10 +60,7 @@ Answer ModelAnswerEngine::answer(const Document& doc, const AnswerRequest& reque
 
     Answer a;
     a.method = request.method;
-    AskDocument ad;
-    ad.text = doc.text;
-    for (const TextRange& m : {doc.front_matter, doc.back_matter})
-        if (m.end > m.begin) ad.skip.push_back({static_cast<int64_t>(m.begin), static_cast<int64_t>(m.end)});
+    const AskDocument ad = ask_document(doc);
     AskRequest ar;
     ar.question = request.question;
     ar.method = request.method;
@@ -95,14 +90,10 @@ Answer ModelAnswerEngine::answer(const Document& doc, const AnswerRequest& reque
     a.generated_tokens = static_cast<int>(r.tokens.size());
     a.cancelled = r.cancelled;
 
-    // The selected document tokens, merged into passages; the strongest ones, in document order.
-    auto to_evidence = [&](const std::vector<TokenScore>& tokens, int max_passages) {
-        EvidenceOptions eo;
-        eo.max_passages = max_passages;
+    // Passages (strongest first) as the panel's evidence, in document order.
+    auto to_evidence = [&](const std::vector<Passage>& passages) {
         std::vector<EvidencePassage> out;
-        const std::vector<int32_t>& ids = request.method == "gleaner" ? asker_.memory(doc.text, ar.settings).doc_ids()
-                                                                      : asker_.tokens(doc.text);
-        for (const Passage& p : build_passages(tokens, res.doc_begin, asker_.offsets(doc.text, ids), doc.text, eo)) {
+        for (const Passage& p : passages) {
             if (p.start_char < 0 || p.end_char <= p.start_char || size_t(p.end_char) > doc.text.size()) continue;
             EvidencePassage e;
             e.begin = size_t(p.start_char);
@@ -117,13 +108,15 @@ Answer ModelAnswerEngine::answer(const Document& doc, const AnswerRequest& reque
         std::sort(out.begin(), out.end(), [](const EvidencePassage& x, const EvidencePassage& y) { return x.begin < y.begin; });
         return out;
     };
-    a.evidence = to_evidence(r.trace.tokens, std::max(1, request.max_passages));
+    a.evidence = to_evidence(res.passages);  // the Asker's, already limited to request.max_passages
     a.selected_tokens = static_cast<int>(res.selected_tokens);
     // Per layer, coarser: the map shows where each layer looked, not every token.
     for (const LayerSelection& l : r.trace.layers) {
         LayerEvidence le;
         le.layer = l.layer;
-        le.passages = to_evidence(l.tokens, 60);
+        EvidenceOptions eo;
+        eo.max_passages = 60;
+        le.passages = to_evidence(build_passages(l.tokens, res.doc_begin, *res.offsets, doc.text, eo));
         if (!le.passages.empty()) a.layers.push_back(std::move(le));
     }
     return a;

@@ -71,13 +71,14 @@ AskResult Asker::ask(const AskDocument& doc, const AskRequest& request) {
     }
     QaPrompt prompt = build_qa_prompt(model_, doc_ids, request.question);
     prompt.doc_text = doc.text;
-    prompt.doc_offsets = offsets(doc.text, doc_ids);
+    prompt.doc_offsets = &offsets(doc.text, doc_ids);
     prompt.doc_skip = doc.skip;
     out.read_s = seconds_since(t0);
     out.document_tokens = static_cast<int64_t>(doc_ids.size());
     out.prompt_tokens = static_cast<int64_t>(prompt.ids.size());
     out.doc_begin = prompt.doc_begin;
     out.doc_end = prompt.doc_end;
+    out.offsets = prompt.doc_offsets;
     try {
         out.answer = answer_question(*method, model_.tokenizer(), prompt, request.generation, request.prefill);
     } catch (const CancelledError&) {
@@ -88,7 +89,7 @@ AskResult Asker::ask(const AskDocument& doc, const AskRequest& request) {
     out.settings = method->describe();
     EvidenceOptions eo;
     eo.max_passages = request.max_passages;
-    out.passages = build_passages(out.answer.trace.tokens, prompt.doc_begin, prompt.doc_offsets, doc.text, eo);
+    out.passages = build_passages(out.answer.trace.tokens, prompt.doc_begin, *prompt.doc_offsets, doc.text, eo);
     for (const TokenScore& t : out.answer.trace.tokens)
         if (t.pos >= prompt.doc_begin && t.pos < prompt.doc_end) ++out.selected_tokens;
     return out;

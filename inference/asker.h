@@ -48,6 +48,9 @@ struct AskResult {
     int64_t prompt_tokens = 0;
     int64_t selected_tokens = 0;      // document tokens the method selected
     int doc_begin = 0, doc_end = 0;   // the document's prompt positions (trace positions are prompt positions)
+    // Byte offset of each document token (evidence.h), for building more passages from the
+    // trace (per layer); owned by the Asker, valid until its next ask(). Null when cancelled early.
+    const std::vector<int64_t>* offsets = nullptr;
     double read_s = 0;                // reading / tokenizing before the method's prefill
     std::string settings;             // the method's describe()
     bool cancelled = false;           // while reading or answering

@@ -32,11 +32,11 @@ struct QaPrompt {
     int doc_end = 0;
     std::string question;  // the question text (Q-LLM locates its tokens in ids)
     // The document's text for methods that read it (Gleaner's passages and lexical signal):
-    // doc_offsets[i] is the byte offset of document token i (n_doc + 1 entries, evidence.h);
+    // (*doc_offsets)[i] is the byte offset of document token i (n_doc + 1 entries, evidence.h);
     // doc_skip are byte ranges no selection should take (front/back matter: licence, header).
     // Empty when the caller has no text (the methods then work on tokens alone).
     std::string_view doc_text;
-    std::vector<int64_t> doc_offsets;
+    const std::vector<int64_t>* doc_offsets = nullptr;  // owned by the caller (the Asker's cache)
     std::vector<std::pair<int64_t, int64_t>> doc_skip;
 };
 

@@ -14,6 +14,7 @@
 #include "context_method.h"
 #include "evidence.h"
 #include "qa_prompt.h"
+#include "ask_document.h"
 #include "asker.h"
 #include "reading.h"
 
@@ -118,17 +119,13 @@ int cmd_ask(const CommandArgs& argv) {
     const bool json = args.flag("json"), quiet = args.flag("quiet");
 
     const Document document = load_document(path);
-    const std::string& text = document.text;
     const std::string model_path = resolve_model_path(args);
     const auto model = Model::load(model_path);
     const auto backend = backend_from_args(args);
     std::signal(SIGINT, on_sigint);
     Asker asker(model_path, *model, *backend, reading_cache_root(args));
 
-    AskDocument doc;
-    doc.text = text;
-    for (const TextRange& m : {document.front_matter, document.back_matter})
-        if (m.end > m.begin) doc.skip.push_back({static_cast<int64_t>(m.begin), static_cast<int64_t>(m.end)});
+    const AskDocument doc = ask_document(document);
     AskRequest request;
     request.question = question;
     request.method = method_name;
@@ -228,15 +225,14 @@ int cmd_ask(const CommandArgs& argv) {
             for (char& ch : t)
                 if (ch == '\n') ch = ' ';
             if (t.size() > 160) t = t.substr(0, complete_utf8_prefix(t.substr(0, 157))) + "...";
-            std::string cites;
-            for (int32_t c : passages[i].cites) cites += "[" + std::to_string(c) + "]";
+            std::string cites;  // the [n] the answer cites it by
+            for (int32_t c : passages[i].cites) cites.append("[").append(std::to_string(c)).append("]");
+            char why[64] = "";  // the signals that selected it, where the method says
+            if (passages[i].lexical >= 0)
+                std::snprintf(why, sizeof why, " (attention %.2f, words %.2f)", passages[i].attention, passages[i].lexical);
             std::printf("  %2zu. %s bytes %lld-%lld  score %.2f%s  \"%s\"\n", i + 1, cites.c_str(),
                         static_cast<long long>(passages[i].start_char), static_cast<long long>(passages[i].end_char),
-                        passages[i].score,
-                        passages[i].lexical >= 0 ? (" (attention " + std::to_string(passages[i].attention).substr(0, 4) +
-                                                    ", words " + std::to_string(passages[i].lexical).substr(0, 4) + ")").c_str()
-                                                 : "",
-                        t.c_str());
+                        passages[i].score, why, t.c_str());
         }
     }
     return 0;

@@ -79,8 +79,8 @@ public:
         pooled_ = avg_pool5(raw);
         doc_begin_ = prompt.doc_begin;
         cited_.clear();
-        const bool fused = select_ == "fused" && !prompt.doc_text.empty() &&
-                           static_cast<int64_t>(prompt.doc_offsets.size()) == n_doc + 1;
+        const bool fused = select_ == "fused" && !prompt.doc_text.empty() && prompt.doc_offsets &&
+                           static_cast<int64_t>(prompt.doc_offsets->size()) == n_doc + 1;
         if (fused) {
             select_passages(prompt);
         } else if (span_ <= 0) {  // GemFilter: the k best tokens
@@ -126,13 +126,14 @@ public:
     // words (1/(60 + rank) each, the lexical term weighted by lexical_weight_), taken best first
     // up to k tokens and numbered in book order.
     void select_passages(const QaPrompt& prompt) {
-        const std::vector<TokenSpan> spans = sentence_spans(prompt.doc_offsets, prompt.doc_text, std::max(8, span_));
+        const std::vector<int64_t>& offsets = *prompt.doc_offsets;
+        const std::vector<TokenSpan> spans = sentence_spans(offsets, prompt.doc_text, std::max(8, span_));
         const size_t S = spans.size();
         std::vector<std::pair<int64_t, int64_t>> bytes(S);
         std::vector<float> attn(S, -INFINITY);
         std::vector<char> skip(S, 0);
         for (size_t s = 0; s < S; ++s) {
-            bytes[s] = {prompt.doc_offsets[spans[s].begin], prompt.doc_offsets[spans[s].end]};
+            bytes[s] = {offsets[spans[s].begin], offsets[spans[s].end]};
             for (int32_t i = spans[s].begin; i < spans[s].end; ++i) attn[s] = std::max(attn[s], pooled_[i]);
             for (const auto& [b, e] : prompt.doc_skip) skip[s] |= bytes[s].first < e && b < bytes[s].second;
         }
