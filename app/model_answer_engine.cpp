@@ -1,6 +1,7 @@
 #include "model_answer_engine.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <stdexcept>
 
@@ -85,6 +86,12 @@ Answer ModelAnswerEngine::answer(const Document& doc, const AnswerRequest& reque
     a.read_s = res.read_s;
     a.prompt_tokens = static_cast<int>(res.prompt_tokens);
     a.text = r.text;
+    if (!res.unsupported_answer.empty()) {  // the model's own answer stays visible, marked as a guess
+        char conf[16];
+        std::snprintf(conf, sizeof conf, "%.2f", res.confidence.confidence);
+        a.text += "\n\nThe model's answer, which it was not sure of (confidence " + std::string(conf) +
+                  "): " + res.unsupported_answer;
+    }
     a.prompt_s = r.prefill_s;
     a.decode_s = r.decode_s;
     a.generated_tokens = static_cast<int>(r.tokens.size());

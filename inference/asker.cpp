@@ -12,6 +12,19 @@ namespace {
 using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 uint64_t text_hash(std::string_view text) { return content_hash(text.data(), text.size()); }
+
+// A complete answer the model was not sure of gives way to kNotStatedAnswer; the model's text is
+// kept as the unsupported answer. Answers that already say the text does not say are left alone.
+void judge_support(const AskRequest& request, const Tokenizer& tok, AskResult& out) {
+    GenerationResult& a = out.answer;
+    std::vector<std::string> pieces;
+    for (int32_t t : a.tokens) pieces.push_back(tok.decode_token(t));
+    out.confidence = answer_confidence(request.question, pieces, a.token_probs);
+    if (out.cancelled || request.min_confidence <= 0 || a.text.empty() || says_not_stated(a.text)) return;
+    if (out.confidence.supported(request.min_confidence)) return;
+    out.unsupported_answer = a.text;
+    a.text = kNotStatedAnswer;
+}
 }  // namespace
 
 Asker::Asker(std::string model_path, const Model& model, Backend& backend, std::string cache_root)
@@ -87,6 +100,7 @@ AskResult Asker::ask(const AskDocument& doc, const AskRequest& request) {
     }
     out.cancelled = out.answer.cancelled;
     out.settings = method->describe();
+    judge_support(request, model_.tokenizer(), out);
     EvidenceOptions eo;
     eo.max_passages = request.max_passages;
     out.passages = build_passages(out.answer.trace.tokens, prompt.doc_begin, *prompt.doc_offsets, doc.text, eo);

@@ -12,11 +12,15 @@
 #include <utility>
 #include <vector>
 
+#include "answer_confidence.h"
 #include "context_method.h"
 #include "evidence.h"
 #include "reading.h"
 
 namespace gleaner {
+
+// What Gleaner answers when the model's own answer is not supported (AskRequest::min_confidence).
+inline constexpr const char* kNotStatedAnswer = "The book does not seem to say.";
 
 struct AskDocument {
     std::string_view text;                              // UTF-8; outlives the call
@@ -37,6 +41,10 @@ struct AskRequest {
         return g;
     }
     int max_passages = 20;            // evidence passages kept (the strongest)
+    // An answer whose new words the model chose with less mean probability than this (or that
+    // adds nothing to the question) is replaced by kNotStatedAnswer (answer_confidence.h); 0 keeps
+    // every answer.
+    float min_confidence = 0.35f;
     std::function<void(const ReadingProgress&)> on_reading;  // gleaner: an unread book is read first
     PrefillProgress prefill;          // progress of the method's prefill
 };
@@ -53,6 +61,9 @@ struct AskResult {
     const std::vector<int64_t>* offsets = nullptr;
     double read_s = 0;                // reading / tokenizing before the method's prefill
     std::string settings;             // the method's describe()
+    AnswerConfidence confidence;      // of the model's own answer
+    // The model's answer when it was replaced by kNotStatedAnswer (shown to the user as a guess).
+    std::string unsupported_answer;
     bool cancelled = false;           // while reading or answering
 };
 

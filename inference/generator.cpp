@@ -1,6 +1,8 @@
 #include "generator.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 
 namespace gleaner {
 
@@ -22,6 +24,15 @@ size_t complete_utf8_prefix(const std::string& s) {
 }
 
 namespace {
+// softmax(logits)[token], computed stably.
+float token_probability(const std::vector<float>& logits, int32_t token) {
+    float mx = -INFINITY;
+    for (float v : logits) mx = std::max(mx, v);
+    double z = 0;
+    for (float v : logits) z += std::exp(static_cast<double>(v - mx));
+    return static_cast<float>(std::exp(static_cast<double>(logits[token] - mx)) / z);
+}
+
 // How many back-to-back copies of an L-token block make a loop: one token may repeat a few times
 // ("very, very"), a short phrase twice; a long block repeated even once is a loop.
 int loop_copies(int L) { return L == 1 ? 8 : L <= 8 ? 3 : 2; }
@@ -44,6 +55,7 @@ void sample_continuation(std::vector<float> logits, std::vector<int32_t> history
             break;
         }
         r.tokens.push_back(next);
+        r.token_probs.push_back(token_probability(logits, next));
         history.push_back(next);
         pending += tok.decode_token(next);
         const size_t ready = complete_utf8_prefix(pending);
@@ -57,6 +69,7 @@ void sample_continuation(std::vector<float> logits, std::vector<int32_t> history
             if (const int L = trailing_loop_length(r.tokens); L > 0) {
                 const int copies = loop_copies(L);
                 r.tokens.resize(r.tokens.size() - static_cast<size_t>(L) * (copies - 1));
+                r.token_probs.resize(r.tokens.size());
                 r.text.clear();
                 for (int32_t t : r.tokens) r.text += tok.decode_token(t);
                 pending.clear();

@@ -15,6 +15,9 @@ namespace gleaner {
 struct GenerationResult {
     std::string text;
     std::vector<int32_t> tokens;
+    // Probability the model gave each generated token (softmax of the raw logits, before any
+    // sampling settings): how sure it was of the answer it wrote.
+    std::vector<float> token_probs;
     int prompt_tokens = 0;
     double prefill_s = 0.0;   // prompt processing, until the first token is sampled
     double decode_s = 0.0;

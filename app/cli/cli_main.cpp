@@ -29,6 +29,7 @@ const std::vector<Command>& all_commands() {
          cmd_read},
         {"ask", "ask FILE \"QUESTION\" [--method gleaner|qllm|gemfilter|infllm|streaming|full] [--model M] [--json]\n"
                 "           [--max-tokens 64] [--max-evidence 20] [--per-layer] [--threads N] [--device cpu|cuda:N|auto]\n"
+                "           [--min-confidence 0.35 (below it: \"The book does not seem to say.\"; 0 keeps every answer)]\n"
                 "           [method knobs, see below]",
          cmd_ask},
         {"eval", "eval niah --haystack BOOK|filler [--methods gleaner,qllm,gemfilter,full] [--lengths 1k,2k,...,32k]\n"

@@ -101,7 +101,8 @@ int cmd_read(const CommandArgs& argv) {
 }
 
 int cmd_ask(const CommandArgs& argv) {
-    std::set<std::string> valued = {"model", "threads", "method", "max-tokens", "max-evidence", "cache-dir", "device"};
+    std::set<std::string> valued = {"model", "threads", "method", "max-tokens", "max-evidence", "cache-dir", "device",
+                                    "min-confidence"};
     valued.insert(method_option_names().begin(), method_option_names().end());
     valued.insert(sampling_option_names().begin(), sampling_option_names().end());
     Args args(argv, valued, with({"json", "per-layer", "quiet"}, method_switch_names()));
@@ -131,6 +132,7 @@ int cmd_ask(const CommandArgs& argv) {
     request.method = method_name;
     request.settings = method_settings_from_args(args);
     request.max_passages = max_evidence;
+    request.min_confidence = static_cast<float>(args.get_double_or("min-confidence", request.min_confidence, 0.0, 1.0));
     request.generation.max_tokens = max_tokens;
     request.generation.sampling = sampling_from_args(args);
     request.generation.cancel = &g_cancel;
@@ -176,6 +178,18 @@ int cmd_ask(const CommandArgs& argv) {
             .key("attended_tokens").value(r.trace.attended)
             .key("settings").value(res.settings)
             .key("stopped_by_eog").value(r.stopped_by_eog)
+            .key("confidence").value(static_cast<double>(res.confidence.confidence))
+            .key("new_words").value(static_cast<int64_t>(res.confidence.new_words));
+        if (!res.unsupported_answer.empty()) j.key("unsupported_answer").value(res.unsupported_answer);
+        // each answer token with the probability the model gave it (how sure it was)
+        j.key("answer_tokens").begin_array();
+        for (size_t i = 0; i < r.tokens.size() && i < r.token_probs.size(); ++i)
+            j.begin_object()
+                .key("text").value(model->tokenizer().decode_token(r.tokens[i]))
+                .key("p").value(static_cast<double>(r.token_probs[i]))
+                .end_object();
+        j.end_array();
+        j
             .key("timings").begin_object()
                 .key("read_s").value(read_s)
                 .key("ttft_s").value(r.prefill_s)
@@ -216,6 +230,12 @@ int cmd_ask(const CommandArgs& argv) {
         j.end_object();
         std::printf("%s\n", j.str().c_str());
     } else {
+        // the streamed answer was the model's; say when Gleaner does not stand by it
+        if (!res.unsupported_answer.empty() && res.confidence.new_words == 0)
+            std::printf("\n\n%s (The model's answer adds nothing to the question.)", kNotStatedAnswer);
+        else if (!res.unsupported_answer.empty())
+            std::printf("\n\n%s (The model was not sure of this answer: confidence %.2f.)", kNotStatedAnswer,
+                        res.confidence.confidence);
         std::printf("\n\n[%s: %lld of %lld document tokens selected; read %.1f s, first token %.2f s, %.1f tok/s]\n",
                     method_name.c_str(), static_cast<long long>(selected_doc), static_cast<long long>(res.document_tokens),
                     read_s, r.prefill_s, decode_tps);

@@ -1,6 +1,7 @@
 // Right answers with their evidence, as a user asks: the shipped default model (Qwen2.5-Coder-0.5B)
 // reads the opening chapters of the bundled Alice and answers questions whose answers are in the
-// text, with numbered passages that contain the answer and say which signals chose them.
+// text, with numbered passages that contain the answer and say which signals chose them, and
+// says so when the book does not tell.
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -69,6 +70,19 @@ private slots:
         QVERIFY(numbered);
         QVERIFY(signalled);
         QVERIFY(o["settings"].toString().contains("select=fused"));
+        // the model was sure of these: Gleaner stands by them
+        QVERIFY2(o["confidence"].toDouble() >= 0.35, qPrintable(QString::number(o["confidence"].toDouble())));
+        QVERIFY(!o.contains("unsupported_answer"));
+    }
+
+    void saysWhenTheBookDoesNotTell() {
+        // Alice has a sister in the book, no brother: the model's own answer adds nothing or a
+        // name it is unsure of, and Gleaner says the book does not seem to say
+        const QJsonObject o = ask(book_, dir_.filePath("cache"), "What is the name of Alice's brother?");
+        QVERIFY(!o.isEmpty());
+        QCOMPARE(o["answer"].toString(), QString("The book does not seem to say."));
+        QVERIFY(!o["unsupported_answer"].toString().isEmpty());  // the model's guess is kept for the user
+        QVERIFY(o["confidence"].toDouble() < 0.35);
     }
 };
 

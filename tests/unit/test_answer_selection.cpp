@@ -1,10 +1,14 @@
 // What Gleaner's answers are built from, without a model: sentence-aligned passages, BM25 of the
-// question's words, and generation that stops when the answer loops.
+// question's words, generation that stops when the answer loops, and how sure the model was of
+// what its answer adds to the question.
 #include <QtTest>
 
+#include <cmath>
 #include <string>
 #include <vector>
 
+#include "answer_confidence.h"
+#include "asker.h"
 #include "generator.h"
 #include "lexical_scores.h"
 #include "text_spans.h"
@@ -88,6 +92,47 @@ private slots:
         QCOMPARE(trailing_loop_length(twice), 10);                            // a long block twice
         QCOMPARE(trailing_loop_length({7, 7, 7}), 0);                          // "very, very, very"
         QCOMPARE(trailing_loop_length(std::vector<int32_t>(8, 7)), 1);
+    }
+
+    void confidenceIsTheProbabilityOfTheWordsTheAnswerAdds() {
+        const std::string q = "What is the name of Alice's cat?";
+        // "Dinah" is new (chosen at 0.9 in its first token), "[2]" and the frame's words are not
+        const std::vector<std::string> pieces = {"Based", " on", " the", " passage", " [", "2", "],", " Alice", "'s",
+                                                 " cat", " is", " Din", "ah", "."};
+        std::vector<float> probs(pieces.size(), 0.99f);
+        probs[11] = 0.9f;  // " Din"
+        probs[12] = 0.2f;  // "ah": not where the word was chosen
+        probs[5] = 0.01f;  // the citation's number does not count
+        AnswerConfidence c = answer_confidence(q, pieces, probs);
+        QCOMPARE(c.new_words, 1);
+        QCOMPARE(c.confidence, 0.9f);
+        QVERIFY(c.supported(0.35f));
+        probs[11] = 0.2f;  // the same answer, chosen with little confidence
+        c = answer_confidence(q, pieces, probs);
+        QCOMPARE(c.confidence, 0.2f);
+        QVERIFY(!c.supported(0.35f));
+        // two new words: the mean of their first tokens
+        c = answer_confidence("Who sat?", {"Tom", " and", " Ann"}, {0.5f, 0.9f, 0.3f});
+        QCOMPARE(c.new_words, 2);
+        QVERIFY(std::abs(c.confidence - 0.4f) < 1e-6f);
+    }
+
+    void anAnswerThatOnlyRepeatsTheQuestionIsNotSupported() {
+        // "The name of Alice's brother is Alice." adds nothing, however sure the model was
+        const AnswerConfidence c = answer_confidence("What is the name of Alice's brother?",
+                                                     {"The", " name", " of", " Alice", "'s", " brother", " is", " Alice", "."},
+                                                     std::vector<float>(9, 0.95f));
+        QCOMPARE(c.new_words, 0);
+        QVERIFY(!c.supported(0.35f));
+        QVERIFY(!c.supported(0.01f));
+    }
+
+    void notStatedAnswersAreRecognised() {
+        QVERIFY(says_not_stated("The book does not say."));
+        QVERIFY(says_not_stated("The passages do not mention his wife."));
+        QVERIFY(says_not_stated(kNotStatedAnswer));
+        QVERIFY(!says_not_stated("The name of Ahab's ship is the Pequod."));
+        QVERIFY(!says_not_stated("She says nothing more."));
     }
 };
 

@@ -143,6 +143,8 @@ def run(items, args):
             print(f"{method:9s} {flag} {r['ttft_s']:6.2f}s {rec['id']:12s} {rec['question'][:60]!r} -> {d['answer'][:70]!r}", flush=True)
             per_q.append({"method": method, "id": rec["id"], "answer": d["answer"], "score": r,
                           "evidence": [[e["start_char"], e["end_char"]] for e in d["evidence"]],
+                          "evidence_text": [e["text"] for e in d["evidence"]],
+                          "answer_tokens": d.get("answer_tokens", []),
                           "settings": d.get("settings"), "ttft_s": r["ttft_s"]})
         agg = score.aggregate(results)
         agg["ttft_median_s"] = sorted(ttft)[len(ttft) // 2] if ttft else None

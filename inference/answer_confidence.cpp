@@ -1,0 +1,98 @@
+#include "answer_confidence.h"
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+namespace gleaner {
+
+namespace {
+
+// Function words, and the words answer frames are made of ("Based on the passage provided, ..."):
+// they carry no answer.
+const std::set<std::string>& frame_words() {
+    static const std::set<std::string> w = {
+        "a", "an", "the", "of", "in", "on", "at", "to", "for", "from", "by", "with", "and", "or", "but", "is",
+        "are", "was", "were", "be", "been", "being", "it", "its", "this", "that", "these", "those", "what",
+        "which", "who", "whom", "whose", "where", "when", "why", "how", "does", "do", "did", "has", "have",
+        "had", "not", "no", "as", "into", "than", "then", "there", "their", "they", "he", "she", "his", "her",
+        "him", "them", "you", "your", "i", "me", "my", "we", "our", "us", "name", "named", "called", "based",
+        "passage", "passages", "provided", "information", "text", "book", "according", "first", "s",
+        "answer", "states", "stated"};
+    return w;
+}
+
+bool is_word_byte(unsigned char c) { return std::isalnum(c) || c >= 0x80; }
+
+std::string lower(std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+struct Word {
+    size_t begin, end;
+    std::string text;  // lower case
+};
+
+// Words of `s` (runs of letters, digits and non-ASCII bytes), skipping citation marks "[n]".
+std::vector<Word> words_of(const std::string& s) {
+    std::vector<Word> out;
+    size_t i = 0;
+    while (i < s.size()) {
+        if (s[i] == '[') {  // a citation: "[2]" is not a word of the answer
+            size_t j = i + 1;
+            while (j < s.size() && std::isdigit(static_cast<unsigned char>(s[j]))) ++j;
+            if (j > i + 1 && j < s.size() && s[j] == ']') {
+                i = j + 1;
+                continue;
+            }
+        }
+        if (!is_word_byte(static_cast<unsigned char>(s[i]))) {
+            ++i;
+            continue;
+        }
+        size_t j = i;
+        while (j < s.size() && is_word_byte(static_cast<unsigned char>(s[j]))) ++j;
+        out.push_back({i, j, lower(s.substr(i, j - i))});
+        i = j;
+    }
+    return out;
+}
+
+}  // namespace
+
+AnswerConfidence answer_confidence(const std::string& question, const std::vector<std::string>& pieces,
+                                   const std::vector<float>& probs) {
+    std::set<std::string> known = frame_words();
+    for (const Word& w : words_of(question)) known.insert(w.text);
+    std::string text;
+    std::vector<size_t> starts;  // byte offset of each piece in text
+    for (const std::string& p : pieces) {
+        starts.push_back(text.size());
+        text += p;
+    }
+    AnswerConfidence c;
+    double sum = 0;
+    for (const Word& w : words_of(text)) {
+        if (known.count(w.text)) continue;
+        // the piece the word starts in: the token at which the model chose it
+        const auto it = std::upper_bound(starts.begin(), starts.end(), w.begin);
+        const size_t piece = static_cast<size_t>(it - starts.begin()) - 1;
+        if (piece >= probs.size()) continue;
+        sum += probs[piece];
+        ++c.new_words;
+    }
+    c.confidence = c.new_words > 0 ? static_cast<float>(sum / c.new_words) : 0.0f;
+    return c;
+}
+
+bool says_not_stated(const std::string& answer) {
+    static const char* const kPhrases[] = {"not say", "n't say", "not mention", "not state", "not give", "not specify",
+                                           "not provide", "not given", "not mentioned", "not stated", "not specified",
+                                           "no information", "does not seem to say"};
+    const std::string a = lower(answer);
+    return std::any_of(std::begin(kPhrases), std::end(kPhrases),
+                       [&](const char* p) { return a.find(p) != std::string::npos; });
+}
+
+}  // namespace gleaner
