@@ -21,6 +21,9 @@ public:
 };
 
 // A growable memory-mapped file of bytes (the same growth and sync rules as the mapped array).
+// Every growth reserves the file's new blocks on disk before they are mapped, so a full disk is
+// an exception from resize() (naming the directory and the room needed; the bytes and size so
+// far are kept), never a SIGBUS at a later store.
 class MappedBytes {
 public:
     explicit MappedBytes(std::string path);  // opens or creates; keeps an existing file's bytes
@@ -40,7 +43,7 @@ private:
     std::string path_;
     int fd_ = -1;
     void* base_ = nullptr;
-    size_t mapped_bytes_ = 0;
+    size_t mapped_bytes_ = 0;  // the file's size, all of it mapped
     size_t size_ = 0;
 };
 
@@ -64,9 +67,12 @@ private:
     size_t size_ = 0;
 };
 
-// Writes `bytes` to `path` atomically (temporary file, fsync, rename).
+// Writes `bytes` to `path` atomically (temporary file, fsync, rename). On any failure the
+// temporary file is removed and an existing file at `path` is left as it was; a full disk is
+// reported with the directory and the room needed (disk_space.h).
 void write_file_atomic(const std::string& path, const std::string& bytes);
-// The whole file, or nullopt-like empty result with ok=false when it does not exist.
+// The whole file into out; false when it does not exist. Throws std::runtime_error naming the
+// file when it exists but cannot be read.
 bool read_whole_file(const std::string& path, std::string& out);
 
 }  // namespace gleaner
