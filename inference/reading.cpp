@@ -1,25 +1,32 @@
 #include "reading.h"
 
+#include <unistd.h>
+
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
+#include "binary_io.h"
+#include "disk_space.h"
+#include "file_lock.h"
 #include "methods/gemfilter.h"
 #include "qa_prompt.h"
 #include "quant/fp16.h"
+#include "reading_files.h"
+#include "sealed_file.h"
+#include "value_checks.h"
 
 namespace gleaner {
 
 namespace fs = std::filesystem;
+using namespace reading_files;
 
 namespace {
-
-constexpr uint32_t kStateMagic = 0x53524c47;  // "GLRS"
-constexpr uint32_t kTailMagic = 0x54524c47;   // "GLRT"
-constexpr uint32_t kVersion = 2;
 
 std::string hex64(uint64_t v) {
     char buf[17];
@@ -27,18 +34,10 @@ std::string hex64(uint64_t v) {
     return buf;
 }
 
-template <typename T>
-void put(std::string& out, const T& v) {
-    out.append(reinterpret_cast<const char*>(&v), sizeof v);
-}
-
-template <typename T>
-T get(const std::string& in, size_t& at) {
-    if (at + sizeof(T) > in.size()) throw std::runtime_error("truncated reading-memory file");
-    T v;
-    std::memcpy(&v, in.data() + at, sizeof v);
-    at += sizeof v;
-    return v;
+std::string layer_file(int layer, const char* what) {
+    char name[64];
+    std::snprintf(name, sizeof name, "layer%02d_%s.f32", layer, what);
+    return name;
 }
 
 // Captures the filter layer's keys straight into the key file, as f16.
@@ -59,40 +58,26 @@ private:
     int row_;
 };
 
-}  // namespace
+const uint8_t* bytes_of(const float* p) { return reinterpret_cast<const uint8_t*>(p); }
 
-uint64_t content_hash(const void* data, size_t n, uint64_t seed) {
-    // 8 bytes at a time, multiply-xorshift mixing (not cryptographic: a cache key).
-    const auto* p = static_cast<const uint8_t*>(data);
-    uint64_t h = seed ^ (0x9E3779B97F4A7C15ull * (n + 1));
-    auto mix = [](uint64_t x) {
-        x ^= x >> 33;
-        x *= 0xff51afd7ed558ccdull;
-        x ^= x >> 33;
-        x *= 0xc4ceb9fe1a85ec53ull;
-        x ^= x >> 33;
-        return x;
-    };
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t w;
-        std::memcpy(&w, p + i, 8);
-        h = (h ^ mix(w)) * 0x9E3779B97F4A7C15ull + 0x632BE59BD9B4E019ull;
+// Runs fn, reporting a value that runs past the end of a verified payload (a format mismatch)
+// as damage of the file it came from.
+template <typename F>
+auto parsing(const std::string& path, F&& fn) {
+    try {
+        return fn();
+    } catch (const DamagedFileError&) {
+        throw;
+    } catch (const std::runtime_error& e) {
+        throw damaged_file(path, e.what());
     }
-    uint64_t tail = 0;
-    std::memcpy(&tail, p + i, n - i);
-    h ^= mix(tail ^ (n - i));
-    return mix(h);
 }
 
-uint64_t file_content_hash(const std::string& path) {
-    MappedFile f(path);
-    return content_hash(f.data(), f.size());
-}
+}  // namespace
 
 std::string ReadingSettings::cache_key() const {
     std::ostringstream s;
-    s << "v" << kVersion << " r=" << filter_layer << " " << memory.describe() << " ckpt=" << checkpoint_tokens;
+    s << "v" << reading_files::kVersion << " r=" << filter_layer << " " << memory.describe() << " ckpt=" << checkpoint_tokens;
     return s.str();
 }
 
@@ -128,103 +113,329 @@ std::unique_ptr<ReadingMemory> ReadingMemory::open(const std::string& cache_root
     const std::string key = hex64(content_hash(text.data(), text.size())) + "-" + hex64(file_content_hash(model_path)) +
                             "-" + hex64(content_hash(settings.cache_key().data(), settings.cache_key().size())).substr(0, 8);
     m->dir_ = (fs::path(cache_root) / key).string();
-    fs::create_directories(m->dir_);
-
-    // A memory that exists already has the tokens (tokenizing a whole book takes seconds).
-    std::string old_meta, tokens;
-    const bool known = read_whole_file(m->dir_ + "/meta", old_meta) && read_whole_file(m->dir_ + "/tokens.bin", tokens);
-    if (known) {
-        const size_t at = old_meta.find("\nprefix ");
-        if (at == std::string::npos || tokens.size() % 4 != 0)
-            throw std::runtime_error("reading memory " + m->dir_ + " is damaged; delete it");
-        m->prefix_len_ = std::atoi(old_meta.c_str() + at + 8);
-        m->read_ids_.resize(tokens.size() / 4);
-        std::memcpy(m->read_ids_.data(), tokens.data(), tokens.size());
-        if (m->prefix_len_ < 0 || m->prefix_len_ > static_cast<int>(m->read_ids_.size()))
-            throw std::runtime_error("reading memory " + m->dir_ + " is damaged; delete it");
-        m->doc_ids_.assign(m->read_ids_.begin() + m->prefix_len_, m->read_ids_.end());
-    } else {
+    m->model_path_ = model_path;
+    m->load();
+    if (!m->tokens_saved_) {
+        // A new memory: the tokens of the chat frame without a question, then the document.
         m->doc_ids_ = tokenize_document(model.tokenizer(), text);
         const PromptFrame frame = qa_prompt_frame(model, "");
         m->read_ids_ = frame.before;
         m->prefix_len_ = static_cast<int>(frame.before.size());
         m->read_ids_.insert(m->read_ids_.end(), m->doc_ids_.begin(), m->doc_ids_.end());
+        m->total_ = static_cast<int64_t>(m->read_ids_.size());
     }
-    m->total_ = static_cast<int64_t>(m->read_ids_.size());
-    if (!known) {
-        // tokens first: a memory with a meta file always has its tokens
-        write_file_atomic(m->dir_ + "/tokens.bin",
-                          std::string(reinterpret_cast<const char*>(m->read_ids_.data()), m->read_ids_.size() * 4));
-        const std::string meta = "gleaner reading memory\nversion " + std::to_string(kVersion) + "\nmodel " +
-                                 model_path + "\nsettings " + settings.cache_key() + "\ntokens " +
-                                 std::to_string(m->total_) + "\nprefix " + std::to_string(m->prefix_len_) + "\n";
-        write_file_atomic(m->dir_ + "/meta", meta);
-    }
-
-    std::string st;
-    if (read_whole_file(m->dir_ + "/state", st)) {
-        size_t at = 0;
-        if (get<uint32_t>(st, at) != kStateMagic || get<uint32_t>(st, at) != kVersion)
-            throw std::runtime_error("reading memory " + m->dir_ + ": unknown state file; delete the directory");
-        m->done_ = get<int64_t>(st, at);
-        const uint32_t n = get<uint32_t>(st, at);
-        for (uint32_t i = 0; i < n; ++i) {
-            InfLlmLayerState s;
-            s.n_tokens = get<int64_t>(st, at);
-            s.init_len = get<int64_t>(st, at);
-            s.n_blocks = get<int64_t>(st, at);
-            s.rem_start = get<int64_t>(st, at);
-            m->saved_layers_.push_back(s);
-            const uint64_t n_scores = get<uint64_t>(st, at);
-            std::vector<float> sc(n_scores);
-            for (auto& x : sc) x = get<float>(st, at);
-            m->saved_scores_.push_back(std::move(sc));
-        }
-    }
-    m->keys_ = std::make_unique<MappedBytes>(m->dir_ + "/keys.f16");
-    if (m->complete() && m->keys_->size() < static_cast<size_t>(m->total_) * m->key_row_ * 2)
-        throw std::runtime_error("reading memory " + m->dir_ + ": key file too short; delete the directory");
     return m;
 }
 
 ReadingMemory::~ReadingMemory() = default;
 
-// The counters of every layer, and the scores of its remainder tokens: the only values of the
-// memory that change in place (k/v/representatives are append-only), so they are saved here
-// rather than trusted from the mapped file, which a killed process may have left half-updated.
-void ReadingMemory::write_state(const InfLlmPolicy* policy) {
-    std::string out;
-    put(out, kStateMagic);
-    put(out, kVersion);
-    put(out, done_);
-    const int n = policy && !complete() ? policy->n_layers() : 0;
-    put(out, static_cast<uint32_t>(n));
-    saved_layers_.clear();
-    saved_scores_.clear();
-    for (int l = 0; l < n; ++l) {
-        const InfLlmLayer& L = policy->layer(l);
-        const InfLlmLayerState& s = L.state();
-        put(out, s.n_tokens);
-        put(out, s.init_len);
-        put(out, s.n_blocks);
-        put(out, s.rem_start);
-        // scores of the init tokens and of the remainder (the tail keeps both)
-        const int H = L.geometry().n_heads;
-        const uint64_t n_scores = static_cast<uint64_t>(s.init_len + s.n_tokens - s.rem_start) * H;
-        put(out, n_scores);
-        std::vector<float> sc(L.score(0), L.score(0) + s.init_len * H);
-        sc.insert(sc.end(), L.score(s.rem_start), L.score(s.rem_start) + (s.n_tokens - s.rem_start) * H);
-        out.append(reinterpret_cast<const char*>(sc.data()), sc.size() * sizeof(float));
-        saved_layers_.push_back(s);
-        saved_scores_.push_back(std::move(sc));
-    }
-    write_file_atomic(dir_ + "/state", out);
+[[noreturn]] void ReadingMemory::rethrow_with_recovery(const DamagedFileError& e) const {
+    throw DamagedFileError(e.path(), std::string(e.what()) + ". The reading memory " + dir_ +
+                                         " cannot be used: delete that directory (rm -r '" + dir_ +
+                                         "') and the book will be read again");
 }
+
+// Whatever of the memory is on disk: the tokens (tokenizing a whole book takes seconds), the
+// last checkpoint, and once complete the keys and the tail. Only reads.
+void ReadingMemory::load() {
+    try {
+        load_tokens();
+        load_state();
+        if (saved_.done > 0 && complete()) load_complete();
+    } catch (const DamagedFileError& e) {
+        rethrow_with_recovery(e);
+    }
+}
+
+void ReadingMemory::load_tokens() {
+    const std::string file = path(kTokens);
+    std::string payload;
+    tokens_saved_ = read_sealed_file(file, kTokensKind, kVersion, payload);
+    if (!tokens_saved_) return;
+    parsing(file, [&] {
+        ByteReader in(payload);
+        const uint32_t prefix = in.get<uint32_t>();
+        if (in.left() % sizeof(int32_t) != 0) throw std::runtime_error("a token id is cut short");
+        read_ids_.resize(in.left() / sizeof(int32_t));
+        std::memcpy(read_ids_.data(), in.bytes(in.left()), read_ids_.size() * sizeof(int32_t));
+        if (prefix > read_ids_.size()) throw std::runtime_error("the frame is longer than the tokens");
+        prefix_len_ = static_cast<int>(prefix);
+        return 0;
+    });
+    check_token_ids(read_ids_.data(), read_ids_.size(), model_->config().n_vocab, file);
+    doc_ids_.assign(read_ids_.begin() + prefix_len_, read_ids_.end());
+    total_ = static_cast<int64_t>(read_ids_.size());
+}
+
+void ReadingMemory::load_state() {
+    const std::string file = path(kState);
+    std::string payload;
+    saved_ = {};
+    if (!read_sealed_file(file, kStateKind, kVersion, payload)) return;
+    if (!tokens_saved_) throw damaged_file(path(kTokens), "missing, but the state file exists");
+    Checkpoint c = parsing(file, [&] { return decode_state(payload); });
+    parsing(file, [&] {
+        check_state(c);
+        return 0;
+    });
+    saved_ = std::move(c);
+}
+
+// The keys (mapped read-only, so that a complete memory works in a read-only cache) and the
+// tail, both verified.
+void ReadingMemory::load_complete() {
+    const std::string file = path(kKeys);
+    if (std::error_code ec; !fs::exists(file, ec) && !ec) throw damaged_file(file, "missing from a complete memory");
+    keys_ = std::make_unique<MappedFile>(file);
+    const size_t want = static_cast<size_t>(total_) * key_row_ * sizeof(uint16_t);
+    if (keys_->size() != want)
+        throw damaged_file(file, std::to_string(keys_->size()) + " bytes, expected " + std::to_string(want));
+    saved_.keys.verify(keys_->data(), keys_->size(), file);
+    check_finite_f16(reinterpret_cast<const uint16_t*>(keys_->data()), want / sizeof(uint16_t), file);
+    std::string payload;
+    if (!read_sealed_file(path(kTail), kTailKind, kVersion, payload))
+        throw damaged_file(path(kTail), "missing from a complete memory");
+    tail_ = parsing(path(kTail), [&] { return decode_tail(payload); });
+}
+
+std::string ReadingMemory::encode_state(const Checkpoint& c) const {
+    std::string out;
+    put(out, c.done);
+    put(out, total_);
+    c.keys.write_to(out);
+    put(out, static_cast<uint32_t>(c.layers.size()));
+    for (const LayerCheckpoint& l : c.layers) {
+        put(out, l.state.n_tokens);
+        put(out, l.state.init_len);
+        put(out, l.state.n_blocks);
+        put(out, l.state.rem_start);
+        l.k.write_to(out);
+        l.v.write_to(out);
+        l.repr.write_to(out);
+        put(out, static_cast<uint64_t>(l.scores.size()));
+        out.append(reinterpret_cast<const char*>(l.scores.data()), l.scores.size() * sizeof(float));
+    }
+    return out;
+}
+
+ReadingMemory::Checkpoint ReadingMemory::decode_state(const std::string& payload) const {
+    ByteReader in(payload);
+    Checkpoint c;
+    c.done = in.get<int64_t>();
+    if (in.get<int64_t>() != total_) throw std::runtime_error("its token count differs from " + std::string(kTokens));
+    c.keys = ChunkHashes::read_from(in);
+    const uint32_t n = in.get<uint32_t>();
+    if (n > static_cast<uint32_t>(model_->config().n_layers)) throw std::runtime_error("too many layers");
+    for (uint32_t i = 0; i < n; ++i) {
+        LayerCheckpoint l;
+        l.state.n_tokens = in.get<int64_t>();
+        l.state.init_len = in.get<int64_t>();
+        l.state.n_blocks = in.get<int64_t>();
+        l.state.rem_start = in.get<int64_t>();
+        l.k = ChunkHashes::read_from(in);
+        l.v = ChunkHashes::read_from(in);
+        l.repr = ChunkHashes::read_from(in);
+        const uint64_t n_scores = in.get<uint64_t>();
+        if (n_scores > in.left() / sizeof(float)) throw std::runtime_error("scores past the end");
+        l.scores.resize(n_scores);
+        std::memcpy(l.scores.data(), in.bytes(n_scores * sizeof(float)), n_scores * sizeof(float));
+        c.layers.push_back(std::move(l));
+    }
+    if (in.left() != 0) throw std::runtime_error("bytes after the last layer");
+    return c;
+}
+
+// Sizes that agree with each other and with the settings: a state that passed its checksum can
+// still come from a writer with a bug, and the arrays are indexed by these numbers.
+void ReadingMemory::check_state(const Checkpoint& c) const {
+    const ModelConfig& mc = model_->config();
+    const auto fail = [](const std::string& why) { throw std::runtime_error(why); };
+    if (c.done <= 0 || c.done > total_) fail("its token count is out of range");
+    if (c.keys.end() != static_cast<uint64_t>(c.done) * key_row_ * sizeof(uint16_t))
+        fail("its key hashes do not cover the tokens read");
+    const size_t want_layers = c.done == total_ ? 0 : static_cast<size_t>(settings_.filter_layer);
+    if (c.layers.size() != want_layers) fail("it has the block memory of a different number of layers");
+    const uint64_t row_bytes = static_cast<uint64_t>(key_row_) * sizeof(float);
+    for (const LayerCheckpoint& l : c.layers) {
+        const InfLlmLayerState& s = l.state;
+        if (s.n_tokens != c.done || s.init_len < 0 || s.init_len > s.rem_start || s.rem_start > s.n_tokens ||
+            s.n_blocks < 0 || s.n_blocks > s.n_tokens)
+            fail("a layer's counters are inconsistent");
+        if (l.k.end() != s.n_tokens * row_bytes || l.v.end() != s.n_tokens * row_bytes ||
+            l.repr.end() != static_cast<uint64_t>(s.n_blocks) * mc.n_heads * mc.head_dim * sizeof(float))
+            fail("a layer's hashes do not cover its memory");
+        if (l.scores.size() != static_cast<size_t>(s.init_len + s.n_tokens - s.rem_start) * mc.n_heads)
+            fail("a layer's scores have the wrong size");
+        check_finite(l.scores.data(), l.scores.size(), path(kState));
+    }
+}
+
+// Another process's progress on this memory, while waiting for it (0 when unknown).
+int64_t ReadingMemory::done_on_disk() const {
+    std::string payload;
+    try {
+        if (!read_sealed_file(path(kState), kStateKind, kVersion, payload)) return 0;
+        return ByteReader(payload).get<int64_t>();
+    } catch (const std::exception&) {
+        return 0;  // being replaced, or damaged: the reader that takes the lock will say so
+    }
+}
+
+void ReadingMemory::save_tokens() {
+    std::string payload;
+    put(payload, static_cast<uint32_t>(prefix_len_));
+    payload.append(reinterpret_cast<const char*>(read_ids_.data()), read_ids_.size() * sizeof(int32_t));
+    // tokens first: a memory with a meta file always has its tokens
+    write_sealed_file(path(kTokens), kTokensKind, kVersion, payload);
+    const std::string meta = "gleaner reading memory\nversion " + std::to_string(kVersion) + "\nmodel " +
+                             model_path_ + "\nsettings " +
+                             settings_.cache_key() + "\ntokens " + std::to_string(total_) + "\nprefix " +
+                             std::to_string(prefix_len_) + "\n";
+    write_file_atomic(path(kMeta), meta);
+    tokens_saved_ = true;
+}
+
+// The layers as the last checkpoint left them, after verifying their files against its hashes.
+void ReadingMemory::restore_layers(InfLlmPolicy& policy) const {
+    if (saved_.done == 0) return;
+    for (int l = 0; l < policy.n_layers(); ++l) {
+        InfLlmLayer& L = policy.layer(l);
+        const LayerCheckpoint& c = saved_.layers[l];
+        const InfLlmLayerState& st = c.state;
+        const int64_t H = L.geometry().n_heads, row = key_row_;
+        // each file at least as long as the checkpoint says (restore() would refuse it unnamed)
+        for (const auto& [what, bytes] : {std::pair{"k", c.k.end()}, {"v", c.v.end()}, {"repr", c.repr.end()}}) {
+            std::error_code ec;
+            const uint64_t size = fs::file_size(path(layer_file(l, what)), ec);
+            if (ec || size < bytes)
+                throw damaged_file(path(layer_file(l, what)), ec ? "missing" : "truncated: " + std::to_string(size) +
+                                                                                 " bytes, the checkpoint covers " +
+                                                                                 std::to_string(bytes));
+        }
+        L.restore(st);
+        const auto verify = [&](const ChunkHashes& h, const float* data, size_t n, const char* what) {
+            const std::string file = path(layer_file(l, what));
+            h.verify(bytes_of(data), n * sizeof(float), file);
+            check_finite(data, n, file);
+        };
+        verify(c.k, L.raw_k(0), static_cast<size_t>(st.n_tokens * row), "k");
+        verify(c.v, L.raw_v(0), static_cast<size_t>(st.n_tokens * row), "v");
+        verify(c.repr, L.representative(0), static_cast<size_t>(st.n_blocks * H * L.geometry().head_dim), "repr");
+        const int64_t rows = st.n_tokens - st.rem_start;
+        L.set_scores(0, c.scores.data(), st.init_len);
+        L.set_scores(st.rem_start, c.scores.data() + st.init_len * H, rows);
+    }
+}
+
+// The checkpoint after `done` tokens: the last one's hashes extended by what was added since.
+ReadingMemory::Checkpoint ReadingMemory::checkpoint_of(const InfLlmPolicy& policy, const MappedBytes& keys,
+                                                       int64_t done) const {
+    Checkpoint c;
+    c.done = done;
+    c.keys = saved_.keys;
+    c.keys.append(keys.data(), static_cast<uint64_t>(done) * key_row_ * sizeof(uint16_t));
+    if (done == total_) return c;  // complete: the block memory is not needed any more
+    for (int l = 0; l < policy.n_layers(); ++l) {
+        const InfLlmLayer& L = policy.layer(l);
+        const InfLlmLayerState& s = L.state();
+        LayerCheckpoint lc;
+        if (static_cast<size_t>(l) < saved_.layers.size()) {
+            lc.k = saved_.layers[l].k;
+            lc.v = saved_.layers[l].v;
+            lc.repr = saved_.layers[l].repr;
+        }
+        const uint64_t row_bytes = static_cast<uint64_t>(key_row_) * sizeof(float);
+        const int H = L.geometry().n_heads;
+        lc.k.append(bytes_of(L.raw_k(0)), s.n_tokens * row_bytes);
+        lc.v.append(bytes_of(L.raw_v(0)), s.n_tokens * row_bytes);
+        lc.repr.append(bytes_of(L.representative(0)),
+                       static_cast<uint64_t>(s.n_blocks) * H * L.geometry().head_dim * sizeof(float));
+        lc.state = s;
+        // scores of the init tokens and of the remainder (the tail keeps both)
+        lc.scores.assign(L.score(0), L.score(0) + s.init_len * H);
+        lc.scores.insert(lc.scores.end(), L.score(s.rem_start), L.score(s.rem_start) + (s.n_tokens - s.rem_start) * H);
+        c.layers.push_back(std::move(lc));
+    }
+    return c;
+}
+
+void ReadingMemory::remove_block_memory(int n_layers) const {
+    for (int l = 0; l < n_layers; ++l)
+        for (const char* what : {"k", "v", "repr"}) {
+            std::error_code ec;
+            fs::remove(path(layer_file(l, what)), ec);
+        }
+}
+
+namespace {
+
+// The lock of the memory's writer. Polls (rather than blocking in flock) so that a cancel is
+// honoured while waiting; reports the wait about once a second.
+std::unique_ptr<FileLock> wait_for_writer(const std::string& lock_path, const std::atomic<bool>* cancel,
+                                          const std::function<void()>& report_wait) {
+    using clock = std::chrono::steady_clock;
+    auto last_report = clock::now() - std::chrono::seconds(2);
+    for (;;) {
+        if (auto lock = FileLock::try_acquire(lock_path)) return lock;
+        if (cancel && cancel->load()) throw CancelledError();
+        if (report_wait && clock::now() - last_report >= std::chrono::seconds(1)) {
+            last_report = clock::now();
+            report_wait();
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+}
+
+}  // namespace
 
 void ReadingMemory::read(const std::function<void(const ReadingProgress&)>& progress, const std::atomic<bool>* cancel,
                          int64_t stop_at) {
     if (complete()) return;
+    try {
+        fs::create_directories(dir_);
+    } catch (const fs::filesystem_error& e) {
+        throw std::runtime_error("cannot create the reading memory " + dir_ + ": " + e.code().message());
+    }
+    const auto lock = wait_for_writer(path(kLock), cancel, [&] {
+        if (!progress) return;
+        ReadingProgress p;
+        p.waiting = true;
+        p.done = done_on_disk();
+        p.total = total_;
+        progress(p);
+    });
+    // Another process may have read (part of) the book since this memory was opened.
+    load();
+    if (complete()) return;
+    try {
+        read_locked(progress, cancel, stop_at);
+    } catch (const OutOfSpaceError& e) {
+        const std::string where = saved_.done == 0 ? "nothing was read yet"
+                                                   : "the read stopped at its last checkpoint (" +
+                                                         std::to_string(saved_.done) + "/" + std::to_string(total_) +
+                                                         " tokens) and resumes from it when run again";
+        throw OutOfSpaceError(std::string(e.what()) + ". Reading this book needs about " +
+                              megabytes(bytes_needed_to_read()) + " there until it is read (most of it is freed " +
+                              "at the end); " + where);
+    }
+}
+
+// The estimate of the room a read takes at its peak: the keys, and the block memory of layers
+// 0..r-1 (every token's key and value as f32, the blocks' representatives) that is deleted when
+// the read is complete.
+uint64_t ReadingMemory::bytes_needed_to_read() const {
+    const ModelConfig& c = model_->config();
+    const uint64_t n = static_cast<uint64_t>(total_), row = static_cast<uint64_t>(key_row_);
+    const uint64_t per_layer = n * row * sizeof(float) * 2 +
+                               n / settings_.memory.block_size * c.n_heads * c.head_dim * sizeof(float);
+    return n * row * sizeof(uint16_t) + n * sizeof(int32_t) + per_layer * settings_.filter_layer;
+}
+
+void ReadingMemory::read_locked(const std::function<void(const ReadingProgress&)>& progress,
+                                const std::atomic<bool>* cancel, int64_t stop_at) {
     using clock = std::chrono::steady_clock;
+    if (!tokens_saved_) save_tokens();
+
     const int r = settings_.filter_layer;
     Transformer tf(*model_, *backend_, 1, settings_.memory.exc_block);
     const std::string dir = dir_;
@@ -232,73 +443,63 @@ void ReadingMemory::read(const std::function<void(const ReadingProgress&)>& prog
         tf, settings_.memory,
         [dir](int layer, const std::string& what) {
             if (what == "acc") return make_heap_array();  // checkpointed through the state file
-            char name[64];
-            std::snprintf(name, sizeof name, "/layer%02d_%s.f32", layer, what.c_str());
-            return make_mapped_array(dir + name);
+            return make_mapped_array(dir + "/" + layer_file(layer, what.c_str()));
         },
         r);
-    if (done_ > 0) {
-        if (static_cast<int>(saved_layers_.size()) != policy.n_layers())
-            throw std::runtime_error("reading memory " + dir_ + ": state does not match the settings");
-        for (int l = 0; l < policy.n_layers(); ++l) {
-            InfLlmLayer& L = policy.layer(l);
-            L.restore(saved_layers_[l]);
-            const InfLlmLayerState& st = saved_layers_[l];
-            const int64_t rows = st.n_tokens - st.rem_start, H = L.geometry().n_heads;
-            if (static_cast<int64_t>(saved_scores_[l].size()) != (st.init_len + rows) * H)
-                throw std::runtime_error("reading memory " + dir_ + ": damaged state file; delete the directory");
-            L.set_scores(0, saved_scores_[l].data(), st.init_len);
-            L.set_scores(st.rem_start, saved_scores_[l].data() + st.init_len * H, rows);
-        }
+    MappedBytes keys(path(kKeys));
+    try {
+        restore_layers(policy);
+        saved_.keys.verify(keys.data(), keys.size(), path(kKeys));
+    } catch (const DamagedFileError& e) {
+        rethrow_with_recovery(e);
     }
-    keys_->resize(static_cast<size_t>(total_) * key_row_ * 2);
-    KeyWriter writer(*keys_, key_row_);
+    keys.resize(static_cast<size_t>(total_) * key_row_ * sizeof(uint16_t));
+    KeyWriter writer(keys, key_row_);
     tf.set_attention_policy(&policy);
     tf.set_layer_limit(r + 1, &writer);
 
-    const int64_t resumed_from = done_;
+    const int64_t resumed_from = saved_.done;
     const auto t0 = clock::now();
     const int64_t end = stop_at >= 0 ? std::min(stop_at, total_) : total_;
     std::vector<int32_t> pos;
-    while (done_ < end) {
+    while (saved_.done < end) {
         if (cancel && cancel->load()) throw CancelledError();
-        const int64_t len = std::min<int64_t>(settings_.checkpoint_tokens, total_ - done_);
+        const int64_t done = saved_.done;
+        const int64_t len = std::min<int64_t>(settings_.checkpoint_tokens, total_ - done);
         pos.resize(len);
-        for (int64_t i = 0; i < len; ++i) pos[i] = static_cast<int32_t>(done_ + i);
-        tf.forward(std::span<const int32_t>(read_ids_.data() + done_, len), Logits::None, pos.data());
-        // checkpoint: arrays first, then the state that points into them
+        for (int64_t i = 0; i < len; ++i) pos[i] = static_cast<int32_t>(done + i);
+        tf.forward(std::span<const int32_t>(read_ids_.data() + done, len), Logits::None, pos.data());
+        // checkpoint: arrays first, then the state that points into them; the new checkpoint
+        // becomes this object's only once its state file is written (an error keeps the last)
         policy.flush();
-        keys_->flush();
-        done_ += len;
-        if (done_ == total_) finish(policy);
-        write_state(&policy);
-        if (done_ == total_) {
-            for (int l = 0; l < policy.n_layers(); ++l)
-                for (const char* what : {"k", "v", "repr"}) {
-                    char name[64];
-                    std::snprintf(name, sizeof name, "/layer%02d_%s.f32", l, what);
-                    std::error_code ec;
-                    fs::remove(dir_ + name, ec);
-                }
+        keys.flush();
+        Checkpoint next = checkpoint_of(policy, keys, done + len);
+        if (next.done == total_) {
+            write_sealed_file(path(kTail), kTailKind, kVersion, encode_tail(policy));
+            keys.finalize();
+        }
+        write_sealed_file(path(kState), kStateKind, kVersion, encode_state(next));
+        saved_ = std::move(next);
+        if (complete()) {
+            remove_block_memory(policy.n_layers());
+            load();
         }
         if (progress) {
             ReadingProgress p;
-            p.done = done_;
+            p.done = saved_.done;
             p.total = total_;
             p.resumed_from = resumed_from;
             p.elapsed_s = std::chrono::duration<double>(clock::now() - t0).count();
-            p.tokens_per_s = (done_ - resumed_from) / std::max(1e-9, p.elapsed_s);
-            p.eta_s = (total_ - done_) / std::max(1e-9, p.tokens_per_s);
+            p.tokens_per_s = (saved_.done - resumed_from) / std::max(1e-9, p.elapsed_s);
+            p.eta_s = (total_ - saved_.done) / std::max(1e-9, p.tokens_per_s);
             progress(p);
         }
     }
 }
 
 // The block memory without its blocks: init tokens and the remainder, per layer.
-void ReadingMemory::finish(const InfLlmPolicy& policy) {
+std::string ReadingMemory::encode_tail(const InfLlmPolicy& policy) const {
     std::string out;
-    put(out, kTailMagic);
-    put(out, kVersion);
     put(out, static_cast<uint32_t>(policy.n_layers()));
     for (int l = 0; l < policy.n_layers(); ++l) {
         const InfLlmLayer& L = policy.layer(l);
@@ -320,41 +521,54 @@ void ReadingMemory::finish(const InfLlmPolicy& policy) {
         for (int64_t t = L.rem_start(); t < L.n_tokens(); ++t)
             out.append(reinterpret_cast<const char*>(L.score(t)), H * sizeof(float));
     }
-    write_file_atomic(dir_ + "/tail.bin", out);
-    keys_->finalize();
+    return out;
+}
+
+ReadingMemory::Tail ReadingMemory::decode_tail(const std::string& payload) const {
+    const std::string file = path(kTail);
+    ByteReader in(payload);
+    const uint32_t n = in.get<uint32_t>();
+    if (n != static_cast<uint32_t>(settings_.filter_layer)) throw std::runtime_error("wrong number of layers");
+    const int H = model_->config().n_heads;
+    Tail t;
+    t.k.assign(n, {});
+    t.v.assign(n, {});
+    t.acc.assign(n, {});
+    for (uint32_t l = 0; l < n; ++l) {
+        const int64_t init = in.get<int64_t>(), rem = in.get<int64_t>();
+        if (init < 0 || rem < 0 || init + rem > total_) throw std::runtime_error("a layer's token counts are out of range");
+        const size_t rows = static_cast<size_t>(init + rem);
+        for (auto* dst : {&t.k[l], &t.v[l]}) {
+            const size_t n_values = rows * key_row_;
+            std::vector<uint16_t> halves(n_values);
+            std::memcpy(halves.data(), in.bytes(n_values * sizeof(uint16_t)), n_values * sizeof(uint16_t));
+            check_finite_f16(halves.data(), n_values, file);
+            dst->resize(n_values);
+            for (size_t i = 0; i < n_values; ++i) (*dst)[i] = fp16_to_fp32(halves[i]);
+        }
+        const size_t n_scores = rows * H;
+        t.acc[l].resize(n_scores);
+        std::memcpy(t.acc[l].data(), in.bytes(n_scores * sizeof(float)), n_scores * sizeof(float));
+        check_finite(t.acc[l].data(), n_scores, file);
+        InfLlmLayerState s;
+        s.n_tokens = static_cast<int64_t>(rows);
+        s.init_len = init;
+        s.n_blocks = 0;
+        s.rem_start = init;
+        t.states.push_back(s);
+    }
+    if (in.left() != 0) throw std::runtime_error("bytes after the last layer");
+    return t;
 }
 
 std::vector<InfLlmLayerState> ReadingMemory::load_tail(std::vector<std::vector<float>>& k,
                                                        std::vector<std::vector<float>>& v,
                                                        std::vector<std::vector<float>>& acc) const {
-    std::string in;
-    if (!read_whole_file(dir_ + "/tail.bin", in)) throw std::runtime_error("reading memory " + dir_ + " is not complete");
-    size_t at = 0;
-    if (get<uint32_t>(in, at) != kTailMagic || get<uint32_t>(in, at) != kVersion)
-        throw std::runtime_error("reading memory " + dir_ + ": unknown tail file");
-    const uint32_t n = get<uint32_t>(in, at);
-    const int H = model_->config().n_heads;
-    std::vector<InfLlmLayerState> states;
-    k.assign(n, {});
-    v.assign(n, {});
-    acc.assign(n, {});
-    for (uint32_t l = 0; l < n; ++l) {
-        const int64_t init = get<int64_t>(in, at), rem = get<int64_t>(in, at);
-        const int64_t rows = init + rem;
-        for (auto* dst : {&k[l], &v[l]}) {
-            dst->resize(static_cast<size_t>(rows) * key_row_);
-            for (auto& x : *dst) x = fp16_to_fp32(get<uint16_t>(in, at));
-        }
-        acc[l].resize(static_cast<size_t>(rows) * H);
-        for (auto& x : acc[l]) x = get<float>(in, at);
-        InfLlmLayerState s;
-        s.n_tokens = rows;
-        s.init_len = init;
-        s.n_blocks = 0;
-        s.rem_start = init;
-        states.push_back(s);
-    }
-    return states;
+    if (!complete()) throw std::logic_error("the document has not been read yet");
+    k = tail_.k;
+    v = tail_.v;
+    acc = tail_.acc;
+    return tail_.states;
 }
 
 const uint16_t* ReadingMemory::doc_keys() const {
@@ -364,9 +578,9 @@ const uint16_t* ReadingMemory::doc_keys() const {
 
 uint64_t ReadingMemory::persisted_bytes() const {
     uint64_t b = 0;
-    for (const char* f : {"/keys.f16", "/tokens.bin", "/tail.bin", "/state", "/meta"}) {
+    for (const char* f : {kKeys, kTokens, kTail, kState, kMeta}) {
         std::error_code ec;
-        const auto s = fs::file_size(dir_ + f, ec);
+        const auto s = fs::file_size(path(f), ec);
         if (!ec) b += s;
     }
     return b;

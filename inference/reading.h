@@ -19,6 +19,15 @@
 // every `checkpoint_tokens` tokens (state file written atomically after the arrays are synced),
 // so a killed read resumes where it stopped, losing at most one chunk; it is deleted once the
 // read is complete.
+//
+// Faults (reading_files.h has the layout): tokens, state and tail are sealed files (sealed_file.h)
+// and the state holds a hash per checkpoint chunk of keys.f16 and of the block-memory files, so
+// every file is verified when opened, and its values range-checked (finite keys, token ids in
+// the vocabulary); a damaged file is a DamagedFileError that names it and says how to recover.
+// Every file's room is reserved before it is written (disk_space.h): a full disk stops a read
+// with an error at its last checkpoint, from which it resumes. A complete memory is only read
+// (it opens in a read-only cache); the process that reads a book holds the memory's lock file,
+// and a second reader waits for it, then uses what it wrote.
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -26,7 +35,10 @@
 #include <string>
 #include <vector>
 
+#include "chunk_hashes.h"
+#include "content_hash.h"
 #include "context_method.h"
+#include "damaged_file.h"
 #include "growable_array.h"
 #include "methods/infllm.h"
 #include "model.h"
@@ -52,27 +64,29 @@ struct ReadingProgress {
     double elapsed_s = 0;  // in this process
     double tokens_per_s = 0;
     double eta_s = 0;
+    // Another process is reading this book: this one waits for it (done: how far it got).
+    bool waiting = false;
 };
-
-// A 64-bit content hash (for cache keys).
-uint64_t content_hash(const void* data, size_t n, uint64_t seed = 0);
-uint64_t file_content_hash(const std::string& path);
 
 class ReadingMemory {
 public:
     // The memory of `text` read by the model (whose file is model_path) with these settings, in
     // cache_root/<document hash>-<model hash>-<settings hash>/: opened when it exists (complete or
-    // not), created otherwise.
+    // not), created otherwise. Nothing is written until read(). Throws DamagedFileError naming
+    // the file when a file of the memory is damaged.
     static std::unique_ptr<ReadingMemory> open(const std::string& cache_root, const std::string& model_path,
                                                const Model& model, Backend& backend, const std::string& text,
                                                const ReadingSettings& settings);
     ~ReadingMemory();
 
-    bool complete() const { return done_ == total_; }
-    int64_t done() const { return done_; }
+    bool complete() const { return saved_.done == total_; }
+    int64_t done() const { return saved_.done; }
     int64_t total() const { return total_; }
     // Reads until complete (or until stop_at tokens, for tests; -1: to the end). Throws
-    // CancelledError when cancel is set (the last checkpoint is kept).
+    // CancelledError when cancel is set (the last checkpoint is kept). While another process (or
+    // object) reads the same memory, waits for it (progress reports `waiting`), then continues
+    // from what it left, often complete. Any error (a full disk) keeps the last checkpoint:
+    // read() again resumes from it.
     void read(const std::function<void(const ReadingProgress&)>& progress = {},
               const std::atomic<bool>* cancel = nullptr, int64_t stop_at = -1);
 
@@ -91,22 +105,60 @@ public:
                                             std::vector<std::vector<float>>& acc) const;
 
 private:
+    // A layer's block memory at a checkpoint: its counters, the scores of its init and remainder
+    // tokens (the values it changes in place), and hashes of its append-only files.
+    struct LayerCheckpoint {
+        InfLlmLayerState state;
+        std::vector<float> scores;
+        ChunkHashes k, v, repr;
+    };
+    // What the state file holds.
+    struct Checkpoint {
+        int64_t done = 0;
+        ChunkHashes keys;                     // keys.f16 up to done
+        std::vector<LayerCheckpoint> layers;  // none once complete
+    };
+    // The tail (tail.bin), verified and parsed.
+    struct Tail {
+        std::vector<InfLlmLayerState> states;
+        std::vector<std::vector<float>> k, v, acc;
+    };
+
     ReadingMemory() = default;
-    void write_state(const InfLlmPolicy* policy);
-    void finish(const InfLlmPolicy& policy);
+    std::string path(const std::string& file) const { return dir_ + "/" + file; }
+    void load();
+    void load_tokens();
+    void load_state();
+    void load_complete();
+    Checkpoint decode_state(const std::string& payload) const;
+    void check_state(const Checkpoint& c) const;
+    std::string encode_state(const Checkpoint& c) const;
+    Tail decode_tail(const std::string& payload) const;
+    std::string encode_tail(const InfLlmPolicy& policy) const;
+    void save_tokens();
+    void restore_layers(InfLlmPolicy& policy) const;
+    Checkpoint checkpoint_of(const InfLlmPolicy& policy, const MappedBytes& keys, int64_t done) const;
+    void read_locked(const std::function<void(const ReadingProgress&)>& progress, const std::atomic<bool>* cancel,
+                     int64_t stop_at);
+    uint64_t bytes_needed_to_read() const;
+    void remove_block_memory(int n_layers) const;
+    int64_t done_on_disk() const;
+    [[noreturn]] void rethrow_with_recovery(const DamagedFileError& e) const;
 
     const Model* model_ = nullptr;
     Backend* backend_ = nullptr;
     ReadingSettings settings_;
     std::string dir_;
+    std::string model_path_;
     std::vector<int32_t> read_ids_;  // prefix + document
     std::vector<int32_t> doc_ids_;
     int prefix_len_ = 0;
-    int64_t done_ = 0, total_ = 0;
+    bool tokens_saved_ = false;      // tokens.bin exists
+    int64_t total_ = 0;
     int key_row_ = 0;
-    std::vector<InfLlmLayerState> saved_layers_;
-    std::vector<std::vector<float>> saved_scores_;  // per layer: scores of the remainder tokens
-    std::unique_ptr<MappedBytes> keys_;
+    Checkpoint saved_;               // the last checkpoint on disk
+    std::unique_ptr<MappedFile> keys_;  // complete only
+    Tail tail_;                      // complete only
 };
 
 }  // namespace gleaner
