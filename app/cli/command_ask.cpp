@@ -33,13 +33,30 @@ std::set<std::string> with(std::set<std::string> a, const std::set<std::string>&
     return a;
 }
 
+// Past a file-size limit (ulimit -f) a write fails with EFBIG, which the reading memory reports
+// with the directory and the room needed; the default SIGXFSZ would kill the process instead.
+void ignore_file_size_signal() { std::signal(SIGXFSZ, SIG_IGN); }
+
+// Says once that another process is reading this book (even with --quiet: it explains the wait).
+void say_waiting(const ReadingProgress& p, bool& said) {
+    if (said) return;
+    said = true;
+    std::fprintf(stderr, "waiting for another reading of this book (%lld/%lld tokens read so far)\n",
+                 static_cast<long long>(p.done), static_cast<long long>(p.total));
+}
+
 // Reads the document into the reading memory when it is not complete yet; returns seconds spent.
-double ensure_read(ReadingMemory& mem, bool quiet) {
+// read_here: whether this process read any of it (not when another one finished it meanwhile).
+double ensure_read(ReadingMemory& mem, bool quiet, bool& read_here) {
+    read_here = false;
     if (mem.complete()) return 0.0;
     const auto t0 = std::chrono::steady_clock::now();
     ProgressLine line(mem.done() > 0 ? "reading (resumed)" : "reading");
+    bool said_waiting = false;
     mem.read(
         [&](const ReadingProgress& p) {
+            if (p.waiting) return say_waiting(p, said_waiting);
+            read_here = true;
             if (!quiet) line.update(p.done, p.total, p.tokens_per_s, p.eta_s);
         },
         &g_cancel);
@@ -62,17 +79,19 @@ int cmd_read(const CommandArgs& argv) {
     const ReadingSettings rs = reading_settings(*model, method_settings_from_args(args));
     auto mem = ReadingMemory::open(reading_cache_root(args), model_path, *model, *backend, text, rs);
     const int64_t resumed = mem->done();
-    const bool was_complete = mem->complete();
     std::signal(SIGINT, on_sigint);
     std::signal(SIGTERM, on_sigint);
+    ignore_file_size_signal();
     double read_s = 0;
+    bool read_here = false;
     try {
-        read_s = ensure_read(*mem, args.flag("quiet"));
+        read_s = ensure_read(*mem, args.flag("quiet"), read_here);
     } catch (const CancelledError&) {
         std::fprintf(stderr, "reading cancelled at %lld/%lld tokens; run the command again to resume\n",
                      static_cast<long long>(mem->done()), static_cast<long long>(mem->total()));
         return 130;
     }
+    const bool was_complete = !read_here;  // before this command, or by another process meanwhile
     const int64_t n_doc = static_cast<int64_t>(mem->doc_ids().size());
     const uint64_t bytes = mem->persisted_bytes();
     if (args.flag("json")) {
@@ -124,6 +143,7 @@ int cmd_ask(const CommandArgs& argv) {
     const auto model = Model::load(model_path);
     const auto backend = backend_from_args(args);
     std::signal(SIGINT, on_sigint);
+    ignore_file_size_signal();
     Asker asker(model_path, *model, *backend, reading_cache_root(args));
 
     const AskDocument doc = ask_document(document);
@@ -142,7 +162,9 @@ int cmd_ask(const CommandArgs& argv) {
             std::fflush(stdout);
         };
     ProgressLine read_line("reading");
+    bool said_waiting = false;
     request.on_reading = [&](const ReadingProgress& p) {
+        if (p.waiting) return say_waiting(p, said_waiting);
         if (!quiet) read_line.update(p.done, p.total, p.tokens_per_s, p.eta_s);
     };
     ProgressLine line("prefill");
