@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <cstdio>
+#include <filesystem>
 #include <string_view>
 
 namespace gleaner {
@@ -137,25 +139,105 @@ private:
     bool committed_ = false;
 };
 
+namespace {
+
+// SQLite's result codes that mean the database cannot be written where it is (a read-only or
+// full data directory, a read-only file) while reading it may still work.
+bool cannot_write_here(int code) {
+    switch (code & 0xff) {
+    case SQLITE_READONLY:
+    case SQLITE_CANTOPEN:
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_PERM:
+        return true;
+    default:
+        return false;
+    }
+}
+
+// A file path as an SQLite URI path ('%', '?' and '#' would end or escape it).
+std::string uri_path(const std::string& path) {
+    std::string out;
+    for (const char c : path) {
+        if (c == '%' || c == '?' || c == '#') {
+            char buf[4];
+            std::snprintf(buf, sizeof buf, "%%%02X", static_cast<unsigned char>(c));
+            out += buf;
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+int user_version(sqlite3* db) {
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, nullptr) != SQLITE_OK) return -1;
+    const int version = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+    sqlite3_finalize(st);
+    return version;
+}
+
+// The database opened read-only, or null when even that fails. mode=ro first (it sees the
+// commits of other processes; a WAL database needs its -shm file for that), then immutable=1,
+// for a read-only directory where the -shm file cannot be made (nobody can write there either).
+sqlite3* open_read_only(const std::string& path) {
+    for (const char* how : {"mode=ro", "immutable=1"}) {
+        const std::string uri = "file:" + uri_path(path) + "?" + how;
+        sqlite3* db = nullptr;
+        const int rc = sqlite3_open_v2(uri.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_FULLMUTEX,
+                                       nullptr);
+        if (rc == SQLITE_OK && user_version(db) >= 0) return db;  // a first read proves it opens
+        sqlite3_close(db);
+    }
+    return nullptr;
+}
+
+}  // namespace
+
 LibraryStore::LibraryStore(const std::string& path) {
+    int failed_code = SQLITE_OK;
+    std::string failure;
     const int rc = sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
     if (rc != SQLITE_OK) {
-        const std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
+        failed_code = db_ ? sqlite3_extended_errcode(db_) : rc;
+        failure = "cannot open library database " + path + ": " + (db_ ? sqlite3_errmsg(db_) : "out of memory");
+    } else {
+        try {
+            sqlite3_busy_timeout(db_, 5000);
+            exec("PRAGMA journal_mode=WAL");
+            exec("PRAGMA synchronous=FULL");
+            exec("PRAGMA foreign_keys=ON");
+            migrate();
+            return;
+        } catch (const LibraryError& e) {
+            failed_code = sqlite3_extended_errcode(db_);
+            failure = e.what();
+        } catch (...) {
+            sqlite3_close(db_);
+            db_ = nullptr;
+            throw;
+        }
+    }
+    sqlite3_close(db_);
+    db_ = nullptr;
+    // A library in a read-only or full data directory can still be listed: the same database,
+    // read-only (writes then fail with SQLite's "attempt to write a readonly database").
+    std::error_code ec;
+    if (!cannot_write_here(failed_code) || !std::filesystem::is_regular_file(path, ec)) throw LibraryError(failure);
+    db_ = open_read_only(path);
+    if (!db_) throw LibraryError(failure);
+    const int version = user_version(db_);
+    if (version != kSchemaVersion) {
         sqlite3_close(db_);
         db_ = nullptr;
-        throw LibraryError("cannot open library database " + path + ": " + msg);
+        if (version > kSchemaVersion)
+            throw LibraryError("library database is from a newer version of Gleaner (schema " + std::to_string(version) + ")");
+        throw LibraryError(failure + " (the library needs an upgrade, which cannot be written there)");
     }
-    try {
-        sqlite3_busy_timeout(db_, 5000);
-        exec("PRAGMA journal_mode=WAL");
-        exec("PRAGMA synchronous=FULL");
-        exec("PRAGMA foreign_keys=ON");
-        migrate();
-    } catch (...) {
-        sqlite3_close(db_);
-        db_ = nullptr;
-        throw;
-    }
+    sqlite3_busy_timeout(db_, 5000);
+    exec("PRAGMA foreign_keys=ON");
 }
 
 LibraryStore::~LibraryStore() {

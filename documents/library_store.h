@@ -70,7 +70,9 @@ public:
     static constexpr int kSchemaVersion = 2;
 
     // Opens or creates the database at `path` and migrates it. Throws LibraryError (also for a
-    // database written by a newer version, or a file that is not a database).
+    // database written by a newer version, or a file that is not a database). A database whose
+    // directory cannot be written (read-only, or a full disk) opens read-only when it needs no
+    // migration: it can be listed, and writes throw LibraryError.
     explicit LibraryStore(const std::string& path);
     ~LibraryStore();
     LibraryStore(const LibraryStore&) = delete;
