@@ -7,6 +7,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <sys/resource.h>
+
 #include "gleaner_version.h"
 #include "test_support.h"
 
@@ -182,6 +184,30 @@ private slots:
         QVERIFY(r.out.contains("Foo"));
         const Run bad = runCli({"text", gleaner::test::dataFile("corpus/pdflatex-outline.pdf"), "--page", "99"});
         QCOMPARE(bad.code, 2);
+    }
+
+    // A full disk, here the file-size limit as `ulimit -f` sets it (CI cannot mount a small
+    // filesystem): `read` ends with a message naming the cache directory and the room needed,
+    // not with a signal (SIGXFSZ; SIGBUS from a sparse mapping on a really full disk).
+    void readOnAFullDiskSaysWhereAndHowMuch() {
+        GLEANER_REQUIRE_MODEL(gleaner::test::smollm2Path());
+        QTemporaryDir cache;
+        QProcess p;
+        p.setChildProcessModifier([] {
+            struct rlimit rl {};
+            ::getrlimit(RLIMIT_FSIZE, &rl);
+            rl.rlim_cur = 256 << 10;  // the tokens fit, the keys of the whole text do not
+            ::setrlimit(RLIMIT_FSIZE, &rl);
+        });
+        p.start(gleaner::test::binDir() + "/gleaner-cli",
+                {"read", gleaner::test::dataFile("ppl_excerpt.txt"), "--model", gleaner::test::smollm2Path(),
+                 "--cache-dir", cache.path(), "--quiet", "--threads", "2"});
+        QVERIFY(p.waitForFinished(120000));
+        const QString err = QString::fromUtf8(p.readAllStandardError());
+        QVERIFY2(p.exitStatus() == QProcess::NormalExit, qPrintable("killed by a signal: " + err));
+        QCOMPARE(p.exitCode(), 1);
+        QVERIFY2(err.contains("file-size limit (ulimit -f) in " + cache.path() + "/"), qPrintable(err));
+        QVERIFY2(err.contains(QRegularExpression("keys.f16 needs [0-9.]+ MB more")), qPrintable(err));
     }
 };
 
