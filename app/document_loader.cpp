@@ -35,7 +35,14 @@ LoadResult importOnPool(const QString& path, const QString& password) {
         r.needsPassword = e.kind() == ImportErrorKind::PasswordRequired || e.kind() == ImportErrorKind::WrongPassword;
     } catch (const std::exception& e) {
         r.error = QString::fromStdString(e.what());
+    } catch (...) {
+        // Anything else escaping the pool task would be rethrown by QFuture::result() on the GUI
+        // thread and end the program; the user gets a message instead.
+        r.error = QStringLiteral("unexpected error while importing the file");
     }
+    // Success is what the try block reached, not an empty message: an exception whose what() is
+    // empty must still fail the load (an empty error used to emit loaded() with no document).
+    if (!r.document.document && r.error.trimmed().isEmpty()) r.error = QStringLiteral("the file could not be imported");
     return r;
 }
 
@@ -59,7 +66,7 @@ void DocumentLoader::load(const QString& path, const QString& password) {
         --pending_;
         if (policy_ == Policy::LatestOnly && serial != serial_) return;  // superseded by a newer load
         const LoadResult r = watcher->result();
-        if (r.error.isEmpty()) emit loaded(r.document);
+        if (r.document.document) emit loaded(r.document);
         else emit failed(r.document.path, r.error, r.needsPassword);
     });
     watcher->setFuture(QtConcurrent::run(importOnPool, absolute, password));

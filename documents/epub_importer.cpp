@@ -25,6 +25,7 @@
 #include "document_builder.h"
 #include "html_text.h"
 #include "importer.h"
+#include "regular_file.h"
 #include "text_util.h"
 
 namespace gleaner {
@@ -357,9 +358,9 @@ public:
 private:
     // A clear error for missing or oversized files before libzip's generic ones.
     static void read_file_head_checked(const std::string& path, const ImportOptions& options) {
+        require_regular_file(path);
         struct stat st {};
         if (::stat(path.c_str(), &st) != 0) throw ImportError(ImportErrorKind::NotFound, "file not found");
-        if (S_ISDIR(st.st_mode)) throw ImportError(ImportErrorKind::Unreadable, "is a directory, not a file");
         if (static_cast<unsigned long long>(st.st_size) > options.max_file_bytes)
             throw ImportError(ImportErrorKind::TooLarge, "file too large to import");
     }

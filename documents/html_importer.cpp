@@ -6,6 +6,7 @@
 #include "document_builder.h"
 #include "html_text.h"
 #include "importer.h"
+#include "regular_file.h"
 #include "text_util.h"
 
 namespace gleaner {

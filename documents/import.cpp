@@ -1,13 +1,8 @@
 #include "import.h"
 
-#include <sys/stat.h>
-
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
 #include <memory>
 
-#include "text_util.h"
+#include "regular_file.h"
 
 namespace gleaner {
 
@@ -22,17 +17,7 @@ std::vector<std::unique_ptr<Importer>> make_all_importers() {
 }
 
 std::string read_file_head(const std::string& path) {
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) {
-        if (errno == ENOENT || errno == ENOTDIR) throw ImportError(ImportErrorKind::NotFound, "file not found");
-        throw ImportError(ImportErrorKind::Unreadable, std::string("cannot read file: ") + std::strerror(errno));
-    }
-    if (S_ISDIR(st.st_mode)) throw ImportError(ImportErrorKind::Unreadable, "is a directory, not a file");
-    std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
-    if (!f) throw ImportError(ImportErrorKind::Unreadable, std::string("cannot open file: ") + std::strerror(errno));
-    std::string head(4096, '\0');
-    head.resize(std::fread(head.data(), 1, head.size(), f.get()));
-    return head;
+    return RegularFile(path).read(4096);
 }
 
 Document import_document(const std::string& path, const ImportOptions& options) {

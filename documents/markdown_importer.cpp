@@ -12,6 +12,7 @@
 
 #include "document_builder.h"
 #include "importer.h"
+#include "regular_file.h"
 #include "text_util.h"
 
 namespace gleaner {

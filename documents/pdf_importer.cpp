@@ -20,6 +20,7 @@
 #include "importer.h"
 #include "pdf_layout.h"
 #include "pdf_outline.h"
+#include "regular_file.h"
 #include "text_util.h"
 
 namespace gleaner {
@@ -186,6 +187,7 @@ public:
     }
 
     Document import(const std::string& path, const ImportOptions& options) const override {
+        require_regular_file(path);
         struct stat st {};
         if (::stat(path.c_str(), &st) != 0) throw ImportError(ImportErrorKind::NotFound, "file not found");
         if (static_cast<unsigned long long>(st.st_size) > options.max_file_bytes)

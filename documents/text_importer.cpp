@@ -15,6 +15,7 @@
 
 #include "document_builder.h"
 #include "importer.h"
+#include "regular_file.h"
 #include "text_util.h"
 
 namespace gleaner {

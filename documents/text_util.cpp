@@ -1,14 +1,5 @@
 #include "text_util.h"
 
-#include <sys/stat.h>
-
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <memory>
-
-#include "importer.h"
-
 namespace gleaner {
 
 char32_t next_code_point(std::string_view s, size_t& i) {
@@ -247,29 +238,6 @@ bool is_letter(char32_t cp) {
     if (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7) return true;
     if (cp >= 0x370 && cp <= 0x52F) return true;
     return false;
-}
-
-std::string read_file_bytes(const std::string& path, size_t max_bytes) {
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) {
-        if (errno == ENOENT || errno == ENOTDIR) throw ImportError(ImportErrorKind::NotFound, "file not found");
-        throw ImportError(ImportErrorKind::Unreadable, std::string("cannot read file: ") + std::strerror(errno));
-    }
-    if (S_ISDIR(st.st_mode)) throw ImportError(ImportErrorKind::Unreadable, "is a directory, not a file");
-    if (static_cast<unsigned long long>(st.st_size) > max_bytes)
-        throw ImportError(ImportErrorKind::TooLarge, "file too large to import");
-    std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
-    if (!f) throw ImportError(ImportErrorKind::Unreadable, std::string("cannot open file: ") + std::strerror(errno));
-    std::string data;
-    data.reserve(static_cast<size_t>(st.st_size));
-    char buf[1 << 16];
-    size_t got = 0;
-    while ((got = std::fread(buf, 1, sizeof buf, f.get())) > 0) {
-        if (data.size() + got > max_bytes) throw ImportError(ImportErrorKind::TooLarge, "file too large to import");
-        data.append(buf, got);
-    }
-    if (std::ferror(f.get())) throw ImportError(ImportErrorKind::Unreadable, "read error while loading the file");
-    return data;
 }
 
 }  // namespace gleaner

@@ -56,7 +56,4 @@ bool is_rtl_code_point(char32_t cp);
 bool is_lowercase_letter(char32_t cp);
 bool is_letter(char32_t cp);
 
-// Reads at most `max_bytes` of a file. Throws ImportError (NotFound / Unreadable / TooLarge).
-std::string read_file_bytes(const std::string& path, size_t max_bytes);
-
 }  // namespace gleaner
