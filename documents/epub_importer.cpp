@@ -25,6 +25,7 @@
 #include "document_builder.h"
 #include "html_text.h"
 #include "importer.h"
+#include "markup_encoding.h"
 #include "regular_file.h"
 #include "text_util.h"
 
@@ -281,13 +282,16 @@ public:
                 ++failed;
                 continue;
             }
-            XmlDocPtr page = parse_xml_safely(bytes);
+            const MarkupBytes markup = choose_markup_encoding(bytes);
+            if (!markup.warning.empty()) doc.warnings.push_back(item.path + ": " + markup.warning);
+            const std::string_view content = markup.bytes();
+            XmlDocPtr page = parse_xml_safely(content);
             // Not well-formed: usually HTML entities (&nbsp;) or tag soup, which the HTML parser
             // reads well. But a document declaring its own entities that failed (a billion
             // laughs hits libxml2's amplification limit) gets the recovering XML parser, which
             // keeps the text and drops the entities, instead of HTML's reading of the DTD as text.
-            if (!page) page = bytes.find("<!ENTITY") != std::string::npos ? parse_xml_safely(bytes, true)
-                                                                          : parse_html_safely(bytes, "UTF-8");
+            if (!page) page = content.find("<!ENTITY") != std::string_view::npos ? parse_xml_safely(content, true)
+                                                                                 : parse_html_safely(content, "UTF-8");
             if (!page || !xmlDocGetRootElement(page.get())) { ++failed; continue; }
             builder.end_block();
             const size_t start = builder.next_offset();

@@ -1,4 +1,5 @@
 // HTML importer: libxml2's HTML parser (tag soup tolerant, no network) + HtmlTextExtractor.
+// Damaged UTF-8 is repaired rather than read as Latin-1 (markup_encoding.h).
 // The TOC comes from the h1-h4 headings; metadata from <title>, <meta name="author"> and
 // <html lang>.
 #include <libxml/HTMLparser.h>
@@ -6,6 +7,7 @@
 #include "document_builder.h"
 #include "html_text.h"
 #include "importer.h"
+#include "markup_encoding.h"
 #include "regular_file.h"
 #include "text_util.h"
 
@@ -40,17 +42,15 @@ public:
 
     Document import(const std::string& path, const ImportOptions& options) const override {
         const std::string bytes = read_file_bytes(path, options.max_file_bytes);
-        std::string_view body = bytes;
-        if (body.substr(0, 3) == "\xEF\xBB\xBF") body.remove_prefix(3);
-        // Valid UTF-8 is read as UTF-8; anything else lets libxml2 follow <meta charset>.
-        XmlDocPtr html = parse_html_safely(body, is_valid_utf8(body) ? "UTF-8" : nullptr);
-        if (!html || !xmlDocGetRootElement(html.get()))
-            throw ImportError(ImportErrorKind::Damaged, "damaged HTML (cannot be parsed)");
-        xmlNode* root = xmlDocGetRootElement(html.get());
-
         Document doc;
         doc.format = "html";
         doc.source_path = path;
+        const MarkupBytes markup = choose_markup_encoding(bytes);
+        if (!markup.warning.empty()) doc.warnings.push_back(markup.warning);
+        XmlDocPtr html = parse_html_safely(markup.bytes(), markup.encoding);
+        if (!html || !xmlDocGetRootElement(html.get()))
+            throw ImportError(ImportErrorKind::Damaged, "damaged HTML (cannot be parsed)");
+        xmlNode* root = xmlDocGetRootElement(html.get());
         if (xmlNode* t = find_first(root, [](xmlNode* n) { return html_element_name(n) == "title"; }))
             doc.metadata.title = html_node_text(t);
         if (xmlNode* m = find_first(root, [](xmlNode* n) {

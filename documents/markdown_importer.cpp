@@ -222,7 +222,7 @@ public:
         Document doc;
         doc.format = "markdown";
         doc.source_path = path;
-        if (decoded.encoding == "Windows-1252") doc.warnings.push_back("not valid UTF-8; decoded as Windows-1252 (Latin-1)");
+        if (std::string w = decoding_warning(decoded); !w.empty()) doc.warnings.push_back(std::move(w));
         parse(decoded.text, doc);
         if (doc.text.empty()) throw ImportError(ImportErrorKind::Empty, "the file contains no text");
         if (doc.metadata.title.empty())

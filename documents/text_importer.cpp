@@ -1,5 +1,6 @@
 // Plain-text importer. Text files carry no structure beyond blank lines, so this importer:
-//  - decodes the bytes (UTF-8 with or without BOM, UTF-16 with BOM, else Windows-1252/Latin-1),
+//  - decodes the bytes (UTF-8 with or without BOM, UTF-16 with BOM, else Windows-1252/Latin-1;
+//    a few damaged bytes in UTF-8 become U+FFFD with a warning),
 //  - turns blank-line separated runs of lines into paragraphs, re-joining hard-wrapped lines
 //    (a tokenizer and a reflowing reader both want paragraphs, not 70-column lines) but keeping
 //    the line breaks of verse, tables and other short-line blocks,
@@ -199,8 +200,7 @@ public:
         Document doc;
         doc.format = "text";
         doc.source_path = path;
-        if (decoded.encoding == "Windows-1252")
-            doc.warnings.push_back("not valid UTF-8; decoded as Windows-1252 (Latin-1)");
+        if (std::string w = decoding_warning(decoded); !w.empty()) doc.warnings.push_back(std::move(w));
         build(doc, decoded.text);
         if (doc.text.empty()) throw ImportError(ImportErrorKind::Empty, "the file contains no text");
         doc.sections.push_back(Section{doc.metadata.title, {}, TextRange{0, doc.text.size()}});

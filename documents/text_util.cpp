@@ -1,5 +1,9 @@
 #include "text_util.h"
 
+#include <algorithm>
+
+#include "utf8_repair.h"
+
 namespace gleaner {
 
 char32_t next_code_point(std::string_view s, size_t& i) {
@@ -123,6 +127,12 @@ DecodedText decode_text_bytes(std::string_view bytes) {
     NormalisingSink sink(out);
     auto starts = [&](std::string_view sig) { return bytes.substr(0, sig.size()) == sig; };
 
+    // The line of the first replacement is counted in the output, where every line end is
+    // already one LF whatever the file used.
+    auto note_replacement = [&] {
+        if (out.replaced++ == 0) out.first_replaced_line = 1 + static_cast<size_t>(std::count(out.text.begin(), out.text.end(), '\n'));
+    };
+
     if (starts("\xFF\xFE") || starts("\xFE\xFF")) {
         const bool le = starts("\xFF\xFE");
         out.encoding = le ? "UTF-16LE" : "UTF-16BE";
@@ -140,7 +150,11 @@ DecodedText decode_text_bytes(std::string_view bytes) {
                     continue;
                 }
             }
-            sink.put(u >= 0xD800 && u <= 0xDFFF ? 0xFFFD : u);
+            if (u >= 0xD800 && u <= 0xDFFF) {  // a surrogate without its other half
+                note_replacement();
+                u = 0xFFFD;
+            }
+            sink.put(u);
         }
         return out;
     }
@@ -148,10 +162,18 @@ DecodedText decode_text_bytes(std::string_view bytes) {
     std::string_view body = bytes;
     const bool bom = starts("\xEF\xBB\xBF");
     if (bom) body.remove_prefix(3);
-    if (is_valid_utf8(body)) {
+    if (reads_as_utf8(take_utf8_census(body))) {
         out.encoding = bom ? "UTF-8 (BOM)" : "UTF-8";
         size_t i = 0;
-        while (i < body.size()) sink.put(next_code_point(body, i));
+        while (i < body.size()) {
+            const size_t start = i;
+            const char32_t cp = next_code_point(body, i);
+            if (cp == 0xFFFD && i - start == 1) {  // ill-formed: one U+FFFD for the whole sequence
+                note_replacement();
+                i = start + ill_formed_length(body, start);
+            }
+            sink.put(cp);
+        }
         return out;
     }
     out.encoding = "Windows-1252";
@@ -164,6 +186,13 @@ DecodedText decode_text_bytes(std::string_view bytes) {
         }
     }
     return out;
+}
+
+std::string decoding_warning(const DecodedText& decoded) {
+    if (decoded.encoding == "Windows-1252") return "not valid UTF-8; decoded as Windows-1252 (Latin-1)";
+    if (decoded.replaced == 0) return {};
+    const std::string_view family = decoded.encoding.rfind("UTF-16", 0) == 0 ? "UTF-16" : "UTF-8";
+    return replacement_warning(family, decoded.replaced, decoded.first_replaced_line);
 }
 
 namespace {

@@ -29,13 +29,20 @@ struct DecodedText {
     std::string text;
     std::string encoding;   // "UTF-8", "UTF-8 (BOM)", "UTF-16LE", "UTF-16BE", "Windows-1252"
     bool had_crlf = false;
+    size_t replaced = 0;            // ill-formed sequences decoded as U+FFFD
+    size_t first_replaced_line = 0;  // 1-based line of the first of them (0 when none)
 };
 
-// BOM-aware decoding: UTF-8 with or without BOM, UTF-16 with BOM; bytes that are not valid
-// UTF-8 fall back to Windows-1252 (a superset of Latin-1 for printable characters, and what
-// "Latin-1" files from Windows really are). CRLF and lone CR become LF. NUL and other C0
-// controls except TAB and LF are dropped (they break tokenizers and the UI).
+// BOM-aware decoding: UTF-8 with or without BOM, UTF-16 with BOM. UTF-8 with a few damaged
+// bytes stays UTF-8, each damaged sequence becoming U+FFFD; bytes that are clearly not UTF-8
+// (the rule is in utf8_repair.h) fall back to Windows-1252 (a superset of Latin-1 for printable
+// characters, and what "Latin-1" files from Windows really are). CRLF and lone CR become LF.
+// NUL and other C0 controls except TAB and LF are dropped (they break tokenizers and the UI).
 DecodedText decode_text_bytes(std::string_view bytes);
+
+// The import warning describing how the bytes were decoded ("not valid UTF-8; decoded as
+// Windows-1252", "2 invalid UTF-8 sequences replaced ..."), or empty when nothing needs saying.
+std::string decoding_warning(const DecodedText& decoded);
 
 // Collapses runs of whitespace (ASCII whitespace, NBSP and other Unicode spaces) to one ASCII
 // space; trims both ends. Used for text whose line breaks carry no meaning (HTML, PDF words).

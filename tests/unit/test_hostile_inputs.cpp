@@ -9,19 +9,27 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
+#include <zip.h>
 
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <future>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "document_loader.h"
+#include "html_charset.h"
 #include "import.h"
+#include "text_util.h"
+#include "utf8_repair.h"
 
 using namespace gleaner;
 
 namespace {
+
+constexpr const char* kReplacement = "\xEF\xBF\xBD";  // U+FFFD in UTF-8
 
 std::string write_file(const QTemporaryDir& dir, const char* name, const std::string& bytes) {
     const std::string path = dir.filePath(name).toStdString();
@@ -46,6 +54,85 @@ Outcome import_outcome(const std::string& path) {
         o.message = e.what();
     }
     return o;
+}
+
+bool contains(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
+
+bool any_warning_contains(const Document& d, const std::string& needle) {
+    for (const std::string& w : d.warnings)
+        if (contains(w, needle)) return true;
+    return false;
+}
+
+size_t count_of(const std::string& hay, const std::string& needle) {
+    size_t n = 0;
+    for (size_t at = hay.find(needle); at != std::string::npos; at = hay.find(needle, at + needle.size())) ++n;
+    return n;
+}
+
+// A book in UTF-8 with accents, dashes and curly quotes on every line (as real books have).
+std::string utf8_book() {
+    std::string s;
+    for (int i = 0; i < 20; ++i) s += "Caf\xC3\xA9 cr\xC3\xA8me, na\xC3\xAFve fa\xC3\xA7" "ade \xE2\x80\x94 \xE2\x80\x9Cquoted\xE2\x80\x9D.\n\n";
+    return s;
+}
+
+// The same book with a stray 0xFF byte at the start of paragraph 5 (line 9).
+std::string utf8_book_with_bad_byte() {
+    std::string s = utf8_book();
+    const size_t paragraph = s.find("\n\n") + 2;
+    s.insert(4 * paragraph, "\xFF");
+    return s;
+}
+
+// ---- EPUB -----------------------------------------------------------------------------------
+
+void write_zip(const std::string& path, const std::vector<std::pair<std::string, std::string>>& entries) {
+    int err = 0;
+    zip_t* z = zip_open(path.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &err);
+    QVERIFY(z);
+    for (const auto& [name, data] : entries) {
+        zip_source_t* src = zip_source_buffer(z, data.data(), data.size(), 0);
+        QVERIFY(src);
+        const zip_int64_t index = zip_file_add(z, name.c_str(), src, ZIP_FL_ENC_UTF_8);
+        QVERIFY(index >= 0);
+        if (name == "mimetype") zip_set_file_compression(z, static_cast<zip_uint64_t>(index), ZIP_CM_STORE, 0);
+    }
+    QCOMPARE(zip_close(z), 0);  // the buffers above stay alive until here, where they are written
+}
+
+const std::string kContainer =
+    "<?xml version=\"1.0\"?><container version=\"1.0\" xmlns=\"urn:oasis:names:tc:opendocument:xmlns:container\">"
+    "<rootfiles><rootfile full-path=\"OEBPS/content.opf\" media-type=\"application/oebps-package+xml\"/></rootfiles>"
+    "</container>";
+
+std::string opf(const std::string& manifest, const std::string& spine, const std::string& prolog = "",
+                const std::string& title = "Fixture Title", const std::string& spine_attrs = "") {
+    return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>" + prolog +
+           "<package xmlns=\"http://www.idpf.org/2007/opf\" version=\"2.0\">"
+           "<metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:title>" + title +
+           "</dc:title><dc:creator>Secret Creator</dc:creator></metadata><manifest>" + manifest + "</manifest><spine" +
+           spine_attrs + ">" + spine + "</spine></package>";
+}
+
+const std::string kChapterItem = "<item id=\"c1\" href=\"ch1.xhtml\" media-type=\"application/xhtml+xml\"/>";
+const std::string kChapterRef = "<itemref idref=\"c1\"/>";
+
+std::string xhtml(const std::string& body, const std::string& prolog = "") {
+    return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>" + prolog +
+           "<html xmlns=\"http://www.w3.org/1999/xhtml\"><head><title>t</title></head><body>" + body + "</body></html>";
+}
+
+std::string write_epub(const QTemporaryDir& dir, const char* name, const std::string& opf_xml, const std::string& chapter,
+                       std::vector<std::pair<std::string, std::string>> extra = {}) {
+    const std::string path = dir.filePath(name).toStdString();
+    std::vector<std::pair<std::string, std::string>> entries{{"mimetype", "application/epub+zip"},
+                                                             {"META-INF/container.xml", kContainer},
+                                                             {"OEBPS/content.opf", opf_xml},
+                                                             {"OEBPS/ch1.xhtml", chapter}};
+    entries.insert(entries.end(), extra.begin(), extra.end());
+    write_zip(path, entries);
+    return path;
 }
 
 // ---- special files --------------------------------------------------------------------------
@@ -83,6 +170,99 @@ class TestHostileInputs : public QObject {
     Q_OBJECT
 
 private slots:
+    // ---- A: damaged UTF-8 -----------------------------------------------------------------
+    void utf8BookWithABadByteKeepsItsCharacters() {
+        QTemporaryDir dir;
+        const Outcome o = import_outcome(write_file(dir, "book.txt", utf8_book_with_bad_byte()));
+        QVERIFY(o.imported);
+        // Every accented letter survives; only the bad byte became U+FFFD.
+        QCOMPARE(count_of(o.doc.text, "Caf\xC3\xA9 cr"), size_t{20});
+        QCOMPARE(count_of(o.doc.text, kReplacement), size_t{1});
+        QVERIFY(!contains(o.doc.text, "\xC3\x83\xC2\xA9"));  // "Ã©", the Windows-1252 misreading
+        QCOMPARE(o.doc.warnings.size(), size_t{1});
+        QCOMPARE(o.doc.warnings[0], std::string("1 invalid UTF-8 sequence replaced with U+FFFD (first on line 9)"));
+    }
+
+    void truncatedCharacterIsOneReplacement() {
+        // "\xE2\x80" is the start of a dash without its last byte: one error, not two, and the
+        // letter after it is read normally.
+        const DecodedText d = decode_text_bytes(utf8_book() + "A\xE2\x80" "B");
+        QCOMPARE(d.encoding, std::string("UTF-8"));
+        QCOMPARE(d.replaced, size_t{1});
+        QVERIFY(contains(d.text, std::string("A") + kReplacement + "B"));
+        QCOMPARE(d.first_replaced_line, size_t{41});
+        QCOMPARE(ill_formed_length("\xE2\x80" "B", 0), size_t{2});
+        QCOMPARE(ill_formed_length("\xF0\x9F\x98", 0), size_t{3});  // emoji cut at the end of the file
+        QCOMPARE(ill_formed_length("\xC0\xAF", 0), size_t{1});      // overlong: C0 never starts a sequence
+        QCOMPARE(ill_formed_length("\xED\xA0\x80", 0), size_t{1});  // surrogate: A0 is not allowed after ED
+        QCOMPARE(replace_ill_formed_utf8("a\xFF\xFE" "b"), std::string("a") + kReplacement + kReplacement + "b");
+    }
+
+    void windows1252TextStillFallsBack() {
+        // Latin-1 text with an accidental valid UTF-8 pair ("\xC9\x94": the last letter of
+        // CAFÉ followed by a closing curly quote) is still read as Windows-1252: the rule
+        // weighs that one pair against the many ill-formed accented letters.
+        QTemporaryDir dir;
+        std::string latin1;
+        for (int i = 0; i < 5; ++i) latin1 += "Caf\xE9 cr\xE8me na\xEFve.\n";
+        latin1 += "\x93" "CAF\xC9\x94\n";
+        const Outcome o = import_outcome(write_file(dir, "latin1.txt", latin1));
+        QVERIFY(o.imported);
+        QVERIFY(contains(o.doc.text, "Caf\xC3\xA9 cr\xC3\xA8me"));
+        QVERIFY(contains(o.doc.text, "\xE2\x80\x9C" "CAF\xC3\x89\xE2\x80\x9D"));
+        QVERIFY(any_warning_contains(o.doc, "Windows-1252"));
+        const Utf8Census c = take_utf8_census(latin1);
+        QCOMPARE(c.multibyte, size_t{1});
+        QVERIFY(!reads_as_utf8(c));
+        // And the UTF-8 book with its bad byte passes the same rule.
+        QVERIFY(reads_as_utf8(take_utf8_census(utf8_book_with_bad_byte())));
+    }
+
+    void htmlWithABadByteKeepsItsCharacters() {
+        QTemporaryDir dir;
+        const std::string book = utf8_book_with_bad_byte();
+        for (const std::string& head : {std::string(), std::string("<head><meta charset=\"utf-8\"></head>")}) {
+            const Outcome o = import_outcome(write_file(dir, "book.html", "<html>" + head + "<body><pre>" + book + "</pre></body></html>"));
+            QVERIFY(o.imported);
+            QCOMPARE(count_of(o.doc.text, "Caf\xC3\xA9 cr"), size_t{20});
+            QCOMPARE(count_of(o.doc.text, kReplacement), size_t{1});
+            QVERIFY(any_warning_contains(o.doc, "1 invalid UTF-8 sequence replaced with U+FFFD (first on line 9)"));
+        }
+        // A file that says it is Windows-1252 is converted from that, even when its bytes would
+        // pass the UTF-8 rule (five "\xC3\xA9" pairs, read "Ã©" in Windows-1252, against two
+        // ill-formed quotes): the declaration wins.
+        const std::string cp1252 = "<html><head><meta charset=\"windows-1252\"></head><body><p>\x93"
+                                   "\xC3\xA9 \xC3\xA9 \xC3\xA9 \xC3\xA9 \xC3\xA9\x94</p></body></html>";
+        QVERIFY(reads_as_utf8(take_utf8_census(cp1252)));
+        const Outcome w = import_outcome(write_file(dir, "cp1252.html", cp1252));
+        QVERIFY(w.imported);
+        QVERIFY(contains(w.doc.text, "\xE2\x80\x9C\xC3\x83\xC2\xA9 \xC3\x83\xC2\xA9"));
+        QVERIFY(w.doc.warnings.empty());
+    }
+
+    void declaredCharsetIsRead() {
+        QCOMPARE(declared_html_charset("<html><head><meta charset=\"Windows-1252\">"), std::string("windows-1252"));
+        QCOMPARE(declared_html_charset("<meta http-equiv=\"Content-Type\" content=\"text/html; charset=EUC-KR\">"),
+                 std::string("euc-kr"));
+        QCOMPARE(declared_html_charset("<?xml version='1.0' encoding='ISO-8859-1'?><html>"), std::string("iso-8859-1"));
+        // A charset mentioned in the body is prose, not a declaration.
+        QCOMPARE(declared_html_charset("<html><body><p>Use charset=latin1 here.</p>"), std::string());
+        QVERIFY(!declares_other_charset_than_utf8("<meta charset=utf8>"));
+        QVERIFY(declares_other_charset_than_utf8("<meta charset=shift_jis>"));
+    }
+
+    void epubWithABadByteSaysSo() {
+        QTemporaryDir dir;
+        std::string body;
+        for (int i = 0; i < 10; ++i) body += "<p>Caf\xC3\xA9 cr\xC3\xA8me \xE2\x80\x94 \xE2\x80\x9Cquoted\xE2\x80\x9D.</p>";
+        body.insert(body.find("cr", body.size() / 2) + 2, "\xFF");
+        const Outcome o = import_outcome(write_epub(dir, "book.epub", opf(kChapterItem, kChapterRef), xhtml(body)));
+        QVERIFY(o.imported);
+        QCOMPARE(count_of(o.doc.text, "Caf\xC3\xA9 cr"), size_t{10});
+        QCOMPARE(count_of(o.doc.text, kReplacement), size_t{1});
+        QVERIFY(any_warning_contains(o.doc, "OEBPS/ch1.xhtml: 1 invalid UTF-8 sequence replaced with U+FFFD"));
+    }
+
     // ---- B: special files -----------------------------------------------------------------
     void specialFilesAreRefusedByName() {
         QTemporaryDir dir;
