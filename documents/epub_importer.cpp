@@ -9,7 +9,8 @@
 //  - path traversal: hrefs are resolved inside the archive only ("../../etc/passwd" and
 //    absolute URLs resolve to nothing), and nothing is ever written to disk;
 //  - XML external entities / billion laughs: parse_xml_safely (no network, no DTD loading, no
-//    entity substitution, libxml2's amplification limits).
+//    entity substitution, libxml2's amplification limits); a document cut short by such a
+//    limit is reported with that reason, not as a book without text or spine.
 #include <sys/stat.h>
 #include <zip.h>
 
@@ -237,9 +238,18 @@ public:
             throw ImportError(ImportErrorKind::Damaged, "not an EPUB (META-INF/container.xml is missing)");
         check_drm(zip);
         const std::string opf_path = rootfile_path(zip.read("META-INF/container.xml"));
-        XmlDocPtr opf = parse_xml_safely(zip.read(opf_path), true);
-        if (!opf || !xmlDocGetRootElement(opf.get()))
+        std::string opf_limit;
+        XmlDocPtr opf = parse_xml_safely(zip.read(opf_path), true, &opf_limit);
+        // A package document stopped by a parser limit lost what follows that point; when the
+        // spine is among it, that limit is the reason the book cannot be read.
+        auto refuse_for_limit = [&] {
+            if (!opf_limit.empty())
+                throw ImportError(ImportErrorKind::TooLarge, "EPUB package document cannot be read: " + opf_limit);
+        };
+        if (!opf || !xmlDocGetRootElement(opf.get())) {
+            refuse_for_limit();
             throw ImportError(ImportErrorKind::Damaged, "damaged EPUB (package document is not valid XML)");
+        }
         const std::string opf_dir = dir_of(opf_path);
         xmlNode* package = xmlDocGetRootElement(opf.get());
 
@@ -258,7 +268,11 @@ public:
         if (outside > 0)
             doc.warnings.push_back(std::to_string(outside) + " manifest entries point outside the archive and were ignored");
         xmlNode* spine = child_named(package, "spine");
-        if (!spine) throw ImportError(ImportErrorKind::Damaged, "damaged EPUB (package has no spine)");
+        if (!spine) {
+            refuse_for_limit();
+            throw ImportError(ImportErrorKind::Damaged, "damaged EPUB (package has no spine)");
+        }
+        if (!opf_limit.empty()) doc.warnings.push_back("the package document is cut short: " + opf_limit);
         if (html_attribute(spine, "page-progression-direction") == "rtl") doc.metadata.right_to_left = true;
 
         // Spine documents -> sections.
@@ -268,6 +282,7 @@ public:
         std::vector<HtmlHeading> headings;
         std::set<std::string> seen;
         size_t failed = 0;
+        std::vector<std::string> cut_short;    // "path: limit"
         for (xmlNode* ref : children_named(spine, "itemref")) {
             auto it = manifest.find(html_attribute(ref, "idref"));
             if (it == manifest.end()) continue;
@@ -284,15 +299,13 @@ public:
             }
             const MarkupBytes markup = choose_markup_encoding(bytes);
             if (!markup.warning.empty()) doc.warnings.push_back(item.path + ": " + markup.warning);
-            const std::string_view content = markup.bytes();
-            XmlDocPtr page = parse_xml_safely(content);
-            // Not well-formed: usually HTML entities (&nbsp;) or tag soup, which the HTML parser
-            // reads well. But a document declaring its own entities that failed (a billion
-            // laughs hits libxml2's amplification limit) gets the recovering XML parser, which
-            // keeps the text and drops the entities, instead of HTML's reading of the DTD as text.
-            if (!page) page = content.find("<!ENTITY") != std::string_view::npos ? parse_xml_safely(content, true)
-                                                                                 : parse_html_safely(content, "UTF-8");
-            if (!page || !xmlDocGetRootElement(page.get())) { ++failed; continue; }
+            std::string limit;
+            XmlDocPtr page = parse_content_document(markup.bytes(), limit);
+            if (!limit.empty()) cut_short.push_back(item.path + ": " + limit);
+            if (!page || !xmlDocGetRootElement(page.get())) {
+                if (limit.empty()) ++failed;
+                continue;
+            }
             builder.end_block();
             const size_t start = builder.next_offset();
             HtmlTextExtractor extractor(builder);
@@ -306,9 +319,12 @@ public:
         }
         if (failed > 0) doc.warnings.push_back(std::to_string(failed) + " content documents could not be read and were skipped");
         if (doc.text.empty()) {
+            if (!cut_short.empty())
+                throw ImportError(ImportErrorKind::TooLarge, "the EPUB's text cannot be read (" + cut_short.front() + ")");
             if (failed > 0) throw ImportError(ImportErrorKind::Damaged, "damaged EPUB (no content document could be read)");
             throw ImportError(ImportErrorKind::Empty, "the EPUB contains no text");
         }
+        for (const std::string& c : cut_short) doc.warnings.push_back(c + "; the text after that point is missing");
 
         // TOC: nav document, else NCX, else the headings.
         std::vector<RawTocEntry> raw;
@@ -360,6 +376,18 @@ public:
     }
 
 private:
+    // Not well-formed XML: usually HTML entities (&nbsp;) or tag soup, which the HTML parser
+    // reads well. But a document declaring its own entities that failed (a billion laughs hits
+    // libxml2's amplification limit) gets the recovering XML parser, which keeps the text and
+    // drops the entities, instead of HTML's reading of the DTD as text. `limit` receives the
+    // reason when a parser limit cut the document short.
+    static XmlDocPtr parse_content_document(std::string_view bytes, std::string& limit) {
+        XmlDocPtr page = parse_xml_safely(bytes, false, &limit);
+        if (page) return page;
+        if (bytes.find("<!ENTITY") != std::string_view::npos) return parse_xml_safely(bytes, true, &limit);
+        return parse_html_safely(bytes, "UTF-8", &limit);
+    }
+
     // A clear error for missing or oversized files before libzip's generic ones.
     static void read_file_head_checked(const std::string& path, const ImportOptions& options) {
         require_regular_file(path);

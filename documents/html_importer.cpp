@@ -1,5 +1,6 @@
 // HTML importer: libxml2's HTML parser (tag soup tolerant, no network) + HtmlTextExtractor.
-// Damaged UTF-8 is repaired rather than read as Latin-1 (markup_encoding.h).
+// Damaged UTF-8 is repaired rather than read as Latin-1 (markup_encoding.h); a parse cut short
+// by libxml2's depth or entity limits says so.
 // The TOC comes from the h1-h4 headings; metadata from <title>, <meta name="author"> and
 // <html lang>.
 #include <libxml/HTMLparser.h>
@@ -47,9 +48,12 @@ public:
         doc.source_path = path;
         const MarkupBytes markup = choose_markup_encoding(bytes);
         if (!markup.warning.empty()) doc.warnings.push_back(markup.warning);
-        XmlDocPtr html = parse_html_safely(markup.bytes(), markup.encoding);
-        if (!html || !xmlDocGetRootElement(html.get()))
+        std::string limit;
+        XmlDocPtr html = parse_html_safely(markup.bytes(), markup.encoding, &limit);
+        if (!html || !xmlDocGetRootElement(html.get())) {
+            if (!limit.empty()) throw ImportError(ImportErrorKind::TooLarge, "the HTML cannot be read: " + limit);
             throw ImportError(ImportErrorKind::Damaged, "damaged HTML (cannot be parsed)");
+        }
         xmlNode* root = xmlDocGetRootElement(html.get());
         if (xmlNode* t = find_first(root, [](xmlNode* n) { return html_element_name(n) == "title"; }))
             doc.metadata.title = html_node_text(t);
@@ -63,6 +67,11 @@ public:
         DocumentBuilder builder(doc);
         HtmlTextExtractor extractor(builder);
         extractor.extract(root);
+        // libxml2 keeps what it read before a limit stopped it; say that the rest is missing.
+        if (!limit.empty()) {
+            if (doc.text.empty()) throw ImportError(ImportErrorKind::TooLarge, "the HTML cannot be read: " + limit);
+            doc.warnings.push_back("the text is cut short where the HTML hit a parser limit: " + limit);
+        }
         if (doc.text.empty()) throw ImportError(ImportErrorKind::Empty, "the file contains no text");
         for (const HtmlHeading& h : extractor.headings())
             if (h.level <= 4) doc.toc.push_back(TocEntry{h.title, h.level, -1, h.offset});

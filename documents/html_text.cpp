@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "text_util.h"
+#include "xml_limit_watch.h"
 
 namespace gleaner {
 namespace {
@@ -37,19 +38,33 @@ bool is_ascii_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == 
 
 }  // namespace
 
-XmlDocPtr parse_xml_safely(std::string_view data, bool recover) {
+namespace {
+
+void note_limit(const XmlLimitWatch& watch, std::string* limit_hit) {
+    if (limit_hit && !watch.reason().empty()) *limit_hit = watch.reason();
+}
+
+}  // namespace
+
+XmlDocPtr parse_xml_safely(std::string_view data, bool recover, std::string* limit_hit) {
     if (data.size() > INT_MAX) return nullptr;
     xmlInitParser();
     int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA;
     if (recover) opts |= XML_PARSE_RECOVER;
-    return XmlDocPtr(xmlReadMemory(data.data(), static_cast<int>(data.size()), nullptr, nullptr, opts));
+    const XmlLimitWatch watch;
+    XmlDocPtr doc(xmlReadMemory(data.data(), static_cast<int>(data.size()), nullptr, nullptr, opts));
+    note_limit(watch, limit_hit);
+    return doc;
 }
 
-XmlDocPtr parse_html_safely(std::string_view data, const char* encoding) {
+XmlDocPtr parse_html_safely(std::string_view data, const char* encoding, std::string* limit_hit) {
     if (data.size() > INT_MAX) return nullptr;
     xmlInitParser();
     const int opts = HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_RECOVER;
-    return XmlDocPtr(htmlReadMemory(data.data(), static_cast<int>(data.size()), nullptr, encoding, opts));
+    const XmlLimitWatch watch;
+    XmlDocPtr doc(htmlReadMemory(data.data(), static_cast<int>(data.size()), nullptr, encoding, opts));
+    note_limit(watch, limit_hit);
+    return doc;
 }
 
 std::string html_element_name(const xmlNode* node) {

@@ -63,8 +63,10 @@ using XmlDocPtr = std::unique_ptr<xmlDoc, XmlDocDeleter>;
 // external DTD or entity loading (no XML_PARSE_DTDLOAD/NOENT, so entities are never
 // substituted), libxml2's default depth and amplification limits (no XML_PARSE_HUGE), and no
 // error output on stderr. nullptr when the input is not well-formed XML / not parseable HTML.
-XmlDocPtr parse_xml_safely(std::string_view data, bool recover = false);
-XmlDocPtr parse_html_safely(std::string_view data, const char* encoding = nullptr);
+// When one of those limits stopped the parser, `limit_hit` (if given) receives the reason
+// ("nesting deeper than 256 levels"); it is left alone otherwise.
+XmlDocPtr parse_xml_safely(std::string_view data, bool recover = false, std::string* limit_hit = nullptr);
+XmlDocPtr parse_html_safely(std::string_view data, const char* encoding = nullptr, std::string* limit_hit = nullptr);
 
 // Local element name, lowercased ("h1", "p"); empty for non-elements.
 std::string html_element_name(const xmlNode* node);

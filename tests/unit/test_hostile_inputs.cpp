@@ -135,6 +135,25 @@ std::string write_epub(const QTemporaryDir& dir, const char* name, const std::st
     return path;
 }
 
+std::string nested(int depth, const std::string& inner) {
+    std::string s;
+    for (int i = 0; i < depth; ++i) s += "<div>";
+    s += inner;
+    for (int i = 0; i < depth; ++i) s += "</div>";
+    return s;
+}
+
+// Ten levels of ten references each: 10^10 copies if expanded (libxml2 stops it).
+std::string entity_bomb_dtd(const std::string& root) {
+    std::string dtd = "<!DOCTYPE " + root + " [<!ENTITY a \"lollollollollollollollollollol\">";
+    for (char e = 'b'; e <= 'j'; ++e) {
+        std::string refs;
+        for (int k = 0; k < 10; ++k) refs += std::string("&") + static_cast<char>(e - 1) + ";";
+        dtd += std::string("<!ENTITY ") + e + " \"" + refs + "\">";
+    }
+    return dtd + "]>";
+}
+
 // ---- special files --------------------------------------------------------------------------
 
 // Unblocks a reader stuck opening the FIFO (so a failing test ends instead of hanging).
@@ -318,6 +337,45 @@ private slots:
         QCOMPARE(failed.at(0).at(0).toString(), fifo);
         QCOMPARE(failed.at(0).at(1).toString(), "'" + fifo + "' is a named pipe (FIFO), not a regular file");
         QCOMPARE(failed.at(0).at(2).toBool(), false);
+    }
+
+    // ---- B: parser limits -----------------------------------------------------------------
+    void htmlParserLimitsAreNamed() {
+        QTemporaryDir dir;
+        const Outcome deep = import_outcome(write_file(dir, "deep.html", "<html><body>" + nested(1000, "lost") + "</body></html>"));
+        QVERIFY(!deep.imported);
+        QCOMPARE(deep.kind, ImportErrorKind::TooLarge);
+        QCOMPARE(deep.message, std::string("the HTML cannot be read: nesting deeper than 256 levels"));
+        // Text before the limit is kept, and the warning says the rest is missing.
+        const Outcome part = import_outcome(
+            write_file(dir, "part.html", "<html><body><p>Kept paragraph.</p>" + nested(1000, "lost") + "</body></html>"));
+        QVERIFY(part.imported);
+        QCOMPARE(part.doc.text, std::string("Kept paragraph."));
+        QVERIFY(any_warning_contains(part.doc, "cut short where the HTML hit a parser limit: nesting deeper than 256 levels"));
+    }
+
+    void epubParserLimitsAreNamed() {
+        QTemporaryDir dir;
+        const std::string chapter = xhtml("<p>Chapter text.</p>");
+        const Outcome deep = import_outcome(write_epub(dir, "deep.epub", opf(kChapterItem, kChapterRef), xhtml(nested(1000, "x"))));
+        QCOMPARE(deep.kind, ImportErrorKind::TooLarge);
+        QCOMPARE(deep.message, std::string("the EPUB's text cannot be read (OEBPS/ch1.xhtml: nesting deeper than 256 levels)"));
+
+        const Outcome bomb = import_outcome(
+            write_epub(dir, "bomb.epub", opf(kChapterItem, kChapterRef), xhtml("<p>&j;</p>", entity_bomb_dtd("html"))));
+        QCOMPARE(bomb.kind, ImportErrorKind::TooLarge);
+        QCOMPARE(bomb.message, std::string("the EPUB's text cannot be read (OEBPS/ch1.xhtml: entity expansion limit exceeded)"));
+
+        std::string deep_opf = opf(kChapterItem, kChapterRef);
+        deep_opf.insert(deep_opf.find("<metadata"), nested(1000, ""));
+        const Outcome no_spine = import_outcome(write_epub(dir, "deep-opf.epub", deep_opf, chapter));
+        QCOMPARE(no_spine.kind, ImportErrorKind::TooLarge);
+        QCOMPARE(no_spine.message, std::string("EPUB package document cannot be read: nesting deeper than 256 levels"));
+
+        const Outcome opf_bomb = import_outcome(write_epub(
+            dir, "bomb-opf.epub", opf(kChapterItem, kChapterRef, entity_bomb_dtd("package"), "&j;"), chapter));
+        QCOMPARE(opf_bomb.kind, ImportErrorKind::TooLarge);
+        QCOMPARE(opf_bomb.message, std::string("EPUB package document cannot be read: entity expansion limit exceeded"));
     }
 };
 
