@@ -8,6 +8,7 @@
 #include <array>
 #include <string_view>
 
+#include "doctype_subset.h"
 #include "text_util.h"
 #include "xml_limit_watch.h"
 
@@ -58,11 +59,12 @@ XmlDocPtr parse_xml_safely(std::string_view data, bool recover, std::string* lim
 }
 
 XmlDocPtr parse_html_safely(std::string_view data, const char* encoding, std::string* limit_hit) {
-    if (data.size() > INT_MAX) return nullptr;
+    const std::string markup = without_doctype_subset(data);
+    if (markup.size() > INT_MAX) return nullptr;
     xmlInitParser();
     const int opts = HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_RECOVER;
     const XmlLimitWatch watch;
-    XmlDocPtr doc(htmlReadMemory(data.data(), static_cast<int>(data.size()), nullptr, encoding, opts));
+    XmlDocPtr doc(htmlReadMemory(markup.data(), static_cast<int>(markup.size()), nullptr, encoding, opts));
     note_limit(watch, limit_hit);
     return doc;
 }

@@ -64,7 +64,8 @@ using XmlDocPtr = std::unique_ptr<xmlDoc, XmlDocDeleter>;
 // substituted), libxml2's default depth and amplification limits (no XML_PARSE_HUGE), and no
 // error output on stderr. nullptr when the input is not well-formed XML / not parseable HTML.
 // When one of those limits stopped the parser, `limit_hit` (if given) receives the reason
-// ("nesting deeper than 256 levels"); it is left alone otherwise.
+// ("nesting deeper than 256 levels"); it is left alone otherwise. The HTML parser is given the
+// markup without a DOCTYPE internal subset, which it would read as text (doctype_subset.h).
 XmlDocPtr parse_xml_safely(std::string_view data, bool recover = false, std::string* limit_hit = nullptr);
 XmlDocPtr parse_html_safely(std::string_view data, const char* encoding = nullptr, std::string* limit_hit = nullptr);
 

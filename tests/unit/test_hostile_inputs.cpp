@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "doctype_subset.h"
 #include "document_loader.h"
 #include "html_charset.h"
 #include "import.h"
@@ -376,6 +377,30 @@ private slots:
             dir, "bomb-opf.epub", opf(kChapterItem, kChapterRef, entity_bomb_dtd("package"), "&j;"), chapter));
         QCOMPARE(opf_bomb.kind, ImportErrorKind::TooLarge);
         QCOMPARE(opf_bomb.message, std::string("EPUB package document cannot be read: entity expansion limit exceeded"));
+    }
+
+    // ---- B: DOCTYPE internal subsets -------------------------------------------------------
+    void doctypeInternalSubsetStaysOutOfTheText() {
+        QTemporaryDir dir;
+        const std::string subset = "<!DOCTYPE html [ <!ENTITY x \"y\"> <!ENTITY q \"a ]> b\"> <!-- ] > --> ]>";
+        const Outcome html = import_outcome(write_file(dir, "dtd.html", subset + "\n<html><body><p>Hello &x; world</p></body></html>"));
+        QVERIFY(html.imported);
+        // Nothing of the declaration, and the custom entity is not expanded.
+        QCOMPARE(html.doc.text, std::string("Hello &x; world"));
+
+        // An EPUB chapter that is not well-formed XML (&nbsp; is undeclared) goes through the
+        // HTML parser, which must not read its internal subset as text either.
+        const Outcome epub = import_outcome(write_epub(
+            dir, "dtd.epub", opf(kChapterItem, kChapterRef),
+            xhtml("<p>Hello&nbsp;world</p>", "<!DOCTYPE html [ <!ATTLIST p id ID #IMPLIED> ]>")));
+        QVERIFY(epub.imported);
+        QCOMPARE(epub.doc.text, std::string("Hello\xC2\xA0world"));
+
+        const std::string page = "<?xml version=\"1.0\"?>\n<!-- c -->" + subset + "<html/>";
+        const ByteSpan span = find_doctype_with_subset(page);
+        QCOMPARE(page.substr(span.begin, span.end - span.begin), subset);
+        QVERIFY(find_doctype_with_subset("<!DOCTYPE html><html/>").empty());
+        QVERIFY(find_doctype_with_subset("<!DOCTYPE html [ <!ENTITY x \"y\">").empty());  // unterminated: left alone
     }
 };
 
