@@ -10,7 +10,9 @@
 //    absolute URLs resolve to nothing), and nothing is ever written to disk;
 //  - XML external entities / billion laughs: parse_xml_safely (no network, no DTD loading, no
 //    entity substitution, libxml2's amplification limits); a document cut short by such a
-//    limit is reported with that reason, not as a book without text or spine.
+//    limit is reported with that reason, not as a book without text or spine;
+//  - spine items that are not content documents (the OPF itself, the NCX, images) are skipped
+//    with a warning instead of being read as chapters.
 #include <sys/stat.h>
 #include <zip.h>
 
@@ -24,6 +26,7 @@
 #include <vector>
 
 #include "document_builder.h"
+#include "epub_spine_item.h"
 #include "html_text.h"
 #include "importer.h"
 #include "markup_encoding.h"
@@ -274,6 +277,8 @@ public:
         }
         if (!opf_limit.empty()) doc.warnings.push_back("the package document is cut short: " + opf_limit);
         if (html_attribute(spine, "page-progression-direction") == "rtl") doc.metadata.right_to_left = true;
+        const auto ncx = find_ncx(manifest, spine);
+        const std::string ncx_path = ncx == manifest.end() ? std::string() : ncx->second.path;
 
         // Spine documents -> sections.
         DocumentBuilder builder(doc);
@@ -282,13 +287,17 @@ public:
         std::vector<HtmlHeading> headings;
         std::set<std::string> seen;
         size_t failed = 0;
+        std::vector<std::string> not_content;  // "path (why)"
         std::vector<std::string> cut_short;    // "path: limit"
         for (xmlNode* ref : children_named(spine, "itemref")) {
             auto it = manifest.find(html_attribute(ref, "idref"));
             if (it == manifest.end()) continue;
             const ManifestItem& item = it->second;
             if (!seen.insert(item.path).second) continue;  // a spine listing a file twice
-            if (item.media_type.find("html") == std::string::npos && item.media_type.find("xml") == std::string::npos) continue;
+            if (std::string why = spine_item_problem(item.path, item.media_type, opf_path, ncx_path); !why.empty()) {
+                not_content.push_back(item.path + " (" + why + ")");
+                continue;
+            }
             std::string bytes;
             try {
                 bytes = zip.read(item.path);
@@ -318,6 +327,7 @@ public:
             headings.insert(headings.end(), extractor.headings().begin(), extractor.headings().end());
         }
         if (failed > 0) doc.warnings.push_back(std::to_string(failed) + " content documents could not be read and were skipped");
+        if (!not_content.empty()) doc.warnings.push_back(skipped_spine_warning(not_content));
         if (doc.text.empty()) {
             if (!cut_short.empty())
                 throw ImportError(ImportErrorKind::TooLarge, "the EPUB's text cannot be read (" + cut_short.front() + ")");
@@ -334,10 +344,6 @@ public:
                 break;
             }
         if (raw.empty()) {
-            auto ncx = manifest.find(html_attribute(spine, "toc"));
-            if (ncx == manifest.end())
-                for (auto it = manifest.begin(); it != manifest.end(); ++it)
-                    if (it->second.media_type == "application/x-dtbncx+xml") ncx = it;
             if (ncx != manifest.end()) {
                 try { raw = read_ncx(zip.read(ncx->second.path), dir_of(ncx->second.path)); } catch (const ImportError&) {}
             }
@@ -376,6 +382,17 @@ public:
     }
 
 private:
+    using Manifest = std::map<std::string, ManifestItem>;
+
+    // The NCX: the item the spine's toc attribute names, else one with the NCX media type.
+    static Manifest::const_iterator find_ncx(const Manifest& manifest, xmlNode* spine) {
+        auto ncx = manifest.find(html_attribute(spine, "toc"));
+        if (ncx == manifest.end())
+            for (auto it = manifest.begin(); it != manifest.end(); ++it)
+                if (it->second.media_type == "application/x-dtbncx+xml") ncx = it;
+        return ncx;
+    }
+
     // Not well-formed XML: usually HTML entities (&nbsp;) or tag soup, which the HTML parser
     // reads well. But a document declaring its own entities that failed (a billion laughs hits
     // libxml2's amplification limit) gets the recovering XML parser, which keeps the text and
@@ -386,6 +403,16 @@ private:
         if (page) return page;
         if (bytes.find("<!ENTITY") != std::string_view::npos) return parse_xml_safely(bytes, true, &limit);
         return parse_html_safely(bytes, "UTF-8", &limit);
+    }
+
+    static std::string skipped_spine_warning(const std::vector<std::string>& items) {
+        constexpr size_t kNamed = 3;
+        std::string w = "skipped " + std::to_string(items.size()) +
+                        (items.size() == 1 ? " spine item that is not a content document: "
+                                           : " spine items that are not content documents: ");
+        for (size_t i = 0; i < items.size() && i < kNamed; ++i) w += (i ? ", " : "") + items[i];
+        if (items.size() > kNamed) w += " and " + std::to_string(items.size() - kNamed) + " more";
+        return w;
     }
 
     // A clear error for missing or oversized files before libzip's generic ones.

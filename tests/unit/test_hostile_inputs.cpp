@@ -402,6 +402,31 @@ private slots:
         QVERIFY(find_doctype_with_subset("<!DOCTYPE html><html/>").empty());
         QVERIFY(find_doctype_with_subset("<!DOCTYPE html [ <!ENTITY x \"y\">").empty());  // unterminated: left alone
     }
+
+    // ---- B: spine items that are not chapters ----------------------------------------------
+    void spineItemsThatAreNotContentAreSkipped() {
+        QTemporaryDir dir;
+        const std::string manifest = kChapterItem +
+                                     "<item id=\"self\" href=\"content.opf\" media-type=\"application/oebps-package+xml\"/>"
+                                     "<item id=\"ncx\" href=\"toc.ncx\" media-type=\"application/x-dtbncx+xml\"/>"
+                                     "<item id=\"pic\" href=\"cover.jpg\" media-type=\"image/jpeg\"/>";
+        const std::string ncx = "<?xml version=\"1.0\"?><ncx xmlns=\"http://www.daisy.org/z3986/2005/ncx/\"><navMap>"
+                                "<navPoint id=\"p\"><navLabel><text>Navigation Label</text></navLabel>"
+                                "<content src=\"ch1.xhtml\"/></navPoint></navMap></ncx>";
+        const Outcome o = import_outcome(write_epub(
+            dir, "spine.epub",
+            opf(manifest, "<itemref idref=\"self\"/><itemref idref=\"ncx\"/>" + kChapterRef + "<itemref idref=\"pic\"/>", "",
+                "Fixture Title", " toc=\"ncx\""),
+            xhtml("<p>Chapter text.</p>"), {{"OEBPS/toc.ncx", ncx}, {"OEBPS/cover.jpg", "\xFF\xD8\xFF"}}));
+        QVERIFY(o.imported);
+        QCOMPARE(o.doc.text, std::string("Chapter text."));
+        QCOMPARE(o.doc.sections.size(), size_t{1});
+        QVERIFY(any_warning_contains(o.doc, "skipped 3 spine items that are not content documents: "
+                                            "OEBPS/content.opf (the package document itself), "
+                                            "OEBPS/toc.ncx (the NCX table of contents), "
+                                            "OEBPS/cover.jpg (media type 'image/jpeg' is not a content document)"));
+        QCOMPARE(o.doc.metadata.title, std::string("Fixture Title"));  // metadata still read, as metadata
+    }
 };
 
 QTEST_GUILESS_MAIN(TestHostileInputs)
