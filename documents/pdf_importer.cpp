@@ -18,6 +18,8 @@
 
 #include "document_builder.h"
 #include "importer.h"
+#include "pdf_glyph_mapping.h"
+#include "pdf_ink.h"
 #include "pdf_layout.h"
 #include "pdf_outline.h"
 #include "regular_file.h"
@@ -216,6 +218,7 @@ public:
 
         std::vector<PageData> pages(static_cast<size_t>(page_count));
         size_t broken_pages = 0, empty_pages = 0, total_words = 0;
+        std::vector<size_t> unmapped_pages;  // text from fonts without a Unicode map
         for (int i = 0; i < page_count; ++i) {
             PageData& pd = pages[static_cast<size_t>(i)];
             std::unique_ptr<poppler::page> page(pdf->create_page(i));
@@ -227,9 +230,12 @@ public:
             pd.width = swap ? r.height() : r.width();
             pd.height = swap ? r.width() : r.height();
             pd.label = clean_word(to_utf8(page->label()));
+            GlyphMappingCount mapping;
             for (const poppler::text_box& tb : page->text_list(poppler::page::text_list_include_font)) {
                 L::Word w;
-                w.text = clean_word(to_utf8(tb.text()));
+                const std::string raw = to_utf8(tb.text());
+                mapping.add(raw);  // before cleaning, which drops the control characters
+                w.text = clean_word(raw);
                 if (w.text.empty()) continue;
                 const poppler::rectf bb = tb.bbox();
                 w.box = L::Box{bb.x(), bb.y(), bb.x() + bb.width(), bb.y() + bb.height()};
@@ -239,7 +245,9 @@ public:
                 w.font_size = tb.get_font_size();
                 pd.words.push_back(std::move(w));
             }
-            if (pd.words.empty()) ++empty_pages;
+            const bool unmapped = mapping.looks_unmapped();
+            if (unmapped) unmapped_pages.push_back(static_cast<size_t>(i));
+            else if (pd.words.empty()) ++empty_pages;
             total_words += pd.words.size();
             L::Options lo;
             lo.reorder = options.pdf_reading_order;
@@ -247,13 +255,16 @@ public:
         }
         if (broken_pages == static_cast<size_t>(page_count))
             throw ImportError(ImportErrorKind::Damaged, "damaged PDF (no page could be read)");
-        if (total_words == 0) throw ImportError(ImportErrorKind::NoTextLayer, "no text layer (scanned PDF; needs OCR)");
+        if (total_words == 0) throw no_text_error(*pdf, unmapped_pages);
         if (broken_pages > 0)
             doc.warnings.push_back(std::to_string(broken_pages) + " of " + std::to_string(page_count) +
                                    " pages could not be read (damaged PDF)");
         if (empty_pages > broken_pages)
             doc.warnings.push_back(std::to_string(empty_pages - broken_pages) +
                                    " pages have no text layer (scanned images?); their content is missing");
+        if (!unmapped_pages.empty())
+            doc.warnings.push_back("text of " + pages_phrase(unmapped_pages) +
+                                   " may be garbled (fonts without a Unicode map)");
 
         mark_furniture(pages);
         emit(doc, pages, options);
@@ -269,6 +280,29 @@ public:
     }
 
 private:
+    // Why a PDF with pages has no words: fonts whose text cannot be decoded, a scan (pages that
+    // show something: OCR would help), or blank pages (nothing to read). Up to kSampled pages,
+    // spread over the document, are rendered to tell the last two apart; a scan is recognised
+    // at its first page.
+    static ImportError no_text_error(const poppler::document& pdf, const std::vector<size_t>& unmapped_pages) {
+        if (!unmapped_pages.empty())
+            return ImportError(ImportErrorKind::NoTextLayer, "the PDF's text cannot be decoded: fonts without a Unicode map (" +
+                                                                 pages_phrase(unmapped_pages) + ")");
+        constexpr int kSampled = 32;
+        const int count = pdf.pages();
+        const int n = std::min(count, kSampled);
+        bool unknown = false;
+        for (int k = 0; k < n; ++k) {
+            const int index = n == 1 ? 0 : static_cast<int>(static_cast<long>(k) * (count - 1) / (n - 1));
+            std::unique_ptr<poppler::page> page(pdf.create_page(index));
+            const PageInk ink = page ? page_ink(*page) : PageInk::Unknown;
+            if (ink == PageInk::Marked) return ImportError(ImportErrorKind::NoTextLayer, "no text layer (scanned PDF; needs OCR)");
+            unknown = unknown || ink == PageInk::Unknown;
+        }
+        if (unknown) return ImportError(ImportErrorKind::NoTextLayer, "no text layer (blank or scanned PDF)");
+        return ImportError(ImportErrorKind::Empty, "the PDF has no text (its pages are blank)");
+    }
+
     // dc:language from the XMP packet ("<dc:language><rdf:Bag><rdf:li>en-US</rdf:li>").
     static std::string xmp_language(const std::string& xmp) {
         const size_t at = xmp.find("<dc:language");

@@ -23,6 +23,7 @@
 #include "document_loader.h"
 #include "html_charset.h"
 #include "import.h"
+#include "pdf_glyph_mapping.h"
 #include "text_util.h"
 #include "utf8_repair.h"
 
@@ -154,6 +155,48 @@ std::string entity_bomb_dtd(const std::string& root) {
     }
     return dtd + "]>";
 }
+
+// ---- PDF ------------------------------------------------------------------------------------
+
+std::string pdf_file(const std::vector<std::string>& objects) {
+    std::string out = "%PDF-1.4\n";
+    std::vector<size_t> offsets;
+    for (size_t i = 0; i < objects.size(); ++i) {
+        offsets.push_back(out.size());
+        out += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
+    }
+    const size_t xref = out.size();
+    out += "xref\n0 " + std::to_string(objects.size() + 1) + "\n0000000000 65535 f \n";
+    for (size_t off : offsets) {
+        char entry[21];
+        std::snprintf(entry, sizeof entry, "%010zu 00000 n \n", off);
+        out += entry;
+    }
+    return out + "trailer\n<< /Size " + std::to_string(objects.size() + 1) + " /Root 1 0 R >>\nstartxref\n" +
+           std::to_string(xref) + "\n%%EOF\n";
+}
+
+std::string pdf_stream(const std::string& data, const std::string& dict = "") {
+    return "<< /Length " + std::to_string(data.size()) + " " + dict + " >>\nstream\n" + data + "\nendstream";
+}
+
+std::string pdf_page(const std::string& resources, int contents) {
+    return "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 400 200] /Resources << " + resources + " >> /Contents " +
+           std::to_string(contents) + " 0 R >>";
+}
+
+// A Type 3 font whose glyphs are named /g1../g4 and which has no ToUnicode map: poppler can only
+// pass the character codes through, as control characters U+0001..U+0004.
+std::string unmapped_font(int glyph_object) {
+    const std::string glyph = " " + std::to_string(glyph_object) + " 0 R";
+    return "<< /Type /Font /Subtype /Type3 /FontBBox [0 0 500 600] /FontMatrix [0.001 0 0 0.001 0 0] "
+           "/CharProcs << /g1" + glyph + " /g2" + glyph + " /g3" + glyph + " /g4" + glyph + " >> "
+           "/Encoding << /Type /Encoding /Differences [1 /g1 /g2 /g3 /g4] >> /FirstChar 1 /LastChar 4 "
+           "/Widths [500 500 500 500] >>";
+}
+const std::string kGlyph = pdf_stream("500 0 0 0 400 600 d1 0 0 400 600 re f");
+const std::string kUnmappedText =
+    pdf_stream("BT /F1 24 Tf 20 100 Td (\x01\x02\x03\x04 \x02\x01\x03\x03\x04\x01 \x03\x04\x01\x02) Tj ET");
 
 // ---- special files --------------------------------------------------------------------------
 
@@ -377,6 +420,62 @@ private slots:
             dir, "bomb-opf.epub", opf(kChapterItem, kChapterRef, entity_bomb_dtd("package"), "&j;"), chapter));
         QCOMPARE(opf_bomb.kind, ImportErrorKind::TooLarge);
         QCOMPARE(opf_bomb.message, std::string("EPUB package document cannot be read: entity expansion limit exceeded"));
+    }
+
+    // ---- B: PDFs without usable text -------------------------------------------------------
+    void blankPdfIsNotCalledScanned() {
+        QTemporaryDir dir;
+        const std::string catalog = "<< /Type /Catalog /Pages 2 0 R >>", pages = "<< /Type /Pages /Kids [3 0 R] /Count 1 >>";
+        const Outcome blank = import_outcome(write_file(dir, "blank.pdf", pdf_file({catalog, pages, pdf_page("", 4), pdf_stream("")})));
+        QVERIFY(!blank.imported);
+        QCOMPARE(blank.kind, ImportErrorKind::Empty);
+        QCOMPARE(blank.message, std::string("the PDF has no text (its pages are blank)"));
+
+        // The same page showing an 8x8 grey image: a scan.
+        const std::string image(64, '\x40');
+        const Outcome scan = import_outcome(write_file(
+            dir, "scan.pdf",
+            pdf_file({catalog, pages, pdf_page("/XObject << /Im1 5 0 R >>", 4), pdf_stream("q 180 0 0 180 10 10 cm /Im1 Do Q"),
+                      pdf_stream(image, "/Type /XObject /Subtype /Image /Width 8 /Height 8 /ColorSpace /DeviceGray "
+                                        "/BitsPerComponent 8")})));
+        QCOMPARE(scan.kind, ImportErrorKind::NoTextLayer);
+        QCOMPARE(scan.message, std::string("no text layer (scanned PDF; needs OCR)"));
+    }
+
+    void pdfFontsWithoutUnicodeMapWarn() {
+        QTemporaryDir dir;
+        // Page 1 in Helvetica, pages 2 and 3 in the Type 3 font without a Unicode map.
+        const Outcome mixed = import_outcome(write_file(
+            dir, "mixed.pdf",
+            pdf_file({"<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R 6 0 R 7 0 R] /Count 3 >>",
+                      pdf_page("/Font << /F2 9 0 R >>", 4), pdf_stream("BT /F2 14 Tf 20 100 Td (Readable words.) Tj ET"),
+                      unmapped_font(8), pdf_page("/Font << /F1 5 0 R >>", 10), pdf_page("/Font << /F1 5 0 R >>", 10),
+                      kGlyph, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>", kUnmappedText})));
+        QVERIFY(mixed.imported);
+        QCOMPARE(mixed.doc.text, std::string("Readable words."));
+        QVERIFY(any_warning_contains(mixed.doc, "text of pages 2\xE2\x80\x93" "3 may be garbled (fonts without a Unicode map)"));
+        // No page is called a scan: their text exists, it just cannot be decoded.
+        QVERIFY(!any_warning_contains(mixed.doc, "no text layer"));
+
+        const Outcome only = import_outcome(write_file(
+            dir, "unmapped.pdf",
+            pdf_file({"<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                      pdf_page("/Font << /F1 5 0 R >>", 4), kUnmappedText, unmapped_font(6), kGlyph})));
+        QCOMPARE(only.kind, ImportErrorKind::NoTextLayer);
+        QCOMPARE(only.message, std::string("the PDF's text cannot be decoded: fonts without a Unicode map (page 1)"));
+    }
+
+    void unmappedGlyphCounting() {
+        GlyphMappingCount bullets;  // a correctly mapped list with symbol-font bullets (U+F0B7)
+        bullets.add("\xEF\x82\xB7 Apples \xEF\x82\xB7 Pears \xEF\x82\xB7 Plums and a longer line of ordinary text");
+        QVERIFY(!bullets.looks_unmapped());
+        GlyphMappingCount codes;
+        codes.add("\x01\x02\x03 \x04\x05 ok");
+        QCOMPARE(codes.unmapped, size_t{5});
+        QCOMPARE(codes.characters, size_t{7});
+        QVERIFY(codes.looks_unmapped());
+        QCOMPARE(pages_phrase({1, 2, 3, 6}), std::string("pages 2\xE2\x80\x93" "4, 7"));
+        QCOMPARE(pages_phrase({0}), std::string("page 1"));
     }
 
     // ---- B: DOCTYPE internal subsets -------------------------------------------------------
