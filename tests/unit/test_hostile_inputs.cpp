@@ -15,16 +15,20 @@
 #include <cstdio>
 #include <fstream>
 #include <future>
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "doctype_subset.h"
 #include "document_loader.h"
+#include "gguf.h"
 #include "html_charset.h"
 #include "import.h"
+#include "model_config.h"
 #include "pdf_glyph_mapping.h"
 #include "text_util.h"
+#include "tiny_gguf.h"
 #include "utf8_repair.h"
 
 using namespace gleaner;
@@ -227,6 +231,12 @@ private:
     bool bound_ = false;
 };
 
+std::string tiny_model_path(const QTemporaryDir& dir, const test::TinyGguf& model, const char* name = "m.gguf") {
+    const std::string path = dir.filePath(name).toStdString();
+    model.write(path);
+    return path;
+}
+
 }  // namespace
 
 class TestHostileInputs : public QObject {
@@ -381,6 +391,64 @@ private slots:
         QCOMPARE(failed.at(0).at(0).toString(), fifo);
         QCOMPARE(failed.at(0).at(1).toString(), "'" + fifo + "' is a named pipe (FIFO), not a regular file");
         QCOMPARE(failed.at(0).at(2).toBool(), false);
+    }
+
+    // ---- B: model hyperparameters ---------------------------------------------------------
+    void modelHyperparametersAreValidated_data() {
+        QTest::addColumn<QString>("key");
+        QTest::addColumn<QVariant>("value");
+        QTest::addColumn<QString>("expected");
+        const QVariant nan = QVariant::fromValue(std::numeric_limits<float>::quiet_NaN());
+        const QString eps = "llama.attention.layer_norm_rms_epsilon";
+        QTest::newRow("epsilon NaN") << eps << nan << "'" + eps + "' = nan";
+        QTest::newRow("epsilon negative") << eps << QVariant::fromValue(-1e-5f) << "'" + eps + "' = -1e-05";
+        QTest::newRow("epsilon zero") << eps << QVariant::fromValue(0.0f) << "'" + eps + "' = 0";
+        QTest::newRow("epsilon huge") << eps << QVariant::fromValue(3.0f) << "'" + eps + "' = 3";
+        // F64 values that only go wrong when narrowed to the engine's float.
+        QTest::newRow("epsilon underflowing float") << eps << QVariant::fromValue(1e-50) << "'" + eps + "' = 1e-50";
+        QTest::newRow("rope theta overflowing float") << "llama.rope.freq_base" << QVariant::fromValue(1e300)
+                                                      << "'llama.rope.freq_base' = 1e+300";
+        QTest::newRow("rope theta NaN") << "llama.rope.freq_base" << nan << "'llama.rope.freq_base' = nan";
+        QTest::newRow("rope theta negative") << "llama.rope.freq_base" << QVariant::fromValue(-10000.0f)
+                                             << "'llama.rope.freq_base' = -10000";
+        QTest::newRow("rope theta infinite") << "llama.rope.freq_base"
+                                             << QVariant::fromValue(std::numeric_limits<float>::infinity())
+                                             << "'llama.rope.freq_base' = inf";
+        QTest::newRow("zero layers") << "llama.block_count" << QVariant::fromValue(0u) << "'llama.block_count' = 0";
+        // 2^32 + 2 used to be narrowed to 2 layers and accepted.
+        QTest::newRow("layers past 32 bits") << "llama.block_count" << QVariant::fromValue(quint64{(1ull << 32) + 2})
+                                             << "'llama.block_count' = 4294967298";
+        QTest::newRow("context zero") << "llama.context_length" << QVariant::fromValue(0u) << "'llama.context_length' = 0";
+        QTest::newRow("context absurd") << "llama.context_length" << QVariant::fromValue(0xFFFFFFFFu)
+                                        << "'llama.context_length' = 4294967295";
+        QTest::newRow("kv heads not dividing") << "llama.attention.head_count_kv" << QVariant::fromValue(3u)
+                                               << "'llama.attention.head_count_kv' = 3 (expected a divisor of "
+                                                  "'llama.attention.head_count' = 4)";
+        QTest::newRow("more kv heads than heads") << "llama.attention.head_count_kv" << QVariant::fromValue(8u)
+                                                  << "'llama.attention.head_count_kv' = 8";
+        QTest::newRow("head dim zero") << "llama.attention.key_length" << QVariant::fromValue(0u)
+                                       << "'llama.attention.key_length' = 0";
+    }
+    void modelHyperparametersAreValidated() {
+        QFETCH(QString, key);
+        QFETCH(QVariant, value);
+        QFETCH(QString, expected);
+        QTemporaryDir dir;
+        test::TinyGguf model;
+        // The unchanged model is valid, so the one value set below is what gets refused.
+        ModelConfig::from_gguf(GgufFile::open(tiny_model_path(dir, model, "valid.gguf")));
+        if (value.typeId() == QMetaType::Float) model.set(key.toStdString(), value.toFloat());
+        else if (value.typeId() == QMetaType::Double) model.set(key.toStdString(), value.toDouble());
+        else if (value.typeId() == QMetaType::ULongLong) model.set(key.toStdString(), static_cast<uint64_t>(value.toULongLong()));
+        else model.set(key.toStdString(), uint32_t{value.toUInt()});
+        const GgufFile f = GgufFile::open(tiny_model_path(dir, model));
+        try {
+            ModelConfig::from_gguf(f);
+            QFAIL("accepted a hostile hyperparameter");
+        } catch (const GgufError& e) {
+            QVERIFY2(QString(e.what()).contains(expected), e.what());
+            QVERIFY2(QString(e.what()).startsWith("invalid model hyperparameters: "), e.what());
+        }
     }
 
     // ---- B: parser limits -----------------------------------------------------------------
