@@ -1,4 +1,6 @@
-// gleaner-cli info: what a GGUF file is (architecture, size, tensors), without loading weights.
+// gleaner-cli info: what a GGUF file is (architecture, size, tensors), and whether Gleaner can
+// run it: the same validation as loading for generation (weights are mapped, not read), with a
+// non-zero exit and the reason when it cannot.
 #include <cstdio>
 #include <filesystem>
 #include <map>
@@ -7,6 +9,7 @@
 #include "cli/commands.h"
 #include "cli/json_writer.h"
 #include "gguf.h"
+#include "model.h"
 #include "model_paths.h"
 
 namespace gleaner::cli {
@@ -16,6 +19,22 @@ std::string resolve_model_path(const Args& args) {
     if (!std::filesystem::exists(path)) throw std::runtime_error(missing_model_hint(path));
     return path;
 }
+
+namespace {
+
+// The checks `generate` makes when it loads the model (architecture, every hyperparameter, the
+// weights' shapes, the tokenizer), so that info never calls a file fine that generate refuses.
+// Empty when the model is usable.
+std::string load_problem(const std::string& path) {
+    try {
+        (void)Model::load(path);
+        return {};
+    } catch (const std::exception& e) {
+        return e.what();
+    }
+}
+
+}  // namespace
 
 int cmd_info(const CommandArgs& argv) {
     Args args(argv, {"model"}, {"json"});
@@ -31,6 +50,7 @@ int cmd_info(const CommandArgs& argv) {
     }
     const int64_t ctx = f.get_int_or(arch + ".context_length", 0);
     const int64_t layers = f.get_int_or(arch + ".block_count", 0);
+    const std::string problem = load_problem(path);
 
     if (args.flag("json")) {
         JsonWriter j;
@@ -45,10 +65,14 @@ int cmd_info(const CommandArgs& argv) {
             .key("context_length").value(ctx)
             .key("file_type").value(f.get_int_or("general.file_type", -1))
             .key("tokenizer").value(f.get_string_or("tokenizer.ggml.model", ""))
-            .key("tensor_types").begin_object();
+            .key("supported").value(problem.empty());
+        if (!problem.empty()) j.key("problem").value(problem);
+        j.key("tensor_types").begin_object();
         for (const auto& [name, n] : type_counts) j.key(name).value(n);
         j.end_object().end_object();
         std::printf("%s\n", j.str().c_str());
+        // What could be read is printed either way; the exit status and stderr say it cannot run.
+        if (!problem.empty()) throw std::runtime_error(problem);
         return 0;
     }
     std::printf("model:        %s\n", path.c_str());
@@ -58,6 +82,7 @@ int cmd_info(const CommandArgs& argv) {
     std::printf("tensor types:");
     for (const auto& [name, n] : type_counts) std::printf(" %s x%d", name.c_str(), n);
     std::printf("\ntokenizer:    %s\n", f.get_string_or("tokenizer.ggml.model", "?").c_str());
+    if (!problem.empty()) throw std::runtime_error(problem);
     return 0;
 }
 

@@ -9,8 +9,13 @@
 
 #include <sys/resource.h>
 
+#include <limits>
+#include <string>
+#include <vector>
+
 #include "gleaner_version.h"
 #include "test_support.h"
+#include "tiny_gguf.h"
 
 namespace {
 struct Run {
@@ -123,6 +128,52 @@ private slots:
         const Run r = runCli({"info", "--model", path});
         QCOMPARE(r.code, 1);
         QVERIFY2(r.err.contains("not a GGUF model"), qPrintable(r.err));
+    }
+
+    // info runs the checks generate runs: it prints what it could read, then exits 1 with the
+    // reason generate would give, instead of calling the file fine.
+    void infoRefusesWhatGenerateRefuses_data() {
+        QTest::addColumn<QString>("change");
+        QTest::addColumn<QString>("reason");
+        QTest::newRow("unknown architecture") << "architecture" << "unsupported model architecture 'mamba'";
+        QTest::newRow("zero layers") << "layers" << "'llama.block_count' = 0";
+        QTest::newRow("empty vocabulary") << "vocabulary" << "'tokenizer.ggml.tokens' is missing or empty";
+        QTest::newRow("context length 0") << "context" << "'llama.context_length' = 0";
+        QTest::newRow("NaN epsilon") << "epsilon" << "'llama.attention.layer_norm_rms_epsilon' = nan";
+    }
+    void infoRefusesWhatGenerateRefuses() {
+        QFETCH(QString, change);
+        QFETCH(QString, reason);
+        QTemporaryDir dir;
+        gleaner::test::TinyGguf model;
+        // Unchanged, the tiny model is one info accepts.
+        const QString valid = dir.path() + "/valid.gguf";
+        model.write(valid.toStdString());
+        const Run ok = runCli({"info", "--json", "--model", valid});
+        QCOMPARE(ok.code, 0);
+
+        if (change == "architecture") model.set("general.architecture", std::string("mamba"));
+        if (change == "layers") model.set("llama.block_count", uint32_t{0});
+        if (change == "vocabulary") model.set("tokenizer.ggml.tokens", std::vector<std::string>{});
+        if (change == "context") model.set("llama.context_length", uint32_t{0});
+        if (change == "epsilon") model.set("llama.attention.layer_norm_rms_epsilon", std::numeric_limits<float>::quiet_NaN());
+        const QString path = dir.path() + "/bad.gguf";
+        model.write(path.toStdString());
+
+        const Run info = runCli({"info", "--model", path});
+        QCOMPARE(info.code, 1);
+        QVERIFY2(info.err.contains(reason), qPrintable(info.err));
+        QVERIFY2(info.out.contains("architecture:"), qPrintable(info.out));  // what it could read
+        const Run json = runCli({"info", "--json", "--model", path});
+        QCOMPARE(json.code, 1);
+        const QJsonObject o = QJsonDocument::fromJson(json.out.toUtf8()).object();
+        QCOMPARE(o["supported"].toBool(true), false);
+        QVERIFY2(o["problem"].toString().contains(reason), qPrintable(json.out));
+        QCOMPARE(QJsonDocument::fromJson(ok.out.toUtf8()).object()["supported"].toBool(), true);
+        // The same reason generate gives.
+        const Run generate = runCli({"generate", "--model", path, "--prompt", "hi", "--max-tokens", "1"});
+        QCOMPARE(generate.code, 1);
+        QVERIFY2(generate.err.contains(reason), qPrintable(generate.err));
     }
 
     void importDescribesAPdfAndAddsItToTheLibrary() {
