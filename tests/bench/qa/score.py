@@ -84,7 +84,7 @@ def any_answer(text, answers):
 
 
 ABSTAIN_PATTERNS = [
-    r"(?:does|do|did) ?n[o']?t (?:say|mention|state|specify|give|name|reveal|tell|provide|include|contain|indicate|identify)",
+    r"(?:does|do|did) ?n[o']?t (?:seem to |appear to )?(?:say|mention|state|specify|give|name|reveal|tell|provide|include|contain|indicate|identify)",
     r"not (?:mentioned|stated|specified|given|named|provided|revealed|said|included|disclosed|identified|indicated)",
     r"(?:is|are|was|were) never (?:mentioned|named|given|stated|revealed)",
     r"never (?:mentions|names|says|states|reveals|gives)",
@@ -374,7 +374,7 @@ def self_test():
     assert not contains_answer("Billy", "Bill")
     assert not contains_answer("", "x") and not contains_answer("anything", "  ")
     # abstention
-    for s in ["The book does not say.", "The text doesn\u2019t mention his name.", "His name is not mentioned.",
+    for s in ["The book does not say.", "The book does not seem to say.", "The text doesn\u2019t mention his name.", "His name is not mentioned.",
               "There is no information about that.", "I cannot find it in the document.",
               "That is not in the book.", "Not stated in the passages.", "The document does not specify it.",
               "Her name is never given.", "I couldn't find the answer."]:
