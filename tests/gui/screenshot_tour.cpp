@@ -142,11 +142,14 @@ int main(int argc, char** argv) {
         waitFor([&] { return w.reading()->state() != app::ReadingController::State::Reading; }, 60000);
     }
 
-    // Back to the PDF; once it is read, a question and its evidence on the page.
-    if (!open(w, test::dataFile("corpus/pdflatex-outline.pdf"))) return 1;
-    waitFor([&] { return w.reading()->state() == app::ReadingController::State::Done; }, 300000);
-    ask(w, "What is written in section 2?");
+    // A real document (a 3-column Federal Register notice, 13k tokens); once it is read, a
+    // question whose answer is on the first page ("DATES: The FAA must receive comments ... by
+    // September 21, 2020"), the answer citing its passages, the evidence on the page.
+    if (!open(w, test::dataFile("corpus/federal-register-2020-17221_3col.pdf"))) return 1;
+    waitFor([&] { return w.reading()->state() == app::ReadingController::State::Done; }, 1200000);
+    ask(w, "By what date must comments be received?");
     waitFor([&] { return !w.questions()->isBusy(); }, 300000);
+    w.reader()->goToPage(0);  // the first page, where the answer is
     save(&w, "04-answer-with-evidence");
 
     // Clicking another passage moves the reader there and outlines it.
@@ -170,7 +173,7 @@ int main(int argc, char** argv) {
         method->setCurrentIndex(method->findData("gemfilter"));
         w.questions()->compareWithMethod("gemfilter");
         waitFor([&] { return !w.questions()->isBusy(); }, 300000);
-        w.reader()->goToPage(1);
+        w.reader()->goToPage(0);
         save(&w, "07-compare-mode");
         w.questions()->stopComparing();
     }
