@@ -22,7 +22,7 @@ PromptFrame qa_prompt_frame(const Model& model, const std::string& question, Fra
     else
         user = "Answer the question from the numbered passages of a book below: " + question + "\n\n" + kMark +
                "\n\nQuestion: " + question + "\nAnswer in one or two sentences, from the passages only, and cite "
-               "the passages you used by their numbers, like [2]. If they do not give the answer, say that the "
+               "the passages you used by their numbers in square brackets. If they do not give the answer, say that the "
                "book does not say.";
     std::vector<ChatMessage> msgs;
     if (!style.default_system.empty()) msgs.push_back({"system", style.default_system});
