@@ -14,6 +14,7 @@
 #include "model.h"
 #include "qa_prompt.h"
 #include "reading.h"
+#include "small_reading_settings.h"
 #include "test_support.h"
 
 using namespace gleaner;
@@ -27,17 +28,7 @@ std::string read_file(const std::string& path) {
     return ss.str();
 }
 
-// Small windows so that a few thousand tokens make init tokens, blocks and several checkpoints.
-MethodSettings small_settings() {
-    MethodSettings s;
-    s.set("n_init", "16");
-    s.set("n_local", "256");
-    s.set("topk", "4");
-    s.set("block_size", "32");
-    s.set("exc_block", "128");
-    s.set("checkpoint_tokens", "512");
-    return s;
-}
+MethodSettings small_settings() { return test::small_reading_settings(); }
 
 const char* kSettingsArgs[] = {"--n-init", "16", "--n-local", "256", "--topk", "4", "--block-size", "32",
                                "--exc-block", "128", "--checkpoint-tokens", "512", "--threads", "2"};

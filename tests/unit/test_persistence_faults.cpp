@@ -40,6 +40,7 @@
 #include "reading.h"
 #include "reading_files.h"
 #include "sealed_file.h"
+#include "small_reading_settings.h"
 #include "test_support.h"
 #include "value_checks.h"
 
@@ -145,17 +146,7 @@ void set_writable(const std::string& root, bool writable) {
 
 bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
-// Small windows so that ~1.9k tokens make init tokens, blocks and several checkpoints.
-MethodSettings small_settings() {
-    MethodSettings s;
-    s.set("n_init", "16");
-    s.set("n_local", "256");
-    s.set("topk", "4");
-    s.set("block_size", "32");
-    s.set("exc_block", "128");
-    s.set("checkpoint_tokens", "512");
-    return s;
-}
+MethodSettings small_settings() { return test::small_reading_settings(); }
 
 // The files a complete memory reads (meta is a description for people and never read).
 const char* const kCompleteFiles[] = {reading_files::kTokens, reading_files::kState, reading_files::kTail,
