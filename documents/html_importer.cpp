@@ -28,6 +28,7 @@ xmlNode* find_first(xmlNode* node, Pred pred, int depth = 0) {
 class HtmlImporter final : public Importer {
 public:
     std::string_view format() const override { return "html"; }
+    bool reads_whole_file_as_text() const override { return true; }
 
     bool can_import(const std::string& path, std::string_view head) const override {
         if (ends_with_ci(path, ".html") || ends_with_ci(path, ".htm") || ends_with_ci(path, ".xhtml")) return true;

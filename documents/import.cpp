@@ -1,7 +1,9 @@
 #include "import.h"
 
+#include <algorithm>
 #include <memory>
 
+#include "document_limits.h"
 #include "regular_file.h"
 
 namespace gleaner {
@@ -16,18 +18,32 @@ std::vector<std::unique_ptr<Importer>> make_all_importers() {
     return all;
 }
 
+namespace {
+constexpr size_t kHeadBytes = 4096;
+}  // namespace
+
 std::string read_file_head(const std::string& path) {
-    return RegularFile(path).read(4096);
+    return RegularFile(path).read(kHeadBytes);
 }
 
 Document import_document(const std::string& path, const ImportOptions& options) {
-    const std::string head = read_file_head(path);
+    RegularFile file(path);
+    const std::string head = file.read(kHeadBytes);
     if (head.empty()) throw ImportError(ImportErrorKind::Empty, "the file is empty");
     for (const auto& importer : make_all_importers()) {
         if (!importer->can_import(path, head)) continue;
-        Document doc = importer->import(path, options);
+        ImportOptions bounded = options;
+        if (importer->reads_whole_file_as_text()) {
+            if (file.size() > kMaxDocumentTextBytes) throw file_too_large_error(path, file.size());
+            // A file that grows past the limit after the check above stops the read there.
+            bounded.max_file_bytes = std::min(options.max_file_bytes, kMaxDocumentTextBytes);
+        }
+        Document doc = importer->import(path, bounded);
         // Importers promise this; keep the promise visible at the one entry point.
         if (doc.text.empty()) throw ImportError(ImportErrorKind::Empty, "the file contains no text");
+        // The text a file yields can outgrow the file (Windows-1252 quotes take 3 bytes in UTF-8)
+        // and a PDF's or EPUB's is only known now.
+        if (doc.text.size() > kMaxDocumentTextBytes) throw text_too_large_error(path, doc.text.size());
         return doc;
     }
     throw ImportError(ImportErrorKind::Unsupported, "unsupported file type (expected PDF, EPUB, text, Markdown or HTML)");

@@ -13,7 +13,8 @@ namespace gleaner {
 std::vector<std::unique_ptr<Importer>> make_all_importers();
 
 // Picks the importer by sniffing the first bytes and the extension, then imports.
-// Throws ImportError with a one-line reason (see ImportErrorKind).
+// Throws ImportError with a one-line reason (see ImportErrorKind); TooLarge for a document over
+// the text limit (document_limits.h).
 Document import_document(const std::string& path, const ImportOptions& options = {});
 
 // The first bytes used for sniffing (at most 4 KiB). Throws ImportError NotFound/Unreadable.

@@ -56,6 +56,10 @@ public:
     // (up to 4 KiB; shorter for small files). Content wins over the extension where the format
     // has a signature (PDF, EPUB); text formats go by extension.
     virtual bool can_import(const std::string& path, std::string_view first_bytes) const = 0;
+    // True when import() reads the whole file into memory as text (plain text, Markdown, HTML),
+    // whose text is about as long as the file: import_document() then refuses a file over the
+    // text limit (document_limits.h) by its size, before reading it.
+    virtual bool reads_whole_file_as_text() const { return false; }
     // Throws ImportError; never returns a Document without text.
     virtual Document import(const std::string& path, const ImportOptions& options) const = 0;
 };

@@ -211,6 +211,7 @@ std::string strip_inline(std::string_view s, int depth = 0) {
 class MarkdownImporter final : public Importer {
 public:
     std::string_view format() const override { return "markdown"; }
+    bool reads_whole_file_as_text() const override { return true; }
 
     bool can_import(const std::string& path, std::string_view) const override {
         return ends_with_ci(path, ".md") || ends_with_ci(path, ".markdown") || ends_with_ci(path, ".mkd") ||

@@ -185,6 +185,7 @@ bool looks_hard_wrapped(const std::vector<Line>& lines, size_t first, size_t las
 class TextImporter final : public Importer {
 public:
     std::string_view format() const override { return "text"; }
+    bool reads_whole_file_as_text() const override { return true; }
 
     bool can_import(const std::string& path, std::string_view head) const override {
         if (ends_with_ci(path, ".txt") || ends_with_ci(path, ".text")) return true;

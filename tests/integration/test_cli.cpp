@@ -8,6 +8,7 @@
 #include <QtTest>
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <limits>
 #include <string>
@@ -219,6 +220,27 @@ private slots:
         QVERIFY2(r.err.contains(reason, Qt::CaseInsensitive), qPrintable(r.err));
         QCOMPARE(r.err.count('\n'), 1);
         QVERIFY(r.out.isEmpty());
+    }
+
+    // Issue 14: a 200 MB text (here a sparse file: no disk, no time) is refused by its size
+    // before it is read, with the reason, and stays out of the library.
+    void importRefusesATextOverTheLimit() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("huge.txt");
+        {
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("CHAPTER I.\n\nIt was a dark and stormy night.\n\n");
+        }
+        QCOMPARE(::truncate(path.toLocal8Bit().constData(), 200'000'000), 0);
+        const QString lib = dir.filePath("lib.sqlite3");
+        const Run r = runCli({"import", path}, lib);
+        QCOMPARE(r.code, 1);
+        QCOMPARE(r.err, "gleaner-cli import: error: '" + path +
+                            "' is 190.7 MiB, over Gleaner's limit of 32 MiB of text (about 8 million tokens, 10 times "
+                            "War and Peace): reading its ~50 million tokens would take about 2 days on a CPU\n");
+        QVERIFY(r.out.isEmpty());
+        QCOMPARE(QJsonDocument::fromJson(runCli({"library", "--json"}, lib).out.toUtf8()).array().size(), 0);
     }
 
     void encryptedPdfOpensWithItsPassword() {

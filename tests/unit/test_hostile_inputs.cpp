@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "doctype_subset.h"
+#include "document_limits.h"
 #include "document_loader.h"
 #include "gguf.h"
 #include "html_charset.h"
@@ -231,6 +232,20 @@ private:
     bool bound_ = false;
 };
 
+// ---- documents over the text limit ---------------------------------------------------------
+
+// A file of `size` bytes that starts like a book and takes no room on disk (the rest is a hole).
+std::string sparse_book(const QTemporaryDir& dir, const char* name, off_t size) {
+    const std::string path = write_file(dir, name, "CHAPTER I.\n\nIt was a dark and stormy night.\n\n");
+    return ::truncate(path.c_str(), size) == 0 ? path : std::string();
+}
+
+// What a user is told about the 200 MB text of issue 14.
+std::string too_large_message(const std::string& path) {
+    return "'" + path + "' is 190.7 MiB, over Gleaner's limit of 32 MiB of text (about 8 million tokens, "
+           "10 times War and Peace): reading its ~50 million tokens would take about 2 days on a CPU";
+}
+
 std::string tiny_model_path(const QTemporaryDir& dir, const test::TinyGguf& model, const char* name = "m.gguf") {
     const std::string path = dir.filePath(name).toStdString();
     model.write(path);
@@ -390,6 +405,54 @@ private slots:
         QCOMPARE(loaded.count(), 0);
         QCOMPARE(failed.at(0).at(0).toString(), fifo);
         QCOMPARE(failed.at(0).at(1).toString(), "'" + fifo + "' is a named pipe (FIFO), not a regular file");
+        QCOMPARE(failed.at(0).at(2).toBool(), false);
+    }
+
+    // ---- documents over the text limit ----------------------------------------------------
+    void textAndMarkupOverTheLimitAreRefusedBySize() {
+        QTemporaryDir dir;
+        for (const char* name : {"book.txt", "notes.md", "page.html"}) {
+            const std::string path = sparse_book(dir, name, 200'000'000);
+            QVERIFY(!path.empty());
+            const Outcome o = import_outcome(path);
+            QVERIFY2(!o.imported, name);
+            QCOMPARE(o.kind, ImportErrorKind::TooLarge);
+            QCOMPARE(o.message, too_large_message(path));
+        }
+        // One byte over is over; the limit itself is what the message says.
+        QCOMPARE(kMaxDocumentTextBytes, size_t{32} << 20);
+        const Outcome over = import_outcome(sparse_book(dir, "over.txt", kMaxDocumentTextBytes + 1));
+        QCOMPARE(over.kind, ImportErrorKind::TooLarge);
+        QVERIFY2(contains(over.message, "over Gleaner's limit of 32 MiB of text"), over.message.c_str());
+    }
+
+    void textThatOutgrowsItsFileIsRefused() {
+        // Windows-1252 curly quotes are one byte in the file and three in UTF-8: 14 MiB of them
+        // pass the file-size check and make 36.4 MiB of text.
+        QTemporaryDir dir;
+        std::string quotes;
+        for (size_t i = 0; i < (size_t{14} << 20) / 5; ++i) quotes += "\x93\x94\x93\x94 ";
+        const std::string path = write_file(dir, "quotes.txt", quotes);
+        QVERIFY(quotes.size() < kMaxDocumentTextBytes);
+        const Outcome o = import_outcome(path);
+        QVERIFY(!o.imported);
+        QCOMPARE(o.kind, ImportErrorKind::TooLarge);
+        QVERIFY2(o.message.rfind("'" + path + "' holds 36.4 MiB of text, over Gleaner's limit of 32 MiB of text", 0) == 0,
+                 o.message.c_str());
+    }
+
+    void desktopLoaderSaysABookIsTooLarge() {
+        QTemporaryDir dir;
+        const QString path = QString::fromStdString(sparse_book(dir, "huge.txt", 200'000'000));
+        QVERIFY(!path.isEmpty());
+        app::DocumentLoader loader;
+        QSignalSpy failed(&loader, &app::DocumentLoader::failed);
+        QSignalSpy loaded(&loader, &app::DocumentLoader::loaded);
+        loader.load(path);
+        QVERIFY(failed.wait(5000));
+        QCOMPARE(loaded.count(), 0);
+        QCOMPARE(failed.at(0).at(0).toString(), path);
+        QCOMPARE(failed.at(0).at(1).toString(), QString::fromStdString(too_large_message(path.toStdString())));
         QCOMPARE(failed.at(0).at(2).toBool(), false);
     }
 
