@@ -6,6 +6,8 @@
 
 #include <algorithm>
 
+#include "layout_pieces.h"
+
 namespace gleaner::app {
 
 namespace {
@@ -23,6 +25,49 @@ std::vector<Block> blocksOf(const Document& doc) {
     }
     return out;
 }
+
+// How each kind of block looks: paragraphs, headings scaled from the body font by level,
+// preformatted text in a monospace font.
+struct BlockStyle {
+    QTextBlockFormat block;
+    QTextCharFormat chars;
+};
+
+class BlockStyles {
+public:
+    explicit BlockStyles(const QFont& bodyFont) : body_font_(bodyFont) {
+        paragraph_.block.setBottomMargin(bodyFont.pointSizeF() * 0.8);
+        paragraph_.block.setLineHeight(125, QTextBlockFormat::ProportionalHeight);
+        paragraph_.chars.setFont(bodyFont);
+        preformatted_.block = paragraph_.block;
+        preformatted_.block.setLineHeight(100, QTextBlockFormat::ProportionalHeight);
+        preformatted_.block.setNonBreakableLines(true);
+        QFont monoFont(QStringLiteral("monospace"));
+        monoFont.setStyleHint(QFont::TypeWriter);
+        monoFont.setPointSizeF(bodyFont.pointSizeF() * 0.9);
+        preformatted_.chars.setFont(monoFont);
+    }
+
+    BlockStyle of(const Block& b) const {
+        if (b.kind == BlockKind::Preformatted) return preformatted_;
+        if (b.kind != BlockKind::Heading) return paragraph_;
+        const int level = std::clamp(b.level, 1, 6);
+        static constexpr double kScale[] = {1.8, 1.45, 1.25, 1.1, 1.0, 1.0};
+        QFont f = body_font_;
+        f.setPointSizeF(body_font_.pointSizeF() * kScale[level - 1]);
+        f.setWeight(QFont::Bold);
+        BlockStyle heading = paragraph_;
+        heading.chars.setFont(f);
+        heading.block.setTopMargin(f.pointSizeF() * (level <= 2 ? 1.2 : 0.6));
+        heading.block.setBottomMargin(f.pointSizeF() * 0.5);
+        heading.block.setHeadingLevel(level);
+        return heading;
+    }
+
+private:
+    QFont body_font_;
+    BlockStyle paragraph_, preformatted_;
+};
 }  // namespace
 
 ReflowDocument::ReflowDocument(const Document& doc, std::shared_ptr<const TextIndex> index, const QFont& bodyFont)
@@ -32,64 +77,46 @@ ReflowDocument::ReflowDocument(const Document& doc, std::shared_ptr<const TextIn
     td->setDefaultFont(bodyFont);
     td->setDocumentMargin(24);
 
-    QTextBlockFormat paragraph;
-    paragraph.setBottomMargin(bodyFont.pointSizeF() * 0.8);
-    paragraph.setLineHeight(125, QTextBlockFormat::ProportionalHeight);
-    QTextBlockFormat preformatted = paragraph;
-    preformatted.setLineHeight(100, QTextBlockFormat::ProportionalHeight);
-    preformatted.setNonBreakableLines(true);
-    QTextCharFormat body;
-    body.setFont(bodyFont);
-    QTextCharFormat mono;
-    QFont monoFont(QStringLiteral("monospace"));
-    monoFont.setStyleHint(QFont::TypeWriter);
-    monoFont.setPointSizeF(bodyFont.pointSizeF() * 0.9);
-    mono.setFont(monoFont);
-
+    const BlockStyles styles(bodyFont);
     QTextCursor cursor(td);
     cursor.beginEditBlock();
-    bool first = true;
     for (const Block& b : blocksOf(doc)) {
         if (b.range.empty() || b.range.end > doc.text.size()) continue;
-        QTextBlockFormat blockFormat = paragraph;
-        QTextCharFormat charFormat = body;
-        if (b.kind == BlockKind::Heading) {
-            const int level = std::clamp(b.level, 1, 6);
-            static constexpr double kScale[] = {1.8, 1.45, 1.25, 1.1, 1.0, 1.0};
-            QFont f = bodyFont;
-            f.setPointSizeF(bodyFont.pointSizeF() * kScale[level - 1]);
-            f.setWeight(QFont::Bold);
-            charFormat.setFont(f);
-            blockFormat.setTopMargin(f.pointSizeF() * (level <= 2 ? 1.2 : 0.6));
-            blockFormat.setBottomMargin(f.pointSizeF() * 0.5);
-            blockFormat.setHeadingLevel(level);
-        } else if (b.kind == BlockKind::Preformatted) {
-            blockFormat = preformatted;
-            charFormat = mono;
+        const BlockStyle style = styles.of(b);
+        const std::vector<TextRange> pieces = layoutPieces(doc.text, b.range);
+        for (size_t i = 0; i < pieces.size(); ++i) {
+            // The pieces of a long paragraph read as one: no space between them.
+            QTextBlockFormat format = style.block;
+            if (i > 0) format.setTopMargin(0);
+            if (i + 1 < pieces.size()) format.setBottomMargin(0);
+            appendBlock(cursor, pieces[i], format, style.chars);
         }
-        if (first) {
-            cursor.setBlockFormat(blockFormat);
-            cursor.setBlockCharFormat(charFormat);
-            first = false;
-        } else {
-            cursor.insertBlock(blockFormat, charFormat);
-        }
-        const qsizetype u0 = index_->unitOfByte(b.range.begin);
-        const qsizetype u1 = index_->unitOfByte(b.range.end);
-        // Single newlines inside a block (verse, addresses) stay line breaks: U+2028 keeps the
-        // one-to-one length so offsets still map by counting.
-        QString text = index_->text().mid(u0, u1 - u0);
-        text.replace(QChar('\n'), QChar::LineSeparator);
-        Anchor a;
-        a.byteBegin = b.range.begin;
-        a.byteEnd = b.range.end;
-        a.unitBegin = u0;
-        a.position = cursor.position();
-        a.length = static_cast<int>(text.size());
-        cursor.insertText(text, charFormat);
-        anchors_.push_back(a);
     }
     cursor.endEditBlock();
+}
+
+void ReflowDocument::appendBlock(QTextCursor& cursor, TextRange range, const QTextBlockFormat& format,
+                                 const QTextCharFormat& chars) {
+    if (anchors_.empty()) {
+        cursor.setBlockFormat(format);
+        cursor.setBlockCharFormat(chars);
+    } else {
+        cursor.insertBlock(format, chars);
+    }
+    const qsizetype u0 = index_->unitOfByte(range.begin);
+    const qsizetype u1 = index_->unitOfByte(range.end);
+    // Single newlines inside a block (verse, addresses) stay line breaks: U+2028 keeps the
+    // one-to-one length so offsets still map by counting.
+    QString text = index_->text().mid(u0, u1 - u0);
+    text.replace(QChar('\n'), QChar::LineSeparator);
+    Anchor a;
+    a.byteBegin = range.begin;
+    a.byteEnd = range.end;
+    a.unitBegin = u0;
+    a.position = cursor.position();
+    a.length = static_cast<int>(text.size());
+    cursor.insertText(text, chars);
+    anchors_.push_back(a);
 }
 
 ReflowDocument::~ReflowDocument() = default;

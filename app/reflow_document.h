@@ -1,6 +1,7 @@
 #pragma once
 // A reflowable document (EPUB, TXT, Markdown, HTML; any document as text) laid out as a
-// QTextDocument: headings, paragraphs and preformatted blocks of the canonical text, in order.
+// QTextDocument: headings, paragraphs and preformatted blocks of the canonical text, in order
+// (a block longer than 16 KiB as several, see layout_pieces.h).
 // It also maps byte offsets of the canonical text to positions in the QTextDocument and back,
 // which is how search hits, evidence and the table of contents find their place in the view.
 #include <QFont>
@@ -11,6 +12,9 @@
 #include "document.h"
 #include "text_index.h"
 
+class QTextBlockFormat;
+class QTextCharFormat;
+class QTextCursor;
 class QTextDocument;
 
 namespace gleaner::app {
@@ -37,6 +41,9 @@ private:
         int position = 0;          // in text_document_
         int length = 0;            // UTF-16 units of the block's text
     };
+    // Appends one block of the layout showing `range` of the text, and its anchor.
+    void appendBlock(QTextCursor& cursor, TextRange range, const QTextBlockFormat& format, const QTextCharFormat& chars);
+
     std::shared_ptr<const TextIndex> index_;
     std::unique_ptr<QTextDocument> text_document_;
     std::vector<Anchor> anchors_;  // ascending in both bytes and positions

@@ -2,6 +2,8 @@
 // and Qt, the reflowed layout's offset map, the excerpt method's choice, evidence and history
 // persistence, Markdown export, the library and contents models, and model-file inspection.
 #include <QGuiApplication>
+#include <QTextBlock>
+#include <QTextCursor>
 #include <QTextDocument>
 #include <QtTest>
 
@@ -12,6 +14,7 @@
 #include "evidence_model.h"
 #include "excerpt_selection.h"
 #include "import.h"
+#include "layout_pieces.h"
 #include "library_model.h"
 #include "model_file_info.h"
 #include "reflow_document.h"
@@ -77,6 +80,81 @@ private slots:
         const int at = reflow.positionOf(rabbit);
         QCOMPARE(shown.mid(at, 12), QString("White Rabbit"));
         QCOMPARE(reflow.offsetOf(at + 6), rabbit + 6);
+    }
+
+    void longBlocksAreCutAtSpacesOrBetweenCharacters() {
+        using app::layoutPieces;
+        const std::string words = "aaaa bbbb cccc dddd";
+        // Cut at the last space that fits; the space itself is left to the block break.
+        QCOMPARE(layoutPieces(words, {0, words.size()}, 10), (std::vector<TextRange>{{0, 9}, {10, 19}}));
+        QCOMPARE(layoutPieces(words, {0, words.size()}, 100), (std::vector<TextRange>{{0, 19}}));
+        QCOMPARE(layoutPieces(words, {5, 14}, 100), (std::vector<TextRange>{{5, 14}}));
+        // No space in the second half of a piece: between two characters ("é" is 2 bytes, "漢" 3).
+        const std::string cjk = "\xE6\xBC\xA2\xE6\xBC\xA2\xE6\xBC\xA2\xE6\xBC\xA2";
+        QCOMPARE(layoutPieces(cjk, {0, cjk.size()}, 8), (std::vector<TextRange>{{0, 6}, {6, 12}}));
+        const std::string accents = "\xC3\xA9\xC3\xA9\xC3\xA9";
+        QCOMPARE(layoutPieces(accents, {0, accents.size()}, 3), (std::vector<TextRange>{{0, 2}, {2, 4}, {4, 6}}));
+    }
+
+    void aLongParagraphIsLaidOutInPiecesThatKeepEveryOffset() {
+        // One paragraph of 1 MB (a text file without blank lines): words with a 2-byte letter and
+        // a character outside the BMP (two UTF-16 units), and 42 KB of CJK without any space.
+        std::string text;
+        for (int i = 0; text.size() < (size_t{1} << 20); ++i) {
+            text += "word" + std::to_string(i) + " caf\xC3\xA9 \xF0\x9D\x84\x9E ";
+            if (i == 20000)
+                for (int k = 0; k < 14000; ++k) text += "\xE6\xBC\xA2";
+        }
+        text += "end";
+        Document doc;
+        doc.format = "text";
+        doc.text = text;
+        doc.blocks = {{BlockKind::Paragraph, 0, {0, text.size()}}};
+        auto index = std::make_shared<app::TextIndex>(doc.text);
+        app::ReflowDocument reflow(doc, index, QFont());
+        QTextDocument* td = reflow.textDocument();
+
+        // Laid out as many blocks of at most 16 KiB, not one of 1 MB.
+        QVERIFY2(td->blockCount() >= int(text.size() / app::kMaxLaidOutBlockBytes), qPrintable(QString::number(td->blockCount())));
+        for (QTextBlock b = td->begin(); b.isValid(); b = b.next())
+            QVERIFY(b.length() <= int(app::kMaxLaidOutBlockBytes) + 1);  // + its block break
+
+        // What a highlight of `r` covers, with the block breaks the layout added shown as `cut`.
+        auto highlighted = [&](TextRange r, const QString& cut) {
+            QTextCursor c(td);
+            c.setPosition(reflow.positionOf(r.begin));
+            c.setPosition(reflow.positionOf(r.end), QTextCursor::KeepAnchor);
+            return c.selectedText().replace(QChar::ParagraphSeparator, cut);
+        };
+        auto canonical = [&](TextRange r) {
+            const qsizetype u0 = index->unitOfByte(r.begin), u1 = index->unitOfByte(r.end);
+            return index->text().mid(u0, u1 - u0);
+        };
+
+        // Every search hit is highlighted on its own characters (across a cut too: the block break
+        // stands for the space it replaced) and maps back to itself.
+        const QString needle = QString::fromUtf8("caf\xC3\xA9 \xF0\x9D\x84\x9E");
+        const auto hits = index->findAll(needle, Qt::CaseSensitive, 1'000'000);
+        QVERIFY(hits.size() > 30000);
+        for (const TextRange& r : hits) {
+            QCOMPARE(highlighted(r, " "), needle);
+            QCOMPARE(reflow.offsetOf(reflow.positionOf(r.begin)), r.begin);
+        }
+
+        // Where a block starts, the text goes on, and a range across the cut (evidence) covers its
+        // own words.
+        int cuts = 0, cjkCuts = 0;
+        for (QTextBlock b = td->begin().next(); b.isValid(); b = b.next(), ++cuts) {
+            const size_t at = reflow.offsetOf(b.position());
+            QCOMPARE(td->characterAt(b.position()), index->text().at(index->unitOfByte(at)));
+            const bool droppedSpace = text[at - 1] == ' ';
+            cjkCuts += !droppedSpace;
+            const TextRange across{at - 7, std::min(text.size(), at + 7)};
+            QCOMPARE(highlighted(across, droppedSpace ? " " : ""), canonical(across));
+        }
+        QCOMPARE(cuts, td->blockCount() - 1);
+        QVERIFY(cjkCuts >= 2);  // the run without spaces was cut too
+        QCOMPARE(reflow.offsetOf(td->characterCount()), text.size());
     }
 
     void theExcerptHoldsTheParagraphsAboutTheQuestion() {
