@@ -2,10 +2,16 @@
 #include <QApplication>
 #include <QCommandLineParser>
 
+#include <csignal>
+
 #include "application_setup.h"
 #include "main_window.h"
 
 int main(int argc, char** argv) {
+    // Past a file-size limit (ulimit -f) a write fails with EFBIG, which the reading memory
+    // reports with the directory and the room needed; the default SIGXFSZ would close the window
+    // instead (gleaner-cli does the same).
+    std::signal(SIGXFSZ, SIG_IGN);
     QApplication app(argc, argv);
     gleaner::ui::configureApplication();
 

@@ -1,7 +1,8 @@
 // Asking, as a user does, with the small model (SmolLM2-135M, see gui_test_support.h): the book is read in the
 // background when it opens (pause, resume), a question streams its answer with Stop at hand,
 // the evidence lights up on the page and clicking a passage takes the reader to it, the answer
-// is copied and exported as Markdown, and the history is there after a restart. Offscreen.
+// is copied and exported as Markdown, and the history is there after a restart; the window
+// outlives a full disk. Offscreen.
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
@@ -10,6 +11,7 @@
 #include <QFile>
 #include <QLabel>
 #include <QListView>
+#include <QProcess>
 #include <QPushButton>
 #include <QStandardItemModel>
 #include <QTabWidget>
@@ -18,7 +20,10 @@
 #include <QToolButton>
 #include <QTreeView>
 
+#include <sys/resource.h>
+
 #include <memory>
+#include <optional>
 
 #include "ask_panel.h"
 #include "evidence_model.h"
@@ -26,6 +31,7 @@
 #include "layer_selection_map.h"
 #include "gui_test_support.h"
 #include "library_model.h"
+#include "library_store.h"
 #include "question_controller.h"
 #include "question_edit.h"
 #include "reader_view.h"
@@ -366,6 +372,51 @@ private slots:
         const QString shown = text->cursorForRange({p.begin, p.end}).selectedText().simplified();
         QCOMPARE(shown, evidence->passageText(evidence->rowCount() / 2, 100000));
         w_->askPanel()->setSelectedMethod("gleaner");
+    }
+
+    // The desktop program under a file-size limit (ulimit -f; how CI stands in for a full disk):
+    // the reading stops with the reading memory's error and the window stays, where SIGXFSZ used
+    // to close it.
+    void theWindowOutlivesAFullDiskWhileReading() {
+        QTemporaryDir home;
+        QProcess gleaner;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();  // GLEANER_MODEL: SmolLM2
+        env.insert("QT_QPA_PLATFORM", "offscreen");
+        env.insert("XDG_DATA_HOME", home.path() + "/data");
+        env.insert("XDG_CONFIG_HOME", home.path() + "/config");
+        env.insert("XDG_CACHE_HOME", home.path() + "/cache");
+        gleaner.setProcessEnvironment(env);
+        gleaner.setChildProcessModifier([] {
+            struct rlimit rl {};
+            ::getrlimit(RLIMIT_FSIZE, &rl);
+            rl.rlim_cur = 256 << 10;  // the library and the tokens fit, the keys of the whole text do not
+            ::setrlimit(RLIMIT_FSIZE, &rl);
+        });
+        gleaner.start(test::binDir() + "/gleaner", {test::dataFile("ppl_excerpt.txt")});
+        QVERIFY(gleaner.waitForStarted());
+        const std::string db = (home.path() + "/data/gleaner/library.sqlite3").toStdString();
+        const std::string model = QFileInfo(test::smollm2Path()).fileName().toStdString();
+        auto readingStatus = [&]() -> std::optional<ReadingStatus> {
+            try {
+                LibraryStore library(db);
+                const auto documents = library.documents();
+                if (documents.empty()) return std::nullopt;
+                const auto state = library.reading_state(documents.front().id, model);
+                return state ? std::optional(state->status) : std::nullopt;
+            } catch (const std::exception&) {
+                return std::nullopt;  // not created yet
+            }
+        };
+        QTest::qWaitFor([&] { return readingStatus() == ReadingStatus::Failed || gleaner.state() != QProcess::Running; },
+                        120000);
+        QVERIFY2(gleaner.state() == QProcess::Running,
+                 qPrintable(QString("the window was closed (%1 %2): %3")
+                                .arg(gleaner.exitStatus() == QProcess::CrashExit ? "killed by signal" : "exited with")
+                                .arg(gleaner.exitCode())
+                                .arg(QString::fromUtf8(gleaner.readAllStandardError()))));
+        QCOMPARE(readingStatus(), std::optional(ReadingStatus::Failed));
+        gleaner.terminate();
+        QVERIFY(gleaner.waitForFinished(10000));
     }
 };
 
