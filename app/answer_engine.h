@@ -63,8 +63,9 @@ struct AnswerRequest {
 
 struct AnswerCallbacks {
     std::function<void(const std::string&)> on_text;  // streamed answer pieces
-    // What the engine is doing ("reading the book", "reading the prompt") and how far it is, in
-    // tokens; called a few times per second at most.
+    // What the engine is doing ("reading": the book; "waiting": for another process reading the
+    // same book, done being how far that one got; "prompt": the question's prompt) and how far
+    // it is, in tokens; called a few times per second at most.
     std::function<void(const std::string& stage, int64_t done, int64_t total)> on_progress;
     const std::atomic<bool>* cancel = nullptr;  // polled between steps
 };
@@ -88,6 +89,8 @@ struct ReadingUpdate {
     int64_t total = 0;
     double tokens_per_s = 0;
     double eta_s = 0;
+    // Another process is reading this book: this one waits for it (done: how far it got).
+    bool waiting = false;
 };
 
 struct ReadingOutcome {

@@ -64,12 +64,16 @@ public slots:
 signals:
     void modelLoading(const QString& path);
     void modelReady(const QString& description);
-    // stage: "reading" (the book, into the reading memory) or "prompt" (the question's prompt).
+    // stage: "reading" (the book, into the reading memory), "waiting" (for another process reading
+    // it) or "prompt" (the question's prompt).
     void answerProgress(quint64 id, const QString& stage, qint64 done, qint64 total);
     void answerText(quint64 id, const QString& piece);
     void answerFinished(quint64 id, const gleaner::Answer& answer);
     void answerFailed(quint64 id, const QString& message);
-    void readingProgress(quint64 id, qint64 done, qint64 total, double tokensPerSecond, double secondsLeft);
+    // waiting: another process is reading this book and this job waits for it (done: how far
+    // that one got).
+    void readingProgress(quint64 id, qint64 done, qint64 total, double tokensPerSecond, double secondsLeft,
+                         bool waiting);
     void readingFinished(quint64 id, qint64 done, qint64 total, bool complete, bool cancelled);
     void readingFailed(quint64 id, const QString& message);
 

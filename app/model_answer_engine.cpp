@@ -43,7 +43,7 @@ ReadingOutcome ModelAnswerEngine::read(const Document& doc, const MethodParamete
         if (!mem.complete())
             mem.read(
                 [&](const ReadingProgress& p) {
-                    if (on_progress) on_progress(ReadingUpdate{p.done, p.total, p.tokens_per_s, p.eta_s});
+                    if (on_progress) on_progress(ReadingUpdate{p.done, p.total, p.tokens_per_s, p.eta_s, p.waiting});
                 },
                 cancel);
     } catch (const CancelledError&) {
@@ -71,7 +71,7 @@ Answer ModelAnswerEngine::answer(const Document& doc, const AnswerRequest& reque
     ar.generation.cancel = callbacks.cancel;
     ar.generation.on_text = callbacks.on_text;
     ar.on_reading = [&](const ReadingProgress& p) {
-        if (callbacks.on_progress) callbacks.on_progress("reading", p.done, p.total);
+        if (callbacks.on_progress) callbacks.on_progress(p.waiting ? "waiting" : "reading", p.done, p.total);
     };
     ar.prefill.cancel = callbacks.cancel;
     ar.prefill.on_progress = [&](int64_t done, int64_t total) {

@@ -57,7 +57,8 @@ signals:
     void busyChanged(bool busy);
     void answerStarted(const QString& question, const QString& method);
     void answerText(const QString& piece);
-    // stage: "reading" (the book, before a Gleaner answer) or "prompt".
+    // stage: "reading" (the book, before a Gleaner answer), "waiting" (for another process reading
+    // it) or "prompt".
     void answerProgress(const QString& stage, qint64 done, qint64 total);
     void answerFinished(int historyRow);
     void answerFailed(const QString& message);

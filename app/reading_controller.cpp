@@ -27,6 +27,7 @@ void ReadingController::setDocument(const LoadedDocument& document) {
     running_id_ = 0;
     running_stop_.reset();
     suspended_ = false;
+    waiting_ = false;
     document_ = document;
     done_ = total_ = 0;
     setState(State::Idle);
@@ -90,8 +91,9 @@ void ReadingController::continueAfterSuspend() {
     }
 }
 
-void ReadingController::onProgress(quint64 id, qint64 done, qint64 total, double tps, double eta) {
+void ReadingController::onProgress(quint64 id, qint64 done, qint64 total, double tps, double eta, bool waiting) {
     if (id != running_id_) return;
+    waiting_ = waiting;
     done_ = done;
     total_ = total;
     emit progress(done, total, tps, eta);
@@ -107,6 +109,7 @@ void ReadingController::onFinished(quint64 id, qint64 done, qint64 total, bool c
     if (id != running_id_) return;
     running_id_ = 0;
     running_stop_.reset();
+    waiting_ = false;
     if (total > 0) {
         done_ = done;
         total_ = total;
@@ -124,6 +127,7 @@ void ReadingController::onFailed(quint64 id, const QString& message) {
     running_id_ = 0;
     running_stop_.reset();
     suspended_ = false;
+    waiting_ = false;
     record(ReadingStatus::Failed);
     setState(State::Failed);
     emit failed(message);

@@ -31,6 +31,10 @@ public:
     State state() const { return state_; }
     qint64 tokensRead() const { return done_; }
     qint64 tokensTotal() const { return total_; }
+    // While Reading: another process (gleaner-cli, a second window) is reading this book into the
+    // same memory, and this reading waits for it to finish or stop; tokensRead() is how far that
+    // one got. This reading then continues from there, often to find the book read.
+    bool isWaiting() const { return waiting_; }
 
 public slots:
     void start();
@@ -43,11 +47,12 @@ public slots:
 
 signals:
     void stateChanged(gleaner::app::ReadingController::State state);
+    // Also while isWaiting(), with the other reading's progress (and no rate).
     void progress(qint64 done, qint64 total, double tokensPerSecond, double secondsLeft);
     void failed(const QString& message);
 
 private:
-    void onProgress(quint64 id, qint64 done, qint64 total, double tps, double eta);
+    void onProgress(quint64 id, qint64 done, qint64 total, double tps, double eta, bool waiting);
     void onFinished(quint64 id, qint64 done, qint64 total, bool complete, bool cancelled);
     void onFailed(quint64 id, const QString& message);
     void setState(State s);
@@ -63,6 +68,7 @@ private:
     StopFlag running_stop_;
     State after_stop_ = State::Paused;  // what a stop that was asked for means
     bool suspended_ = false;
+    bool waiting_ = false;
     qint64 done_ = 0, total_ = 0;
     qint64 last_recorded_ms_ = 0;
 };

@@ -390,6 +390,10 @@ void MainWindow::connectModels() {
     });
     connect(questions_, &app::QuestionController::answerProgress, this,
             [this](const QString& stage, qint64 done, qint64 total) {
+                if (stage == "waiting") {
+                    answer_stage_ = stage;
+                    return progress_->setWaiting(done, total);
+                }
                 if (stage != answer_stage_) {
                     answer_stage_ = stage;
                     progress_->start(stage == "reading" ? tr("Reading the book") : tr("Reading the passages"), false);
@@ -403,7 +407,9 @@ void MainWindow::connectModels() {
             statusBar()->showMessage(tr("Finished reading the book: questions are answered from it now"), 6000);
     });
     connect(reading_, &app::ReadingController::progress, this, [this](qint64 done, qint64 total, double tps, double eta) {
-        if (!questions_->isBusy()) progress_->setProgress(done, total, tps, eta);
+        if (questions_->isBusy()) return;
+        if (reading_->isWaiting()) progress_->setWaiting(done, total);
+        else progress_->setProgress(done, total, tps, eta);
     });
     connect(reading_, &app::ReadingController::failed, this, [this](const QString& message) {
         showError(tr("The book could not be read"), message);
@@ -667,7 +673,8 @@ void MainWindow::showReadingProgress() {
         case State::Reading:
             if (progress_->isHidden() || progress_->what() != tr("Reading the book") || progress_->isPaused())
                 progress_->start(tr("Reading the book"), true);
-            if (reading_->tokensTotal() > 0) progress_->setProgress(reading_->tokensRead(), reading_->tokensTotal());
+            if (reading_->isWaiting()) progress_->setWaiting(reading_->tokensRead(), reading_->tokensTotal());
+            else if (reading_->tokensTotal() > 0) progress_->setProgress(reading_->tokensRead(), reading_->tokensTotal());
             break;
         case State::Paused:
             if (progress_->isHidden() || progress_->what() != tr("Reading the book")) progress_->start(tr("Reading the book"), true);

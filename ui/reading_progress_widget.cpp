@@ -79,6 +79,17 @@ void ReadingProgressWidget::setProgress(qint64 done, qint64 total, double tokens
     label_->setText(text);
 }
 
+void ReadingProgressWidget::setWaiting(qint64 done, qint64 total) {
+    first_done_ = -1;  // this reading's rate is measured once it goes on
+    if (total > 0 && done > 0) {
+        bar_->setRange(0, 1000);
+        bar_->setValue(int(1000 * done / total));
+    } else {
+        bar_->setRange(0, 0);
+    }
+    label_->setText(tr("Waiting for another reading of this book…"));
+}
+
 void ReadingProgressWidget::setPaused(bool paused) {
     paused_ = paused;
     if (paused && label_ && !label_->text().isEmpty() && !label_->text().endsWith(tr(" · paused")))

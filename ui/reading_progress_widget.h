@@ -1,7 +1,7 @@
 #pragma once
 // Progress of the model reading text, in the status bar: a bar, "1,024 of 40,000 tokens ·
-// 850 tokens/s · 45 s left", and Pause/Resume and Cancel where the work allows them. Hidden
-// while nothing is being read.
+// 850 tokens/s · 45 s left" (or that it waits for another reading of the book), and
+// Pause/Resume and Cancel where the work allows them. Hidden while nothing is being read.
 #include <QElapsedTimer>
 #include <QWidget>
 
@@ -20,6 +20,9 @@ public:
     void start(const QString& what, bool pausable);
     // With the engine's own rate and estimate when it has them (else measured here).
     void setProgress(qint64 done, qint64 total, double tokensPerSecond = -1, double secondsLeft = -1);
+    // Another process is reading the book: "Waiting for another reading of this book…", the bar
+    // at how far that one got (done of total; busy while unknown). The rate starts afresh after.
+    void setWaiting(qint64 done, qint64 total);
     void setPaused(bool paused);
     void finish();
     QString text() const;

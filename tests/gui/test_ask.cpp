@@ -1,8 +1,8 @@
 // Asking, as a user does, with the small model (SmolLM2-135M, see gui_test_support.h): the book is read in the
 // background when it opens (pause, resume), a question streams its answer with Stop at hand,
 // the evidence lights up on the page and clicking a passage takes the reader to it, the answer
-// is copied and exported as Markdown, and the history is there after a restart; the window
-// outlives a full disk. Offscreen.
+// is copied and exported as Markdown, and the history is there after a restart; a book another
+// process is reading is waited for, and the window outlives a full disk. Offscreen.
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
@@ -22,16 +22,23 @@
 
 #include <sys/resource.h>
 
+#include <atomic>
+#include <chrono>
 #include <memory>
 #include <optional>
+#include <thread>
 
+#include "answer_engine.h"
+#include "app_settings.h"
 #include "ask_panel.h"
 #include "evidence_model.h"
 #include "evidence_panel.h"
 #include "layer_selection_map.h"
 #include "gui_test_support.h"
+#include "import.h"
 #include "library_model.h"
 #include "library_store.h"
+#include "model_paths.h"
 #include "question_controller.h"
 #include "question_edit.h"
 #include "reader_view.h"
@@ -63,6 +70,44 @@ private:
     QElapsedTimer clock_;
     qint64 worst_ = 0;
 };
+
+// Another reading of a book, as gleaner-cli read or a second window would be: it reads the book
+// into the same reading memory the window uses (same model, settings and cache) on a thread of
+// its own and, once it holds the memory, keeps it until stopped.
+class OtherReading {
+public:
+    explicit OtherReading(const QString& book)
+        : doc_(import_document(book.toStdString())), params_(app::AppSettings().methodSettings("gleaner")) {
+        engine_ = make_answer_engine(app::AppSettings().modelPath().toStdString(), 1, cache_dir() + "/memory");
+        thread_ = std::thread([this] {
+            try {
+                engine_->read(doc_, params_, [this](const ReadingUpdate&) {
+                    holding_ = true;
+                    while (!stop_) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+                }, &stop_);
+            } catch (const std::exception& e) {
+                error_ = e.what();
+            }
+            holding_ = false;
+        });
+    }
+    ~OtherReading() { stop(); }
+    bool holdsTheMemory() const { return holding_; }
+    QString error() const { return QString::fromStdString(error_); }
+    void stop() {
+        stop_ = true;
+        if (thread_.joinable()) thread_.join();
+    }
+
+private:
+    Document doc_;
+    MethodParameters params_;
+    std::unique_ptr<AnswerEngine> engine_;
+    std::atomic<bool> stop_{false}, holding_{false};
+    std::string error_;
+    std::thread thread_;
+};
+
 }  // namespace
 
 class TestAsk : public QObject {
@@ -372,6 +417,39 @@ private slots:
         const QString shown = text->cursorForRange({p.begin, p.end}).selectedText().simplified();
         QCOMPARE(shown, evidence->passageText(evidence->rowCount() / 2, 100000));
         w_->askPanel()->setSelectedMethod("gleaner");
+    }
+    void aBookAnotherProcessIsReadingIsWaitedFor() {
+        QSettings().setValue("engine/readOnOpen", true);
+        const QString book = test::dataFile("ppl_excerpt.txt");
+        OtherReading other(book);
+        QVERIFY2(QTest::qWaitFor([&] { return other.holdsTheMemory() || !other.error().isEmpty(); }, 120000),
+                 "the other reading never started");
+        QVERIFY2(other.error().isEmpty(), qPrintable(other.error()));
+        QVERIFY(test::openAndWait(*w_, book));
+        auto* bar = w_->findChild<ui::ReadingProgressWidget*>("readingProgress");
+        const QString waiting = QString::fromUtf8("Waiting for another reading of this book\u2026");
+        QTRY_VERIFY_WITH_TIMEOUT(w_->reading()->isWaiting(), 60000);
+        QCOMPARE(w_->reading()->state(), State::Reading);
+        QTRY_COMPARE(bar->text(), waiting);
+        QVERIFY(bar->isVisible());
+
+        // A question needs the same memory: its answer says that it waits too.
+        auto* box = w_->findChild<ui::QuestionEdit*>("questionBox");
+        QSignalSpy finished(questions(), &app::QuestionController::answerFinished);
+        box->setFocus();
+        QTest::keyClicks(box, "What is this text about?");
+        QTest::keyClick(box, Qt::Key_Return);
+        QVERIFY(questions()->isBusy());
+        QTRY_VERIFY_WITH_TIMEOUT(bar->text() == waiting && w_->reading()->state() == State::Paused, 60000);
+
+        // The other reading stops: the answer reads on from where it left, then the reading.
+        other.stop();
+        QVERIFY2(other.error().isEmpty(), qPrintable(other.error()));
+        QTRY_VERIFY_WITH_TIMEOUT(bar->text().startsWith("Reading the book: "), 60000);
+        QVERIFY(finished.wait(300000));
+        QTRY_COMPARE_WITH_TIMEOUT(w_->reading()->state(), State::Done, 120000);
+        QVERIFY(!w_->reading()->isWaiting());
+        QSettings().setValue("engine/readOnOpen", false);
     }
 
     // The desktop program under a file-size limit (ulimit -f; how CI stands in for a full disk):
