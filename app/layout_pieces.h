@@ -12,8 +12,8 @@
 
 namespace gleaner::app {
 
-// 16 KiB is a few screens of text: a cut is rarely seen, and no piece is big enough to cost
-// the layout more than a moment.
+// 16 KiB is a few screens of text: a cut (one short line) shows that seldom, and no piece is big
+// enough to cost the layout more than a moment.
 inline constexpr size_t kMaxLaidOutBlockBytes = size_t{16} << 10;
 
 // Consecutive pieces of `range` (byte offsets into `text`), each at most `max_bytes` long.

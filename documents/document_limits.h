@@ -6,9 +6,12 @@
 //    times War and Peace. The reading memory reads 140-550 tokens/s on two CPU threads
 //    (docs/long-context.md): a document at the limit already takes hours, 200 MB would take days.
 //  - Memory: the desktop program keeps the text several times over (the UTF-8 text, its UTF-16
-//    copy with the byte map, the laid-out QTextDocument). With a document at the limit it stays
-//    under 1.5 GB resident (measured on a generated 32 MiB text, one line and many paragraphs;
-//    the reading model's own memory comes on top). A 200 MB text used to reach 4.5 GB and crash.
+//    copy with the byte map, the laid-out QTextDocument). Its budget for a document at the limit
+//    is 1.5 GB resident, checked by gui.large_text: a generated 32 MiB text opened, read to its
+//    end and searched (10,000 hits highlighted) peaks at about 420 MB on one line and 470 MB in
+//    many paragraphs, 750 MB when one replaces the other (both are held for a moment); with the
+//    default model starting to read it, about 1 GB. A 200 MB text used to take 4.5 GB in 20 s and
+//    crash the window.
 // A plain text, Markdown or HTML file larger than the limit is refused by its size before a byte
 // of it is read; other formats (PDF, EPUB: the text is a fraction of the file) by the size of the
 // text they yield.
