@@ -89,7 +89,8 @@ void InferenceWorker::read(const ReadJob& job) {
         AnswerEngine& e = engine(job.engine);
         Throttle throttle;
         const ReadingOutcome r = e.read(*job.document, job.settings, [&](const ReadingUpdate& u) {
-            if (throttle.ready() || u.done == u.total) emit readingProgress(job.id, u.done, u.total, u.tokens_per_s, u.eta_s, u.waiting);
+            if (throttle.ready() || u.done == u.total)
+                emit readingProgress(job.id, u.done, u.total, u.tokens_per_s, u.eta_s, u.waiting);
         }, job.stop.get());
         emit readingFinished(job.id, r.done, r.total, r.complete, r.cancelled);
     } catch (const std::exception& ex) {
