@@ -5,6 +5,8 @@
 #include <QtTest>
 
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 namespace gleaner::test {
@@ -20,6 +22,14 @@ inline QString modelsDir() {
     const QString base = xdg && *xdg ? QString::fromLocal8Bit(xdg)
                                      : QString::fromLocal8Bit(std::getenv("HOME")) + "/.local/share";
     return base + "/gleaner/models";
+}
+
+// A whole file's bytes (empty when it cannot be read).
+inline std::string fileBytes(const std::string& path) {
+    std::ifstream f(path, std::ios::binary);
+    std::stringstream ss;
+    ss << f.rdbuf();
+    return ss.str();
 }
 
 inline QString smollm2Path() { return modelsDir() + "/SmolLM2-135M-Instruct.Q4_1.gguf"; }

@@ -21,12 +21,7 @@ using namespace gleaner;
 
 namespace {
 
-std::string read_file(const std::string& path) {
-    std::ifstream f(path, std::ios::binary);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return ss.str();
-}
+std::string read_file(const std::string& path) { return test::fileBytes(path); }
 
 MethodSettings small_settings() { return test::small_reading_settings(); }
 
