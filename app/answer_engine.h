@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "document.h"
+#include "method_registry.h"  // the methods a request can name, kDefaultAnswerMethod
 
 namespace gleaner {
 
@@ -36,23 +37,11 @@ struct LayerEvidence {
     std::vector<EvidencePassage> passages;  // in document order
 };
 
-struct AnswerMethod {
-    std::string id;     // stored with the answer in the library ("gleaner", "qllm", ...)
-    std::string label;  // for the method selector
-    bool available = false;
-    std::string note;   // what it does (or why it is unavailable)
-};
-
-// Every method the selector offers, in the order shown.
-const std::vector<AnswerMethod>& answer_methods();
-const AnswerMethod* find_answer_method(const std::string& id);
-inline constexpr const char* kDefaultAnswerMethod = "gleaner";
-
 using MethodParameters = std::map<std::string, std::string>;
 
 struct AnswerRequest {
     std::string question;
-    std::string method = kDefaultAnswerMethod;
+    std::string method = kDefaultAnswerMethod;  // a name in method_registry()
     int max_tokens = 256;
     // Tokens of the book the excerpt method puts in front of the model.
     int context_tokens = 2048;

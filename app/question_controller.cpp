@@ -6,6 +6,7 @@
 #include "evidence_json.h"
 #include "inference_thread.h"
 #include "library_model.h"
+#include "method_registry.h"
 #include "reading_controller.h"
 
 namespace gleaner::app {
@@ -64,9 +65,8 @@ bool QuestionController::ask(const QString& question, const QString& method) {
         emit answerFailed(tr("Open a document first: questions are about the open document."));
         return false;
     }
-    const AnswerMethod* m = find_answer_method(method.toStdString());
-    if (!m || !m->available) {
-        emit answerFailed(tr("The method “%1” is %2.").arg(method, m ? QString::fromStdString(m->note) : tr("unknown")));
+    if (!find_method(method.toStdString())) {
+        emit answerFailed(tr("The method “%1” is unknown.").arg(method));
         return false;
     }
     AnswerJob job;

@@ -3,6 +3,7 @@
 #include <QDateTime>
 
 #include "answer_engine.h"
+#include "method_registry.h"
 
 namespace gleaner::app {
 
@@ -33,8 +34,8 @@ QVariant QuestionHistoryModel::data(const QModelIndex& index, int role) const {
     switch (role) {
         case Qt::DisplayRole: {
             // The method beside the question: the same question is often asked with several.
-            const AnswerMethod* m = find_answer_method(r->method);
-            const QString method = m ? QString::fromStdString(m->label) : QString::fromStdString(r->method);
+            const MethodEntry* m = find_method(r->method);
+            const QString method = m ? QString::fromStdString(m->display_name) : QString::fromStdString(r->method);
             return tr("%1 — %2").arg(QString::fromStdString(r->question).simplified(), method);
         }
         case QuestionRole: return QString::fromStdString(r->question);

@@ -5,6 +5,7 @@
 
 #include "inference_thread.h"
 #include "library_model.h"
+#include "method_registry.h"
 
 namespace gleaner::app {
 
@@ -49,7 +50,7 @@ void ReadingController::start() {
     ReadJob job;
     job.id = next_id_++;
     job.document = document_.document;
-    job.settings = settings.methodSettings(QStringLiteral("gleaner"));
+    job.settings = settings.methodSettings(QString::fromStdString(reading_memory_method().name));
     job.engine = {settings.modelPath(), settings.threads(), settings.device()};
     running_id_ = job.id;
     running_stop_ = job.stop;

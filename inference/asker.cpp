@@ -4,6 +4,7 @@
 #include <chrono>
 #include <stdexcept>
 
+#include "method_registry.h"
 #include "qa_prompt.h"
 
 namespace gleaner {
@@ -66,7 +67,9 @@ AskResult Asker::ask(const AskDocument& doc, const AskRequest& request) {
     const auto t0 = Clock::now();
     std::unique_ptr<ContextMethod> method;
     std::vector<int32_t> doc_ids;
-    if (request.method == "gleaner") {
+    const MethodEntry* entry = find_method(request.method);
+    if (!entry) throw std::invalid_argument("unknown method '" + request.method + "' (" + method_names_text() + ")");
+    if (entry->keeps_reading_memory) {
         ReadingMemory& mem = memory(doc.text, request.settings);
         if (!mem.complete()) {
             try {
@@ -77,10 +80,10 @@ AskResult Asker::ask(const AskDocument& doc, const AskRequest& request) {
             }
         }
         doc_ids = mem.doc_ids();
-        method = make_gleaner_method(model_, backend_, mem, request.settings);
+        method = make_method(*entry, model_, backend_, &mem, request.settings);
     } else {
         doc_ids = tokens(doc.text);
-        method = make_context_method(request.method, model_, backend_, request.settings);
+        method = make_method(*entry, model_, backend_, nullptr, request.settings);
     }
     QaPrompt prompt = build_qa_prompt(model_, doc_ids, request.question);
     prompt.doc_text = doc.text;

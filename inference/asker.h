@@ -15,6 +15,7 @@
 #include "answer_confidence.h"
 #include "context_method.h"
 #include "evidence.h"
+#include "method_registry.h"
 #include "reading.h"
 
 namespace gleaner {
@@ -29,7 +30,7 @@ struct AskDocument {
 
 struct AskRequest {
     std::string question;
-    std::string method = "gleaner";   // gleaner | one of context_method_names()
+    std::string method = kDefaultAnswerMethod;  // a name in method_registry() (not a desktop-only one)
     MethodSettings settings;
     GenerationOptions generation = answer_generation();  // max_tokens, sampling, cancel, on_text
 

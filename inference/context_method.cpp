@@ -3,6 +3,7 @@
 #include <chrono>
 #include <stdexcept>
 
+#include "method_registry.h"
 #include "sampler.h"
 
 namespace gleaner {
@@ -53,44 +54,11 @@ std::string MethodSettings::get_string(const std::string& key, const std::string
     return it == values_.end() ? fallback : it->second;
 }
 
-const std::vector<std::string>& context_method_names() {
-    static const std::vector<std::string> names = {"full", "streaming", "infllm", "qllm", "gemfilter"};
-    return names;
-}
-
-const std::vector<std::string>& context_method_settings(const std::string& name) {
-    static const std::vector<std::string> none;
-    static const std::vector<std::string> full = {"max_len"};
-    static const std::vector<std::string> streaming = {"sinks", "window", "chunk_size"};
-    static const std::vector<std::string> infllm = {"n_init",     "n_local",   "topk",       "block_size",
-                                                    "repr_topk",  "max_cached_blocks", "exc_block", "chunk_size",
-                                                    "reference_mask"};
-    static const std::vector<std::string> qllm = [] {
-        auto v = infllm;
-        v.push_back("question_weight");
-        return v;
-    }();
-    static const std::vector<std::string> gemfilter = [] {
-        auto v = qllm;
-        v.insert(v.end(), {"filter_layer", "k", "pass1", "score_rope"});
-        return v;
-    }();
-    if (name == "full") return full;
-    if (name == "streaming") return streaming;
-    if (name == "infllm") return infllm;
-    if (name == "qllm") return qllm;
-    if (name == "gemfilter") return gemfilter;
-    return none;
-}
-
 std::unique_ptr<ContextMethod> make_context_method(const std::string& name, const Model& model, Backend& backend,
                                                    const MethodSettings& settings) {
-    if (name == "full") return make_full_method(model, backend, settings);
-    if (name == "streaming") return make_streaming_method(model, backend, settings);
-    if (name == "infllm") return make_infllm_method(model, backend, settings);
-    if (name == "qllm") return make_qllm_method(model, backend, settings);
-    if (name == "gemfilter") return make_gemfilter_method(model, backend, settings);
-    throw std::invalid_argument("unknown method '" + name + "'");
+    const MethodEntry* entry = find_method(name);
+    if (!entry) throw std::invalid_argument("unknown method '" + name + "'");
+    return make_method(*entry, model, backend, /*memory=*/nullptr, settings);
 }
 
 AnswerResult answer_question(ContextMethod& method, const Tokenizer& tok, const QaPrompt& prompt,

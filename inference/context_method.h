@@ -1,6 +1,7 @@
 #pragma once
 // Long-context methods: each one is a policy object behind this interface, in its own file under
-// methods/ (full, streaming, infllm, qllm, gemfilter; gleaner's reading memory in reading.h).
+// methods/ (full, streaming, infllm, qllm, gemfilter, gleaner; gleaner's reading memory in
+// reading.h). method_registry.h lists them with their settings and makes them by name.
 // A method takes a question prompt that contains a document, processes it (prefill), then feeds
 // generated tokens one at a time (decode), and reports which prompt tokens it selected - the
 // evidence behind the answer.
@@ -23,6 +24,8 @@
 #include "model.h"
 
 namespace gleaner {
+
+class ReadingMemory;  // reading.h
 
 // A question prompt with a document inside: ids[doc_begin, doc_end) are the document's tokens,
 // tokenized on their own (so a token position maps to a character range of the document).
@@ -106,11 +109,9 @@ public:
     virtual SelectionTrace trace() const = 0;
 };
 
-// Method names: "full", "streaming", "infllm", "qllm", "gemfilter" (gleaner: see reading.h).
-const std::vector<std::string>& context_method_names();
-// The settings keys a method reads (for the CLI's validation and help).
-const std::vector<std::string>& context_method_settings(const std::string& name);
-// Throws std::invalid_argument for an unknown name or invalid settings.
+// A registered method (method_registry.h) that needs no reading memory, by name. Throws
+// std::invalid_argument for an unknown name, a method that answers from a reading memory (make
+// those with make_method) or invalid settings.
 std::unique_ptr<ContextMethod> make_context_method(const std::string& name, const Model& model, Backend& backend,
                                                    const MethodSettings& settings = {});
 
@@ -135,5 +136,26 @@ std::unique_ptr<ContextMethod> make_streaming_method(const Model&, Backend&, con
 std::unique_ptr<ContextMethod> make_infllm_method(const Model&, Backend&, const MethodSettings&);
 std::unique_ptr<ContextMethod> make_qllm_method(const Model&, Backend&, const MethodSettings&);
 std::unique_ptr<ContextMethod> make_gemfilter_method(const Model&, Backend&, const MethodSettings&);
+
+// The `gleaner` method: asks a question of a read document, GemFilter-style, over the persisted keys.
+//  1. Probe: the model opens an answer to the question alone (greedy, probe_tokens tokens, e.g.
+//     "The pass key is a ..."): the queries of such tokens look for the answer's content, where
+//     the question's last token (GemFilter's query) barely attends to it in a small model.
+//  2. The filter-layer queries of the question's last token and of the probe, with the question
+//     continuing the reading memory of layers 0..r-1 as if it followed the book (query=tail), or
+//     from the question prompt alone (query=question).
+//  3. Every token of the book is scored: per query and head a softmax over all its keys, a token's
+//     score its best probability (score=softmax_max; score=gemfilter sums raw logits over heads),
+//     every key at one distance, InfLLM's n_local-1 (score_rope=fixed; absolute: the real
+//     distances, untrained beyond the model's context). 5-wide average pooling, then the best
+//     spans of `span` tokens (span=0: single tokens, as GemFilter) up to k tokens, in book order.
+//  4. The full model answers from the question prompt with only those tokens as the document
+//     (positions renumbered, as GemFilter's pass 2).
+// What was compared (needle evaluation, SmolLM2): see the notes at the defaults in gleaner.cpp.
+// Its settings, with their defaults and help: method_registry.cpp (selection_only: prefill selects
+// and returns no logits, for evaluating the selection).
+// The memory must be complete and outlive the method.
+std::unique_ptr<ContextMethod> make_gleaner_method(const Model& model, Backend& backend, const ReadingMemory& memory,
+                                                   const MethodSettings& settings = {});
 
 }  // namespace gleaner

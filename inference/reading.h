@@ -162,30 +162,3 @@ private:
 };
 
 }  // namespace gleaner
-
-namespace gleaner {
-
-// The `gleaner` method: asks a question of a read document, GemFilter-style, over the persisted keys.
-//  1. Probe: the model opens an answer to the question alone (greedy, probe_tokens tokens, e.g.
-//     "The pass key is a ..."): the queries of such tokens look for the answer's content, where
-//     the question's last token (GemFilter's query) barely attends to it in a small model.
-//  2. The filter-layer queries of the question's last token and of the probe, with the question
-//     continuing the reading memory of layers 0..r-1 as if it followed the book (query=tail), or
-//     from the question prompt alone (query=question).
-//  3. Every token of the book is scored: per query and head a softmax over all its keys, a token's
-//     score its best probability (score=softmax_max; score=gemfilter sums raw logits over heads),
-//     every key at one distance, InfLLM's n_local-1 (score_rope=fixed; absolute: the real
-//     distances, untrained beyond the model's context). 5-wide average pooling, then the best
-//     spans of `span` tokens (span=0: single tokens, as GemFilter) up to k tokens, in book order.
-//  4. The full model answers from the question prompt with only those tokens as the document
-//     (positions renumbered, as GemFilter's pass 2).
-// What was compared (needle evaluation, SmolLM2): see the notes at the defaults in gleaner.cpp.
-// Settings: k (256), span (64), query (tail|question|words: also the question's own tokens as
-// queries), probe_tokens (8), score (softmax_max|softmax_sum|gemfilter),
-// score_rope (fixed|absolute|none; see gemfilter.h);
-// selection_only: prefill selects and returns no logits (evaluating the selection).
-// The memory must be complete and outlive the method.
-std::unique_ptr<ContextMethod> make_gleaner_method(const Model& model, Backend& backend, const ReadingMemory& memory,
-                                                   const MethodSettings& settings = {});
-
-}  // namespace gleaner

@@ -24,6 +24,7 @@
 
 #include "answer_engine.h"
 #include "answer_export.h"
+#include "method_registry.h"
 #include "question_controller.h"
 #include "question_edit.h"
 
@@ -31,8 +32,8 @@ namespace gleaner::ui {
 
 namespace {
 QString methodLabel(const QString& id) {
-    const AnswerMethod* m = find_answer_method(id.toStdString());
-    return m ? QString::fromStdString(m->label) : id;
+    const MethodEntry* m = find_method(id.toStdString());
+    return m ? QString::fromStdString(m->display_name) : id;
 }
 
 // "[2]" in an answer (HTML) as a link to evidence passage 2.
@@ -89,11 +90,10 @@ AskPanel::AskPanel(app::QuestionController* controller, QWidget* parent) : QWidg
     method_ = new QComboBox(this);
     method_->setObjectName(QStringLiteral("methodSelector"));
     auto* methods = new QStandardItemModel(method_);
-    for (const AnswerMethod& m : answer_methods()) {
-        auto* item = new QStandardItem(QString::fromStdString(m.label));
-        item->setData(QString::fromStdString(m.id), Qt::UserRole);
-        item->setToolTip(QString::fromStdString(m.note));
-        if (!m.available) item->setFlags(item->flags() & ~Qt::ItemIsEnabled);
+    for (const MethodEntry& m : method_registry()) {
+        auto* item = new QStandardItem(QString::fromStdString(m.display_name));
+        item->setData(QString::fromStdString(m.name), Qt::UserRole);
+        item->setToolTip(QString::fromStdString(m.description));
         methods->appendRow(item);
     }
     method_->setModel(methods);

@@ -16,6 +16,7 @@
 #include "evidence_model.h"
 #include "evidence_score_delegate.h"
 #include "layer_selection_map.h"
+#include "method_registry.h"
 
 namespace gleaner::ui {
 
@@ -36,8 +37,8 @@ EvidencePanel::EvidencePanel(EvidenceModel* model, EvidenceModel* comparison, QW
     auto* compareLabel = new QLabel(tr("Co&mpare with:"), this);
     compare_method_ = new QComboBox(this);
     compare_method_->setObjectName(QStringLiteral("compareMethod"));
-    for (const AnswerMethod& m : answer_methods())
-        if (m.available) compare_method_->addItem(QString::fromStdString(m.label), QString::fromStdString(m.id));
+    for (const MethodEntry& m : method_registry())
+        compare_method_->addItem(QString::fromStdString(m.display_name), QString::fromStdString(m.name));
     compare_method_->setCurrentIndex(std::max(0, compare_method_->findData(QStringLiteral("gemfilter"))));
     compareLabel->setBuddy(compare_method_);
     compare_ = new QPushButton(tr("Compare"), this);
@@ -112,8 +113,8 @@ void EvidencePanel::updateSummary() {
     stop_comparing_->setVisible(comparing);
     compare_->setVisible(!comparing);
     auto label = [](const QString& id) {
-        const AnswerMethod* m = find_answer_method(id.toStdString());
-        return m ? QString::fromStdString(m->label) : id;
+        const MethodEntry* m = find_method(id.toStdString());
+        return m ? QString::fromStdString(m->display_name) : id;
     };
     if (comparing) {
         // Both selections, in the colours the reader draws them in, and how much they agree.
@@ -139,8 +140,8 @@ void EvidencePanel::updateSummary() {
     if (!pages.empty())
         where = pages.size() == 1 ? tr("page %1").arg(*pages.begin() + 1)
                                   : tr("pages %1–%2").arg(*pages.begin() + 1).arg(*pages.rbegin() + 1);
-    const AnswerMethod* m = find_answer_method(model_->method().toStdString());
-    const QString method = m ? QString::fromStdString(m->label) : model_->method();
+    const MethodEntry* m = find_method(model_->method().toStdString());
+    const QString method = m ? QString::fromStdString(m->display_name) : model_->method();
     const QString passages = n == 1 ? tr("1 passage") : tr("%1 passages").arg(n);
     summary_->setText((where.isEmpty() ? tr("%1 selected by %2").arg(passages, method)
                                        : tr("%1 selected by %2 on %3").arg(passages, method, where))

@@ -22,6 +22,7 @@
 #include "answer_engine.h"
 #include "app_settings.h"
 #include "backend_factory.h"
+#include "method_registry.h"
 #include "model_file_info.h"
 #include "model_paths.h"
 
@@ -82,9 +83,8 @@ SettingsDialog::SettingsDialog(QWidget* parent) : QDialog(parent) {
     auto* answerForm = new QFormLayout(answerBox);
     method_ = new QComboBox(answerBox);
     method_->setObjectName(QStringLiteral("defaultMethod"));
-    for (const AnswerMethod& m : answer_methods())
-        method_->addItem(QString::fromStdString(m.label) + (m.available ? QString() : tr(" (not available yet)")),
-                         QString::fromStdString(m.id));
+    for (const MethodEntry& m : method_registry())
+        method_->addItem(QString::fromStdString(m.display_name), QString::fromStdString(m.name));
     method_->setCurrentIndex(std::max(0, method_->findData(settings.method())));
     answerForm->addRow(tr("&Method:"), method_);
     max_tokens_ = new QSpinBox(answerBox);

@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "cli/method_args.h"
 #include "gleaner_version.h"
+#include "method_registry.h"
 
 namespace gleaner::cli {
 
@@ -24,10 +25,10 @@ const std::vector<Command>& all_commands() {
         {"text", "text FILE [--page N] [--password P]                 print a document's canonical text", cmd_text},
         {"library", "library [list | remove ID] [--json]                the books in the library", cmd_library},
         {"bench", "bench [--model M] [--prompt-tokens 512] [--gen-tokens 128] [--threads T] [--device cpu|cuda:N|auto] [--json]", cmd_bench},
-        {"read", "read FILE [--model M] [--method gleaner] [--cache-dir D] [--device D] [--json] [--quiet]   read a\n"
-                 "           document into Gleaner's reading memory (resumable; progress on stderr)",
+        {"read", "read FILE [--model M] [--method NAME] [--cache-dir D] [--device D] [--json] [--quiet]   read a\n"
+                 "           document into the reading memory of a method that keeps one (resumable; progress on stderr)",
          cmd_read},
-        {"ask", "ask FILE \"QUESTION\" [--method gleaner|qllm|gemfilter|infllm|streaming|full] [--model M] [--json]\n"
+        {"ask", "ask FILE \"QUESTION\" [--method NAME] [--model M] [--json]\n"
                 "           [--max-tokens 64] [--max-evidence 20] [--per-layer] [--threads N] [--device cpu|cuda:N|auto]\n"
                 "           [--min-confidence 0.35 (below it: \"The book does not seem to say.\"; 0 keeps every answer)]\n"
                 "           [method knobs, see below]",
@@ -49,7 +50,8 @@ void print_help(FILE* out) {
                  "       gleaner-cli --help | --version\n\ncommands:\n",
                  GLEANER_VERSION);
     for (const Command& c : all_commands()) std::fprintf(out, "  %s\n", c.synopsis);
-    std::fprintf(out, "\n%s", method_options_help());
+    std::fprintf(out, "\nmethods: %s\n", method_names_text().c_str());
+    std::fprintf(out, "\n%s", method_options_help().c_str());
     std::fprintf(out,
                  "\n--model defaults to the installed default model (Qwen2.5-Coder-0.5B-Instruct Q4_K_M);\n"
                  "set GLEANER_MODEL to change it. Errors go to stderr with a non-zero exit.\n");

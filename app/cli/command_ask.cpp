@@ -13,6 +13,7 @@
 #include "cli/method_args.h"
 #include "context_method.h"
 #include "evidence.h"
+#include "method_registry.h"
 #include "qa_prompt.h"
 #include "ask_document.h"
 #include "asker.h"
@@ -45,6 +46,15 @@ void say_waiting(const ReadingProgress& p, bool& said) {
                  static_cast<long long>(p.done), static_cast<long long>(p.total));
 }
 
+// The registered method --method names; `fallback` when it is not given.
+const MethodEntry& method_from_args(const Args& args, const MethodEntry& fallback) {
+    const auto name = args.get("method");
+    if (!name) return fallback;
+    const MethodEntry* m = find_method(*name);
+    if (!m) throw UsageError("unknown method '" + *name + "' (" + method_names_text() + ")");
+    return *m;
+}
+
 // Reads the document into the reading memory when it is not complete yet; returns seconds spent.
 // read_here: whether this process read any of it (not when another one finished it meanwhile).
 double ensure_read(ReadingMemory& mem, bool quiet, bool& read_here) {
@@ -69,7 +79,10 @@ int cmd_read(const CommandArgs& argv) {
     Args args(argv, with({"model", "threads", "cache-dir", "method", "device"}, method_option_names()),
               with({"json", "quiet"}, method_switch_names()));
     if (args.positionals().size() != 1) throw UsageError("expected one FILE");
-    if (auto m = args.get("method"); m && *m != "gleaner") throw UsageError("only the gleaner method keeps a reading memory");
+    const MethodEntry& method = method_from_args(args, reading_memory_method());
+    if (!method.keeps_reading_memory)
+        throw UsageError("the " + method.name + " method keeps no reading memory (it " +
+                         std::string(describe_cost(method.cost)) + "); " + reading_memory_method().name + " does");
     const std::string path = args.positionals()[0];
     const auto t0 = std::chrono::steady_clock::now();
     const std::string text = load_document_text(path);
@@ -128,12 +141,9 @@ int cmd_ask(const CommandArgs& argv) {
     if (args.positionals().size() != 2) throw UsageError("expected FILE and \"QUESTION\"");
     const std::string path = args.positionals()[0], question = args.positionals()[1];
     if (question.find_first_not_of(" \t\r\n") == std::string::npos) throw UsageError("the question is empty");
-    const std::string method_name = args.get_or("method", "gleaner");
-    if (method_name != "gleaner") {
-        const auto& names = context_method_names();
-        if (std::find(names.begin(), names.end(), method_name) == names.end())
-            throw UsageError("unknown method '" + method_name + "' (gleaner, qllm, gemfilter, infllm, streaming, full)");
-    }
+    const MethodEntry& method = method_from_args(args, *find_method(kDefaultAnswerMethod));
+    if (method.desktop_only) throw UsageError("the " + method.name + " method is only in the desktop program");
+    const std::string& method_name = method.name;
     const int max_tokens = static_cast<int>(args.get_int_or("max-tokens", 64, 1, 4096));
     const int max_evidence = static_cast<int>(args.get_int_or("max-evidence", 20, 0, 1 << 20));
     const bool json = args.flag("json"), quiet = args.flag("quiet");

@@ -19,6 +19,7 @@
 #include "cli/png_writer.h"
 #include "context_method.h"
 #include "evidence.h"
+#include "method_registry.h"
 #include "model_paths.h"
 #include "qa_prompt.h"
 #include "reading.h"
@@ -53,7 +54,7 @@ std::string length_label(int64_t n) {
 
 struct MethodSpec {
     std::string label;  // as given
-    std::string name;
+    const MethodEntry* method = nullptr;
     MethodSettings settings;
 };
 
@@ -62,16 +63,15 @@ MethodSpec parse_method(const std::string& spec, const MethodSettings& common) {
     m.label = spec;
     const auto parts = split(spec, ':');
     if (parts.empty()) throw UsageError("empty method");
-    m.name = parts[0];
+    m.method = find_method(parts[0]);
+    if (!m.method) throw UsageError("unknown method '" + parts[0] + "' (" + method_names_text() + ")");
+    if (m.method->desktop_only) throw UsageError("the " + parts[0] + " method is only in the desktop program");
     m.settings = common;
     for (size_t i = 1; i < parts.size(); ++i) {
         const auto eq = parts[i].find('=');
         if (eq == std::string::npos) throw UsageError("method setting '" + parts[i] + "' is not key=value");
         m.settings.set(parts[i].substr(0, eq), parts[i].substr(eq + 1));
     }
-    const auto& names = context_method_names();
-    if (m.name != "gleaner" && std::find(names.begin(), names.end(), m.name) == names.end())
-        throw UsageError("unknown method '" + m.name + "'");
     return m;
 }
 
@@ -236,7 +236,7 @@ int cmd_eval(const CommandArgs& argv) {
                     t.doc_tokens = static_cast<int64_t>(doc_ids.size());
                     std::unique_ptr<ContextMethod> method;
                     MethodSettings st = ms.settings;
-                    if (ms.name == "gleaner") {
+                    if (ms.method->keeps_reading_memory) {
                         const ReadingSettings rs = reading_settings(*model, st);
                         auto m = ReadingMemory::open(cache_root, model_path, *model, *backend, text, rs);
                         if (!m->complete()) {
@@ -247,9 +247,9 @@ int cmd_eval(const CommandArgs& argv) {
                         t.read_s = read_s;
                         mem = std::move(m);
                         if (selection_only) st.set("selection_only", "1");
-                        method = make_gleaner_method(*model, *backend, *mem, st);
+                        method = make_method(*ms.method, *model, *backend, mem.get(), st);
                     } else {
-                        method = make_context_method(ms.name, *model, *backend, st);
+                        method = make_method(*ms.method, *model, *backend, nullptr, st);
                     }
                     const QaPrompt prompt = build_qa_prompt(*model, doc_ids, needle.question);
                     SelectionTrace trace;

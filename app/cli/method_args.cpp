@@ -2,64 +2,93 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
 #include "cli/args.h"
 #include "import.h"
+#include "method_registry.h"
 #include "model_paths.h"
 
 namespace gleaner::cli {
 
 namespace {
-// CLI name -> settings key
-const std::vector<std::pair<std::string, std::string>>& valued_map() {
-    static const std::vector<std::pair<std::string, std::string>> m = {
-        {"n-init", "n_init"},         {"n-local", "n_local"},       {"topk", "topk"},
-        {"block-size", "block_size"}, {"repr-topk", "repr_topk"},   {"max-cached-blocks", "max_cached_blocks"},
-        {"exc-block", "exc_block"},   {"chunk-size", "chunk_size"}, {"question-weight", "question_weight"},
-        {"filter-layer", "filter_layer"}, {"k", "k"},               {"pass1", "pass1"},
-        {"score-rope", "score_rope"}, {"sinks", "sinks"},           {"window", "window"},
-        {"max-len", "max_len"},       {"query", "query"},           {"checkpoint-tokens", "checkpoint_tokens"},
-        {"probe-tokens", "probe_tokens"}, {"score", "score"},     {"span", "span"},
-        {"contrast", "contrast"},     {"select", "select"},         {"lexical-weight", "lexical_weight"},
-        {"order", "order"},
-    };
-    return m;
+// Every setting of every registered method, once: methods share keys (k, n_local, ...) and the
+// command line gives one value to whichever method runs.
+std::vector<MethodSetting> every_setting() {
+    std::vector<MethodSetting> all;
+    for (const MethodEntry& m : method_registry())
+        for (const MethodSetting& s : m.settings) {
+            const bool known = std::any_of(all.begin(), all.end(), [&](const MethodSetting& a) { return a.key == s.key; });
+            if (!known) all.push_back(s);
+        }
+    return all;
+}
+
+const std::vector<MethodSetting>& command_line_settings() {
+    static const std::vector<MethodSetting> settings = every_setting();
+    return settings;
+}
+
+std::set<std::string> option_names(bool switches) {
+    std::set<std::string> names;
+    for (const MethodSetting& s : command_line_settings())
+        if (s.is_switch == switches) names.insert(option_name(s.key));
+    return names;
+}
+
+std::string padded(std::string s, size_t width) {
+    if (s.size() < width) s.resize(width, ' ');
+    return s;
 }
 }  // namespace
 
+std::string option_name(const std::string& key) {
+    std::string name = key;
+    std::replace(name.begin(), name.end(), '_', '-');
+    return name;
+}
+
 const std::set<std::string>& method_option_names() {
-    static const std::set<std::string> names = [] {
-        std::set<std::string> s;
-        for (const auto& [cli, key] : valued_map()) s.insert(cli);
-        return s;
-    }();
+    static const std::set<std::string> names = option_names(/*switches=*/false);
     return names;
 }
 
 const std::set<std::string>& method_switch_names() {
-    static const std::set<std::string> names = {"reference-mask", "selection-only"};
+    static const std::set<std::string> names = option_names(/*switches=*/true);
     return names;
 }
 
 MethodSettings method_settings_from_args(const Args& args) {
     MethodSettings s;
-    for (const auto& [cli, key] : valued_map())
-        if (auto v = args.get(cli)) s.set(key, *v);
-    if (args.flag("reference-mask")) s.set("reference_mask", "1");
-    if (args.flag("selection-only")) s.set("selection_only", "1");
+    for (const MethodSetting& setting : command_line_settings()) {
+        const std::string option = option_name(setting.key);
+        if (setting.is_switch) {
+            if (args.flag(option)) s.set(setting.key, "1");
+        } else if (auto v = args.get(option)) {
+            s.set(setting.key, *v);
+        }
+    }
     return s;
 }
 
-const char* method_options_help() {
-    return "method knobs (defaults: the reference configurations scaled to the model):\n"
-           "  infllm/qllm/gleaner reading: --n-init --n-local --topk --block-size --repr-topk --max-cached-blocks\n"
-           "                      --exc-block --chunk-size --question-weight --reference-mask --checkpoint-tokens\n"
-           "  gemfilter/gleaner:  --filter-layer --k --pass1 auto|full|bounded --score-rope absolute|fixed|none\n"
-           "                      --query tail|question|words --probe-tokens 8 --score softmax_max|softmax_sum|gemfilter\n"
-           "                      --span 64 (0: single tokens, as GemFilter) --contrast 0|1 (gleaner)\n"
-           "  streaming: --sinks --window --chunk-size      full: --max-len\n";
+std::string method_options_help() {
+    std::string help = "method knobs (defaults: the reference configurations scaled to the model):\n";
+    for (const MethodEntry& m : method_registry()) {
+        if (m.settings.empty()) continue;
+        std::string line = "  " + padded(m.name + ":", 11);
+        for (const MethodSetting& s : m.settings) {
+            const std::string option = " --" + option_name(s.key);
+            if (line.size() + option.size() > 110) {
+                help += line + "\n";
+                line = std::string(13, ' ');
+            }
+            line += option;
+        }
+        help += line + "\n";
+    }
+    return help;
 }
 
 std::string load_document_text(const std::string& path) { return import_document(path).text; }

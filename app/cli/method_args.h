@@ -1,6 +1,7 @@
 #pragma once
 // Options of the long-context methods, shared by ask, read and eval: every knob of every method
-// (--n-local 1024 becomes the setting n_local=1024), documents, and the reading memory's cache.
+// in the registry (method_registry.h; --n-local 1024 becomes the setting n_local=1024), documents,
+// and the reading memory's cache.
 #include <atomic>
 #include <set>
 #include <string>
@@ -17,8 +18,10 @@ const std::set<std::string>& method_option_names();
 const std::set<std::string>& method_switch_names();
 // The settings given on the command line (only those given; methods use defaults for the rest).
 MethodSettings method_settings_from_args(const Args& args);
-// One help paragraph listing the knobs.
-const char* method_options_help();
+// The option of a settings key: "n-local" for n_local.
+std::string option_name(const std::string& key);
+// One help paragraph listing each method's knobs.
+std::string method_options_help();
 
 // The canonical text of a document file (any format the importers read).
 std::string load_document_text(const std::string& path);

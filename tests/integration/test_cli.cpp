@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "gleaner_version.h"
+#include "method_registry.h"
 #include "test_support.h"
 #include "tiny_gguf.h"
 
@@ -257,6 +258,30 @@ private slots:
         QVERIFY(r.out.contains("Foo"));
         const Run bad = runCli({"text", gleaner::test::dataFile("corpus/pdflatex-outline.pdf"), "--page", "99"});
         QCOMPARE(bad.code, 2);
+    }
+
+    void askNamesTheRegisteredMethodsForAnUnknownOne() {
+        const Run r = runCli({"ask", "no-such-book.txt", "Who?", "--method", "nope"});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("unknown method 'nope'"), qPrintable(r.err));
+        for (const gleaner::MethodEntry& m : gleaner::method_registry())
+            QVERIFY2(r.err.contains(QString::fromStdString(m.name)), qPrintable(r.err));
+    }
+
+    void askRefusesTheDesktopOnlyMethod() {
+        const Run r = runCli({"ask", "no-such-book.txt", "Who?", "--method", "excerpt"});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("only in the desktop program"), qPrintable(r.err));
+    }
+
+    // Only a method that keeps a reading memory has anything to read ahead of a question.
+    void readRefusesMethodsWithoutAReadingMemory() {
+        for (const gleaner::MethodEntry& m : gleaner::method_registry()) {
+            if (m.keeps_reading_memory) continue;
+            const Run r = runCli({"read", "no-such-book.txt", "--method", QString::fromStdString(m.name)});
+            QCOMPARE(r.code, 2);
+            QVERIFY2(r.err.contains("method keeps no reading memory"), qPrintable(r.err));
+        }
     }
 
     // A full disk, here the file-size limit as `ulimit -f` sets it (CI cannot mount a small
