@@ -28,7 +28,7 @@ const std::vector<Command>& all_commands() {
         {"read", "read FILE [--model M] [--method NAME] [--cache-dir D] [--device D] [--json] [--quiet]   read a\n"
                  "           document into the reading memory of a method that keeps one (resumable; progress on stderr)",
          cmd_read},
-        {"ask", "ask FILE \"QUESTION\" [--method NAME] [--model M] [--json]\n"
+        {"ask", "ask FILE \"QUESTION\" [--method NAME] [--model M] [--json]   (ask --method help: every method)\n"
                 "           [--max-tokens 64] [--max-evidence 20] [--per-layer] [--threads N] [--device cpu|cuda:N|auto]\n"
                 "           [--min-confidence 0.35 (below it: \"The book does not seem to say.\"; 0 keeps every answer)]\n"
                 "           [method knobs, see below]",
@@ -50,7 +50,7 @@ void print_help(FILE* out) {
                  "       gleaner-cli --help | --version\n\ncommands:\n",
                  GLEANER_VERSION);
     for (const Command& c : all_commands()) std::fprintf(out, "  %s\n", c.synopsis);
-    std::fprintf(out, "\nmethods: %s\n", method_names_text().c_str());
+    std::fprintf(out, "\nmethods: %s (gleaner-cli ask --method help describes them)\n", method_names_text().c_str());
     std::fprintf(out, "\n%s", method_options_help().c_str());
     std::fprintf(out,
                  "\n--model defaults to the installed default model (Qwen2.5-Coder-0.5B-Instruct Q4_K_M);\n"

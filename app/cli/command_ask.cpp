@@ -51,7 +51,7 @@ const MethodEntry& method_from_args(const Args& args, const MethodEntry& fallbac
     const auto name = args.get("method");
     if (!name) return fallback;
     const MethodEntry* m = find_method(*name);
-    if (!m) throw UsageError("unknown method '" + *name + "' (" + method_names_text() + ")");
+    if (!m) throw UsageError("unknown method '" + *name + "' (" + method_names_text() + "; --method help describes them)");
     return *m;
 }
 
@@ -138,6 +138,10 @@ int cmd_ask(const CommandArgs& argv) {
     valued.insert(method_option_names().begin(), method_option_names().end());
     valued.insert(sampling_option_names().begin(), sampling_option_names().end());
     Args args(argv, valued, with({"json", "per-layer", "quiet"}, method_switch_names()));
+    if (args.get("method") == "help") {
+        std::printf("%s", methods_help().c_str());
+        return 0;
+    }
     if (args.positionals().size() != 2) throw UsageError("expected FILE and \"QUESTION\"");
     const std::string path = args.positionals()[0], question = args.positionals()[1];
     if (question.find_first_not_of(" \t\r\n") == std::string::npos) throw UsageError("the question is empty");

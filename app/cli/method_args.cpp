@@ -74,7 +74,8 @@ MethodSettings method_settings_from_args(const Args& args) {
 }
 
 std::string method_options_help() {
-    std::string help = "method knobs (defaults: the reference configurations scaled to the model):\n";
+    std::string help = "method knobs (defaults: the reference configurations scaled to the model; "
+                       "gleaner-cli ask --method help describes each):\n";
     for (const MethodEntry& m : method_registry()) {
         if (m.settings.empty()) continue;
         std::string line = "  " + padded(m.name + ":", 11);
@@ -87,6 +88,18 @@ std::string method_options_help() {
             line += option;
         }
         help += line + "\n";
+    }
+    return help;
+}
+
+std::string methods_help() {
+    std::string help = "methods (--method NAME; the first is the default):\n";
+    for (const MethodEntry& m : method_registry()) {
+        help += "\n" + m.name + " - " + m.display_name + ": " + std::string(describe_cost(m.cost)) +
+                (m.desktop_only ? " (desktop program only)" : "") + "\n  " + m.description + "\n";
+        for (const MethodSetting& s : m.settings)
+            help += "    " + padded("--" + option_name(s.key) + (s.is_switch ? "" : " V"), 24) + s.help +
+                    " (default: " + s.default_value + ")\n";
     }
     return help;
 }

@@ -22,6 +22,9 @@ MethodSettings method_settings_from_args(const Args& args);
 std::string option_name(const std::string& key);
 // One help paragraph listing each method's knobs.
 std::string method_options_help();
+// Every method: name, display name, cost, description, and its settings with defaults and help
+// (gleaner-cli ask --method help).
+std::string methods_help();
 
 // The canonical text of a document file (any format the importers read).
 std::string load_document_text(const std::string& path);

@@ -260,6 +260,32 @@ private slots:
         QCOMPARE(bad.code, 2);
     }
 
+    // `ask --method help` describes every registered method from the registry itself: its name,
+    // display name, cost, description and each setting with its default and help.
+    void askMethodHelpListsEveryRegisteredMethod() {
+        const Run r = runCli({"ask", "--method", "help"});
+        QCOMPARE(r.code, 0);
+        for (const gleaner::MethodEntry& m : gleaner::method_registry()) {
+            const QString name = QString::fromStdString(m.name);
+            QVERIFY2(r.out.contains(QRegularExpression("^" + name + " - ", QRegularExpression::MultilineOption)),
+                     qPrintable(name));
+            QVERIFY2(r.out.contains(QString::fromStdString(m.display_name)), qPrintable(name));
+            QVERIFY2(r.out.contains(QString::fromStdString(m.description)), qPrintable(name));
+            QVERIFY2(r.out.contains(QString::fromStdString(std::string(gleaner::describe_cost(m.cost)))), qPrintable(name));
+            for (const gleaner::MethodSetting& s : m.settings) {
+                const QString option = "--" + QString::fromStdString(s.key).replace('_', '-');
+                QVERIFY2(r.out.contains(option), qPrintable(name + " " + option));
+                QVERIFY2(r.out.contains(QString::fromStdString(s.help) + " (default: " +
+                                        QString::fromStdString(s.default_value) + ")"),
+                         qPrintable(name + " " + option));
+            }
+        }
+        // with a file the answer is the same listing, and no model is loaded
+        const Run withFile = runCli({"ask", "no-such-book.txt", "--method", "help"});
+        QCOMPARE(withFile.code, 0);
+        QCOMPARE(withFile.out, r.out);
+    }
+
     void askNamesTheRegisteredMethodsForAnUnknownOne() {
         const Run r = runCli({"ask", "no-such-book.txt", "Who?", "--method", "nope"});
         QCOMPARE(r.code, 2);
