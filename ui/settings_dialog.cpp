@@ -28,6 +28,22 @@
 
 namespace gleaner::ui {
 
+namespace {
+// The parameters the method reads, from the registry: the table takes any name, so its tooltip
+// says which ones mean something to the chosen method.
+QString parametersHelp(const QString& method) {
+    const MethodEntry* m = find_method(method.toStdString());
+    if (!m || m->settings.empty()) return SettingsDialog::tr("This method has no parameters.");
+    QStringList lines{SettingsDialog::tr("Parameters of %1 by name; empty rows are ignored:")
+                          .arg(QString::fromStdString(m->display_name))};
+    for (const MethodSetting& s : m->settings)
+        lines << SettingsDialog::tr("%1 (default %2): %3")
+                     .arg(QString::fromStdString(s.key), QString::fromStdString(s.default_value),
+                          QString::fromStdString(s.help));
+    return lines.join(QLatin1Char('\n'));
+}
+}  // namespace
+
 SettingsDialog::SettingsDialog(QWidget* parent) : QDialog(parent) {
     setObjectName(QStringLiteral("settingsDialog"));
     setWindowTitle(tr("Configure Gleaner"));
@@ -107,7 +123,6 @@ SettingsDialog::SettingsDialog(QWidget* parent) : QDialog(parent) {
     parameters_->horizontalHeader()->setStretchLastSection(true);
     parameters_->verticalHeader()->hide();
     parameters_->setMinimumHeight(110);
-    parameters_->setToolTip(tr("Method parameters by name (for example n_local, topk, block_size); empty rows are ignored"));
     auto* parameterButtons = new QHBoxLayout;
     auto* addParameter = new QToolButton(answerBox);
     addParameter->setIcon(QIcon::fromTheme(QStringLiteral("list-add")));
@@ -191,6 +206,7 @@ void SettingsDialog::chooseModel() {
 
 void SettingsDialog::loadMethodParameters(const QString& method) {
     parameters_method_ = method;
+    parameters_->setToolTip(parametersHelp(method));
     const app::AppSettings settings;
     auto it = edited_parameters_.find(method);
     const std::map<std::string, std::string> values = it != edited_parameters_.end() ? it->second : settings.methodSettings(method);

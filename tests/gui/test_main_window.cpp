@@ -221,6 +221,8 @@ private slots:
         auto* method = dialog->findChild<QComboBox*>("defaultMethod");
         method->setCurrentIndex(method->findData("qllm"));
         auto* parameters = dialog->findChild<QTableWidget*>("methodParameters");
+        // the registry's parameters of the chosen method, as the table's tooltip
+        QVERIFY2(parameters->toolTip().contains("question_weight (default 4)"), qPrintable(parameters->toolTip()));
         parameters->setRowCount(1);
         parameters->setItem(0, 0, new QTableWidgetItem("n_local"));
         parameters->setItem(0, 1, new QTableWidgetItem("256"));
