@@ -9,6 +9,7 @@ namespace gleaner {
 
 inline AskDocument ask_document(const Document& doc) {
     AskDocument a;
+    a.id = doc.id;
     a.text = doc.text;
     for (const TextRange& m : {doc.front_matter, doc.back_matter})
         if (m.end > m.begin) a.skip.push_back({static_cast<int64_t>(m.begin), static_cast<int64_t>(m.end)});

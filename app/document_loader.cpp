@@ -7,7 +7,6 @@
 #include <exception>
 
 #include "import.h"
-#include "sha256.h"
 
 namespace gleaner::app {
 
@@ -28,7 +27,6 @@ LoadResult importOnPool(const QString& path, const QString& password) {
         options.password = password.toStdString();
         auto doc = std::make_shared<Document>(import_document(path.toStdString(), options));
         r.document.index = std::make_shared<TextIndex>(doc->text);
-        r.document.contentHash = QString::fromStdString(sha256_file_hex(path.toStdString()));
         r.document.document = std::move(doc);
     } catch (const ImportError& e) {
         r.error = QString::fromStdString(e.what());

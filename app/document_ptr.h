@@ -18,7 +18,6 @@ using DocumentPtr = std::shared_ptr<const Document>;
 struct LoadedDocument {
     QString path;          // as the user named it (absolute)
     QString password;      // the PDF password that opened it, or empty
-    QString contentHash;   // SHA-256 of the file: the library's identity of a book
     DocumentPtr document;
     std::shared_ptr<const TextIndex> index;
     int64_t libraryId = 0; // set once the library has recorded it

@@ -44,7 +44,7 @@ AnswerEngine& InferenceWorker::engine(const EngineChoice& choice) {
         engine_.reset();
         loaded_path_.clear();
         emit modelLoading(choice.modelPath);
-        engine_ = make_answer_engine(choice.modelPath.toStdString(), choice.threads, cache_dir() + "/memory",
+        engine_ = make_answer_engine(choice.modelPath.toStdString(), choice.threads, reading_memory_root(),
                                      choice.device.toStdString());
         loaded_path_ = choice.modelPath;
         loaded_threads_ = choice.threads;

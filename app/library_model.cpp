@@ -24,8 +24,8 @@ QString statusText(const std::optional<ReadingState>& s) {
 }
 }  // namespace
 
-LibraryModel::LibraryModel(const QString& databasePath, QObject* parent)
-    : QAbstractListModel(parent), database_path_(databasePath) {
+LibraryModel::LibraryModel(const QString& databasePath, QString memoryRoot, QObject* parent)
+    : QAbstractListModel(parent), database_path_(databasePath), memory_root_(std::move(memoryRoot)) {
     try {
         QDir().mkpath(QFileInfo(databasePath).absolutePath());
         store_ = std::make_unique<LibraryStore>(databasePath.toStdString());
@@ -113,7 +113,7 @@ QMimeData* LibraryModel::mimeData(const QModelIndexList& indexes) const {
 
 int64_t LibraryModel::addDocument(const LoadedDocument& loaded) {
     const Document& doc = *loaded.document;
-    const std::string hash = loaded.contentHash.toStdString();
+    const std::string& hash = doc.id;  // the book's identity (Document::id)
     int64_t id = 0;
     if (auto known = store_->document_by_hash(hash)) {
         // Same bytes as a known book: keep its reading state and questions, follow a move.
@@ -141,13 +141,23 @@ int64_t LibraryModel::addDocument(const LoadedDocument& loaded) {
     return id;
 }
 
-void LibraryModel::removeDocument(int64_t id) {
+StoredMemories LibraryModel::readingMemories(int64_t id) const {
+    const auto d = store_->document(id);
+    if (!d || memory_root_.isEmpty()) return {};
+    return document_memories(memory_root_.toStdString(), d->content_hash);
+}
+
+StoredMemories LibraryModel::removeDocument(int64_t id, bool withMemories) {
     const int row = rowOf(id);
-    if (row < 0) return;
+    if (row < 0) return {};
+    const std::string identity = rows_[row].document.content_hash;
     store_->remove_document(id);
     beginRemoveRows({}, row, row);
     rows_.erase(rows_.begin() + row);
     endRemoveRows();
+    // After the library forgot the book: a memory that cannot be deleted is then only disk space.
+    if (!withMemories || memory_root_.isEmpty()) return {};
+    return remove_document_memories(memory_root_.toStdString(), identity);
 }
 
 std::optional<LibraryDocument> LibraryModel::document(int64_t id) const { return store_->document(id); }

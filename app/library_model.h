@@ -11,6 +11,7 @@
 
 #include "document_ptr.h"
 #include "library_store.h"
+#include "memory_place.h"
 
 namespace gleaner::app {
 
@@ -32,8 +33,9 @@ public:
     };
 
     // Opens (or creates) the database at `databasePath`. When it cannot be opened, falls back to
-    // an in-memory library so that reading still works, and openError() says why.
-    explicit LibraryModel(const QString& databasePath, QObject* parent = nullptr);
+    // an in-memory library so that reading still works, and openError() says why. memoryRoot:
+    // where the books' reading memories live (memory_place.h; empty: none are managed here).
+    explicit LibraryModel(const QString& databasePath, QString memoryRoot = {}, QObject* parent = nullptr);
     ~LibraryModel() override;
 
     QString openError() const { return open_error_; }
@@ -50,7 +52,11 @@ public:
     // Records an opened document (or refreshes the known one with the same content) and moves it
     // to the top; returns its id.
     int64_t addDocument(const LoadedDocument& loaded);
-    void removeDocument(int64_t id);
+    // Forgets the book (its questions and reading state); with withMemories, deletes its reading
+    // memories too and returns what they were. Throws std::runtime_error when they cannot be.
+    StoredMemories removeDocument(int64_t id, bool withMemories = false);
+    // The reading memories kept for the book (every model and setting).
+    StoredMemories readingMemories(int64_t id) const;
     std::optional<LibraryDocument> document(int64_t id) const;
     int rowOf(int64_t id) const;
 
@@ -73,6 +79,7 @@ private:
 
     std::unique_ptr<LibraryStore> store_;
     QString database_path_;
+    QString memory_root_;
     QString open_error_;
     QString model_name_;
     std::vector<Row> rows_;

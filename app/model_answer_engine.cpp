@@ -37,7 +37,7 @@ std::string ModelAnswerEngine::model_description() const {
 ReadingOutcome ModelAnswerEngine::read(const Document& doc, const MethodParameters& settings,
                                        const std::function<void(const ReadingUpdate&)>& on_progress,
                                        const std::atomic<bool>* cancel) {
-    ReadingMemory& mem = asker_.memory(doc.text, to_method_settings(settings));
+    ReadingMemory& mem = asker_.memory(ask_document(doc), to_method_settings(settings));
     ReadingOutcome out;
     try {
         if (!mem.complete())

@@ -10,6 +10,8 @@ std::string models_dir();
 std::string data_dir();
 // ${XDG_CACHE_HOME:-~/.cache}/gleaner
 std::string cache_dir();
+// Where the reading memories live (memory_place.h): cache_dir()/memory
+std::string reading_memory_root();
 // The SQLite library: ${GLEANER_LIBRARY} if set, else data_dir()/library.sqlite3
 std::string library_path();
 

@@ -92,6 +92,10 @@ class Document {
 public:
     std::string format;       // "pdf", "epub", "text", "markdown", "html"
     std::string source_path;
+    // The document's identity: the SHA-256 of the file's bytes, lowercase hex (import_document
+    // sets it). The library keys the book by it and its reading memories live under it, so
+    // removing the book can remove them. Empty for a document not imported from a file.
+    std::string id;
     std::string text;         // canonical UTF-8 text
     std::vector<Block> blocks;       // in text order, non-overlapping
     std::vector<TocEntry> toc;       // in document order

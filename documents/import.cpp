@@ -5,6 +5,7 @@
 
 #include "document_limits.h"
 #include "regular_file.h"
+#include "sha256.h"
 
 namespace gleaner {
 
@@ -44,6 +45,7 @@ Document import_document(const std::string& path, const ImportOptions& options) 
         // The text a file yields can outgrow the file (Windows-1252 quotes take 3 bytes in UTF-8)
         // and a PDF's or EPUB's is only known now.
         if (doc.text.size() > kMaxDocumentTextBytes) throw text_too_large_error(path, doc.text.size());
+        doc.id = sha256_file_hex(path);
         return doc;
     }
     throw ImportError(ImportErrorKind::Unsupported, "unsupported file type (expected PDF, EPUB, text, Markdown or HTML)");

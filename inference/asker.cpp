@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "method_registry.h"
+#include "model_identity.h"
 #include "qa_prompt.h"
 
 namespace gleaner {
@@ -31,28 +32,41 @@ void judge_support(const AskRequest& request, const Tokenizer& tok, AskResult& o
 Asker::Asker(std::string model_path, const Model& model, Backend& backend, std::string cache_root)
     : model_path_(std::move(model_path)), model_(model), backend_(backend), cache_root_(std::move(cache_root)) {}
 
-ReadingMemory& Asker::memory(std::string_view text, const MethodSettings& settings) {
+const std::string& Asker::model_id() {
+    if (model_id_.empty()) model_id_ = model_file_identity(model_path_, cache_root_);
+    return model_id_;
+}
+
+ReadingMemory& Asker::memory(const AskDocument& doc, const MethodSettings& settings) {
+    return memory(doc, text_hash(doc.text), settings);
+}
+
+ReadingMemory& Asker::memory(const AskDocument& doc, uint64_t hash, const MethodSettings& settings) {
     const ReadingSettings rs = reading_settings(model_, settings);
-    const std::string key = std::to_string(text_hash(text)) + "/" + rs.cache_key();
+    const std::string key = doc.id + "/" + hash_hex(hash) + "/" + rs.cache_key();
     if (!memory_ || key != memory_key_) {
         memory_.reset();
-        memory_ = ReadingMemory::open(cache_root_, model_path_, model_, backend_, std::string(text), rs);
+        MemoryPlace place;
+        place.cache_root = cache_root_;
+        place.document_id = doc.id;
+        place.model_path = model_path_;
+        place.model_id = model_id();
+        memory_ = ReadingMemory::open(place, model_, backend_, std::string(doc.text), rs);
         memory_key_ = key;
     }
     return *memory_;
 }
 
-const std::vector<int32_t>& Asker::tokens(std::string_view text) {
-    const uint64_t key = text_hash(text);
-    if (key != tokens_key_ || tokens_.empty()) {
+const std::vector<int32_t>& Asker::tokens(std::string_view text, uint64_t hash) {
+    if (hash != tokens_key_ || tokens_.empty()) {
         tokens_ = tokenize_document(model_.tokenizer(), std::string(text));
-        tokens_key_ = key;
+        tokens_key_ = hash;
     }
     return tokens_;
 }
 
-const std::vector<int64_t>& Asker::offsets(std::string_view text, const std::vector<int32_t>& ids) {
-    const uint64_t key = text_hash(text) ^ content_hash(ids.data(), ids.size() * sizeof(int32_t), 1);
+const std::vector<int64_t>& Asker::offsets(std::string_view text, uint64_t hash, const std::vector<int32_t>& ids) {
+    const uint64_t key = hash ^ content_hash(ids.data(), ids.size() * sizeof(int32_t), 1);
     if (key != offsets_key_ || offsets_.size() != ids.size() + 1) {
         offsets_ = token_offsets(model_.tokenizer(), ids, text);
         offsets_key_ = key;
@@ -69,8 +83,9 @@ AskResult Asker::ask(const AskDocument& doc, const AskRequest& request) {
     std::vector<int32_t> doc_ids;
     const MethodEntry* entry = find_method(request.method);
     if (!entry) throw std::invalid_argument("unknown method '" + request.method + "' (" + method_names_text() + ")");
+    const uint64_t hash = text_hash(doc.text);  // once per question: a book is megabytes
     if (entry->keeps_reading_memory) {
-        ReadingMemory& mem = memory(doc.text, request.settings);
+        ReadingMemory& mem = memory(doc, hash, request.settings);
         if (!mem.complete()) {
             try {
                 mem.read(request.on_reading, request.generation.cancel);
@@ -82,12 +97,12 @@ AskResult Asker::ask(const AskDocument& doc, const AskRequest& request) {
         doc_ids = mem.doc_ids();
         method = make_method(*entry, model_, backend_, &mem, request.settings);
     } else {
-        doc_ids = tokens(doc.text);
+        doc_ids = tokens(doc.text, hash);
         method = make_method(*entry, model_, backend_, nullptr, request.settings);
     }
     QaPrompt prompt = build_qa_prompt(model_, doc_ids, request.question);
     prompt.doc_text = doc.text;
-    prompt.doc_offsets = &offsets(doc.text, doc_ids);
+    prompt.doc_offsets = &offsets(doc.text, hash, doc_ids);
     prompt.doc_skip = doc.skip;
     out.read_s = seconds_since(t0);
     out.document_tokens = static_cast<int64_t>(doc_ids.size());

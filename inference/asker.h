@@ -24,6 +24,7 @@ namespace gleaner {
 inline constexpr const char* kNotStatedAnswer = "The book does not seem to say.";
 
 struct AskDocument {
+    std::string id;                                     // Document::id (memory_place.h); may be empty
     std::string_view text;                              // UTF-8; outlives the call
     std::vector<std::pair<int64_t, int64_t>> skip;      // byte ranges never selected (front/back matter)
 };
@@ -74,11 +75,8 @@ public:
     // reading memories live.
     Asker(std::string model_path, const Model& model, Backend& backend, std::string cache_root);
 
-    // The reading memory of this text under these settings (opened or created; not read).
-    ReadingMemory& memory(std::string_view text, const MethodSettings& settings);
-    // The document's tokens and their byte offsets (cached for the last text).
-    const std::vector<int32_t>& tokens(std::string_view text);
-    const std::vector<int64_t>& offsets(std::string_view text, const std::vector<int32_t>& ids);
+    // The reading memory of this document under these settings (opened or created; not read).
+    ReadingMemory& memory(const AskDocument& doc, const MethodSettings& settings);
 
     // Throws std::invalid_argument for an unknown method, bad settings or an empty question.
     AskResult ask(const AskDocument& doc, const AskRequest& request);
@@ -87,10 +85,19 @@ public:
     Backend& backend() const { return backend_; }
 
 private:
+    // The same, the document's text hashed once by the caller.
+    ReadingMemory& memory(const AskDocument& doc, uint64_t text_hash, const MethodSettings& settings);
+    // The document's tokens and their byte offsets (cached for the last text).
+    const std::vector<int32_t>& tokens(std::string_view text, uint64_t text_hash);
+    const std::vector<int64_t>& offsets(std::string_view text, uint64_t text_hash, const std::vector<int32_t>& ids);
+    // The model file's identity, hashed (or looked up) at the first reading memory, then kept.
+    const std::string& model_id();
+
     std::string model_path_;
     const Model& model_;
     Backend& backend_;
     std::string cache_root_;
+    std::string model_id_;
     std::unique_ptr<ReadingMemory> memory_;
     std::string memory_key_;
     uint64_t tokens_key_ = 0, offsets_key_ = 0;

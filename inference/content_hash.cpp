@@ -1,5 +1,6 @@
 #include "content_hash.h"
 
+#include <cstdio>
 #include <cstring>
 
 #include "growable_array.h"
@@ -31,6 +32,12 @@ uint64_t content_hash(const void* data, size_t n, uint64_t seed) {
     if (n > i) std::memcpy(&tail, p + i, n - i);
     h ^= mix(tail ^ (n - i));
     return mix(h);
+}
+
+std::string hash_hex(uint64_t hash) {
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(hash));
+    return buf;
 }
 
 uint64_t file_content_hash(const std::string& path) {

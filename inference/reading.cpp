@@ -17,6 +17,7 @@
 #include "methods/gemfilter.h"
 #include "qa_prompt.h"
 #include "quant/fp16.h"
+#include "model_identity.h"
 #include "reading_files.h"
 #include "sealed_file.h"
 #include "value_checks.h"
@@ -27,12 +28,6 @@ namespace fs = std::filesystem;
 using namespace reading_files;
 
 namespace {
-
-std::string hex64(uint64_t v) {
-    char buf[17];
-    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
-    return buf;
-}
 
 std::string layer_file(int layer, const char* what) {
     char name[64];
@@ -104,16 +99,26 @@ ReadingSettings reading_settings(const Model& model, const MethodSettings& s) {
 std::unique_ptr<ReadingMemory> ReadingMemory::open(const std::string& cache_root, const std::string& model_path,
                                                    const Model& model, Backend& backend, const std::string& text,
                                                    const ReadingSettings& settings) {
+    MemoryPlace place;
+    place.cache_root = cache_root;
+    place.model_path = model_path;
+    place.model_id = model_file_identity(model_path, cache_root);
+    return open(place, model, backend, text, settings);
+}
+
+std::unique_ptr<ReadingMemory> ReadingMemory::open(const MemoryPlace& place, const Model& model, Backend& backend,
+                                                   const std::string& text, const ReadingSettings& settings) {
     std::unique_ptr<ReadingMemory> m(new ReadingMemory());
     m->model_ = &model;
     m->backend_ = &backend;
     m->settings_ = settings;
     const ModelConfig& c = model.config();
     m->key_row_ = c.n_kv_heads * c.head_dim;
-    const std::string key = hex64(content_hash(text.data(), text.size())) + "-" + hex64(file_content_hash(model_path)) +
-                            "-" + hex64(content_hash(settings.cache_key().data(), settings.cache_key().size())).substr(0, 8);
-    m->dir_ = (fs::path(cache_root) / key).string();
-    m->model_path_ = model_path;
+    const uint64_t text_hash = content_hash(text.data(), text.size());
+    const std::string key = hash_hex(text_hash) + "-" + place.model_id + "-" +
+                            hash_hex(content_hash(settings.cache_key().data(), settings.cache_key().size())).substr(0, 8);
+    m->dir_ = (fs::path(document_memory_dir(place.cache_root, place.document_id, text_hash)) / key).string();
+    m->model_path_ = place.model_path;
     m->load();
     if (!m->tokens_saved_) {
         // A new memory: the tokens of the chat frame without a question, then the document.

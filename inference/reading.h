@@ -40,6 +40,7 @@
 #include "context_method.h"
 #include "damaged_file.h"
 #include "growable_array.h"
+#include "memory_place.h"
 #include "methods/infllm.h"
 #include "model.h"
 
@@ -70,10 +71,13 @@ struct ReadingProgress {
 
 class ReadingMemory {
 public:
-    // The memory of `text` read by the model (whose file is model_path) with these settings, in
-    // cache_root/<document hash>-<model hash>-<settings hash>/: opened when it exists (complete or
-    // not), created otherwise. Nothing is written until read(). Throws DamagedFileError naming
-    // the file when a file of the memory is damaged.
+    // The memory of `text` read by the model with these settings, in its place (memory_place.h):
+    // opened when it exists (complete or not), created otherwise. Nothing is written until read().
+    // Throws DamagedFileError naming the file when a file of the memory is damaged.
+    static std::unique_ptr<ReadingMemory> open(const MemoryPlace& place, const Model& model, Backend& backend,
+                                               const std::string& text, const ReadingSettings& settings);
+    // The same for a document without an identity (named by its text), the model's identity
+    // looked up or computed (model_identity.h).
     static std::unique_ptr<ReadingMemory> open(const std::string& cache_root, const std::string& model_path,
                                                const Model& model, Backend& backend, const std::string& text,
                                                const ReadingSettings& settings);

@@ -1,5 +1,6 @@
 #include "library_view.h"
 
+#include <QCheckBox>
 #include <QContextMenuEvent>
 #include <QDesktopServices>
 #include <QFileInfo>
@@ -68,11 +69,23 @@ void LibraryView::confirmRemove(const QModelIndex& index) {
                                 tr("Remove “%1” from the library?").arg(title), QMessageBox::Cancel, this);
     box->setObjectName(QStringLiteral("confirmRemove"));
     box->setInformativeText(tr("Its questions and answers are deleted too. The file itself stays where it is."));
+    // What the model read of the book is kept apart, under the book's identity: offered, checked,
+    // since a book nobody keeps in the library rarely needs it; kept, it saves reading it again.
+    const StoredMemories memories = model_->readingMemories(id);
+    if (memories.count > 0) {
+        auto* check = new QCheckBox(tr("Also delete what the model read of it (%1 MB); asking about it again "
+                                       "will read the book again first")
+                                        .arg(memories.bytes / 1e6, 0, 'f', 1));
+        check->setObjectName(QStringLiteral("deleteReadingMemory"));
+        check->setChecked(true);
+        box->setCheckBox(check);
+    }
     QPushButton* removeButton = box->addButton(tr("Remove"), QMessageBox::DestructiveRole);
     box->setDefaultButton(QMessageBox::Cancel);
     box->setAttribute(Qt::WA_DeleteOnClose);
     connect(box, &QMessageBox::finished, this, [this, box, removeButton, id] {
-        if (box->clickedButton() == removeButton) emit removeRequested(id);
+        const bool deleteMemories = box->checkBox() && box->checkBox()->isChecked();
+        if (box->clickedButton() == removeButton) emit removeRequested(id, deleteMemories);
     });
     box->open();
 }

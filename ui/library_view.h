@@ -18,7 +18,8 @@ public:
 
 signals:
     void openRequested(const QString& path);
-    void removeRequested(qint64 id);  // already confirmed by the user
+    // Already confirmed by the user; deleteMemories: the book's reading memories go too.
+    void removeRequested(qint64 id, bool deleteMemories);
 
 protected:
     void keyPressEvent(QKeyEvent* event) override;

@@ -65,7 +65,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     setAcceptDrops(true);
     setDockOptions(AnimatedDocks | AllowTabbedDocks | AllowNestedDocks);
 
-    library_ = new app::LibraryModel(QString::fromStdString(library_path()), this);
+    library_ = new app::LibraryModel(QString::fromStdString(library_path()), QString::fromStdString(reading_memory_root()), this);
     loader_ = new app::DocumentLoader(app::DocumentLoader::Policy::LatestOnly, this);
     library_adder_ = new app::DocumentLoader(app::DocumentLoader::Policy::EveryResult, this);
     inference_ = new app::InferenceThread(this);
@@ -554,10 +554,13 @@ void MainWindow::closeDocument() {
     updatePosition();
 }
 
-void MainWindow::removeFromLibrary(qint64 id) {
+void MainWindow::removeFromLibrary(qint64 id, bool deleteMemories) {
     if (id == current_.libraryId) closeDocument();
     try {
-        library_->removeDocument(id);
+        const StoredMemories removed = library_->removeDocument(id, deleteMemories);
+        if (removed.count > 0)
+            statusBar()->showMessage(tr("Removed from the library, with its reading memory (%1 MB)")
+                                         .arg(removed.bytes / 1e6, 0, 'f', 1), 5000);
     } catch (const std::exception& e) {
         showError(tr("Could not remove the document from the library"), QString::fromUtf8(e.what()));
     }

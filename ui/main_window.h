@@ -73,7 +73,7 @@ private:
     void onDocumentFailed(const QString& path, const QString& message, bool needsPassword);
     void askPassword(const QString& path, bool wrongPassword);
     void closeDocument();
-    void removeFromLibrary(qint64 id);
+    void removeFromLibrary(qint64 id, bool deleteMemories);
     void showSettings();
     void showAbout();
     void showError(const QString& title, const QString& message);

@@ -23,7 +23,7 @@ const std::vector<Command>& all_commands() {
          cmd_perplexity},
         {"import", "import FILE [--password P] [--json] [--no-library]   import a book into the library", cmd_import},
         {"text", "text FILE [--page N] [--password P]                 print a document's canonical text", cmd_text},
-        {"library", "library [list | remove ID] [--json]                the books in the library", cmd_library},
+        {"library", "library [list | remove ID [--keep-memory]] [--json] the books in the library (remove: with its reading memory)", cmd_library},
         {"bench", "bench [--model M] [--prompt-tokens 512] [--gen-tokens 128] [--threads T] [--device cpu|cuda:N|auto] [--json]", cmd_bench},
         {"read", "read FILE [--model M] [--method NAME] [--cache-dir D] [--device D] [--json] [--quiet]   read a\n"
                  "           document into the reading memory of a method that keeps one (resumable; progress on stderr)",

@@ -85,12 +85,14 @@ int cmd_read(const CommandArgs& argv) {
                          std::string(describe_cost(method.cost)) + "); " + reading_memory_method().name + " does");
     const std::string path = args.positionals()[0];
     const auto t0 = std::chrono::steady_clock::now();
-    const std::string text = load_document_text(path);
+    const Document document = load_document(path);
     const std::string model_path = resolve_model_path(args);
     const auto model = Model::load(model_path);
     const auto backend = backend_from_args(args);
-    const ReadingSettings rs = reading_settings(*model, method_settings_from_args(args));
-    auto mem = ReadingMemory::open(reading_cache_root(args), model_path, *model, *backend, text, rs);
+    const MethodSettings settings = method_settings_from_args(args);
+    const ReadingSettings rs = reading_settings(*model, settings);
+    Asker asker(model_path, *model, *backend, reading_cache_root(args));
+    ReadingMemory* mem = &asker.memory(ask_document(document), settings);
     const int64_t resumed = mem->done();
     std::signal(SIGINT, on_sigint);
     std::signal(SIGTERM, on_sigint);

@@ -9,9 +9,10 @@
 #include "cli/commands.h"
 #include "cli/json_writer.h"
 #include "import.h"
+#include "cli/method_args.h"
 #include "library_store.h"
+#include "memory_place.h"
 #include "model_paths.h"
-#include "sha256.h"
 
 namespace gleaner::cli {
 
@@ -29,7 +30,7 @@ LibraryStore open_library() {
 
 // Adds (or refreshes) the document in the library; returns its id.
 int64_t remember(LibraryStore& lib, const std::string& path, const Document& doc) {
-    const std::string hash = sha256_file_hex(path);
+    const std::string& hash = doc.id;
     if (auto known = lib.document_by_hash(hash)) {
         lib.mark_opened(known->id, now_s());
         return known->id;
@@ -107,16 +108,26 @@ int cmd_text(const CommandArgs& argv) {
 }
 
 int cmd_library(const CommandArgs& argv) {
-    Args args(argv, {}, {"json"});
+    Args args(argv, {"cache-dir"}, {"json", "keep-memory"});
     const auto& pos = args.positionals();
     const std::string action = pos.empty() ? "list" : pos[0];
     LibraryStore lib = open_library();
     if (action == "remove") {
-        if (pos.size() != 2) throw UsageError("library remove ID");
+        if (pos.size() != 2) throw UsageError("library remove ID [--keep-memory]");
         const long long id = std::atoll(pos[1].c_str());
-        if (id <= 0 || !lib.document(id)) throw std::runtime_error("no document with id " + pos[1] + " in the library");
+        const auto doc = id > 0 ? lib.document(id) : std::nullopt;
+        if (!doc) throw std::runtime_error("no document with id " + pos[1] + " in the library");
         lib.remove_document(id);
-        std::printf("removed %lld\n", id);
+        // The book's reading memories go with it unless asked to stay (memory_place.h).
+        const std::string root = reading_cache_root(args);
+        if (args.flag("keep-memory")) {
+            const StoredMemories kept = document_memories(root, doc->content_hash);
+            std::printf("removed %lld; its reading memory (%d, %.1f MB) stays in %s\n", id, kept.count, kept.bytes / 1e6,
+                        root.c_str());
+        } else {
+            const StoredMemories removed = remove_document_memories(root, doc->content_hash);
+            std::printf("removed %lld and its reading memory (%d, %.1f MB)\n", id, removed.count, removed.bytes / 1e6);
+        }
         return 0;
     }
     if (action != "list") throw UsageError("unknown action '" + action + "' (list or remove ID)");

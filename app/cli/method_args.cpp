@@ -109,7 +109,7 @@ Document load_document(const std::string& path) { return import_document(path); 
 
 std::string reading_cache_root(const Args& args) {
     if (auto d = args.get("cache-dir")) return *d;
-    return cache_dir() + "/memory";
+    return reading_memory_root();
 }
 
 void ProgressLine::update(int64_t done, int64_t total, double tps, double eta) {

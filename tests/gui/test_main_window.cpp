@@ -2,6 +2,7 @@
 // errors, the library, and the state that survives a restart. Offscreen.
 #include <QAction>
 #include <QApplication>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QSpinBox>
@@ -153,20 +154,36 @@ private slots:
         for (int r = 0; r < rows; ++r)
             if (w.library()->data(w.library()->index(r), app::LibraryModel::FormatRole).toString() == "epub") epubRow = r;
         QVERIFY(epubRow >= 0);
+        // What a model read of the EPUB lives under its identity (memory_place.h); the dialog
+        // offers to delete it, checked.
+        const QString epubId = QString::fromStdString(
+            w.library()->document(w.library()->data(w.library()->index(epubRow), app::LibraryModel::IdRole).toLongLong())
+                ->content_hash);
+        const QString memory = profile_->path() + "/cache/gleaner/memory/" + epubId;
+        QVERIFY(QDir().mkpath(memory + "/read-by-a-model"));
+        QFile keys(memory + "/read-by-a-model/keys.f16");
+        QVERIFY(keys.open(QIODevice::WriteOnly));
+        keys.write(QByteArray(300000, 'k'));
+        keys.close();
         list->setFocus();
         list->setCurrentIndex(w.library()->index(epubRow));
         QTest::keyClick(list, Qt::Key_Delete);
         QMessageBox* confirm = nullptr;
         QVERIFY(QTest::qWaitFor([&] { return (confirm = w.findChild<QMessageBox*>("confirmRemove")) != nullptr; }));
+        QVERIFY(confirm->checkBox());
+        QVERIFY(confirm->checkBox()->isChecked());
+        QVERIFY2(confirm->checkBox()->text().contains("(0.3 MB)"), qPrintable(confirm->checkBox()->text()));
         confirm->button(QMessageBox::Cancel)->click();
         QTest::qWait(50);
         QCOMPARE(w.library()->rowCount(), rows);
+        QVERIFY(QFileInfo::exists(memory));
         list->setCurrentIndex(w.library()->index(epubRow));
         QTest::keyClick(list, Qt::Key_Delete);
         QVERIFY(QTest::qWaitFor([&] { return (confirm = w.findChild<QMessageBox*>("confirmRemove")) != nullptr; }));
         for (QAbstractButton* b : confirm->buttons())
             if (confirm->buttonRole(b) == QMessageBox::DestructiveRole) b->click();
         QTRY_COMPARE(w.library()->rowCount(), rows - 1);
+        QVERIFY(!QFileInfo::exists(memory));
         LibraryStore store(profile_->libraryPath().toStdString());
         QCOMPARE(int(store.documents().size()), rows - 1);
     }

@@ -1,4 +1,5 @@
 // gleaner-cli as a user runs it: help, version, model info, and clear errors on bad usage.
+#include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -308,6 +309,41 @@ private slots:
             QCOMPARE(r.code, 2);
             QVERIFY2(r.err.contains("method keeps no reading memory"), qPrintable(r.err));
         }
+    }
+
+    // One identity per book: the reading memory lives under the SHA-256 of the book's file (the
+    // library's key), so removing the book removes it, unless asked to keep it.
+    void aBooksReadingMemoryGoesWithItFromTheLibrary() {
+        GLEANER_REQUIRE_MODEL(gleaner::test::smollm2Path());
+        QTemporaryDir dir;
+        const QString lib = dir.path() + "/library.sqlite3", cache = dir.path() + "/memory";
+        const QString book = dir.path() + "/short.txt";
+        QFile f(book);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        for (int i = 0; i < 40; ++i)
+            f.write(QByteArray("The lighthouse keeper counted ") + QByteArray::number(i) + " ships before dawn.\n");
+        f.close();
+        const QString id = QCryptographicHash::hash(QByteArray::fromStdString(gleaner::test::fileBytes(book.toStdString())), QCryptographicHash::Sha256).toHex();
+        const Run read = runCli({"read", book, "--model", gleaner::test::smollm2Path(), "--cache-dir", cache, "--json",
+                                 "--threads", "2"});
+        QCOMPARE(read.code, 0);
+        const QString memory = QJsonDocument::fromJson(read.out.toUtf8()).object()["memory"].toString();
+        QVERIFY2(memory.startsWith(cache + "/" + id + "/"), qPrintable(memory));
+        QVERIFY(QFileInfo::exists(memory + "/keys.f16"));
+
+        auto import = [&] {
+            if (runCli({"import", book, "--json"}, lib).code != 0) return -1;
+            return QJsonDocument::fromJson(runCli({"library", "--json"}, lib).out.toUtf8()).array()[0].toObject()["id"].toInt();
+        };
+        const Run kept = runCli({"library", "remove", QString::number(import()), "--cache-dir", cache, "--keep-memory"}, lib);
+        QCOMPARE(kept.code, 0);
+        QVERIFY2(kept.out.contains("its reading memory (1, "), qPrintable(kept.out));
+        QVERIFY(QFileInfo::exists(memory + "/keys.f16"));
+        const Run removed = runCli({"library", "remove", QString::number(import()), "--cache-dir", cache}, lib);
+        QCOMPARE(removed.code, 0);
+        QVERIFY2(removed.out.contains("and its reading memory (1, "), qPrintable(removed.out));
+        QVERIFY(!QFileInfo::exists(cache + "/" + id));
+        QVERIFY(QFileInfo::exists(cache));  // other books' memories and the model identities stay
     }
 
     // A full disk, here the file-size limit as `ulimit -f` sets it (CI cannot mount a small

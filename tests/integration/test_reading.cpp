@@ -110,10 +110,13 @@ private slots:
             for (const char* a : kSettingsArgs) args << a;
             return args;
         };
+        // The one memory under root: <root>/<book>/<memory> (memory_place.h).
         auto memory_dir = [](const QString& root) {
             std::string found;
-            if (std::filesystem::exists(root.toStdString()))
-                for (const auto& e : std::filesystem::directory_iterator(root.toStdString())) found = e.path().string();
+            std::error_code ec;
+            for (const auto& book : std::filesystem::directory_iterator(root.toStdString(), ec))
+                if (book.is_directory())
+                    for (const auto& m : std::filesystem::directory_iterator(book.path(), ec)) found = m.path().string();
             return found;
         };
         QProcess ref;

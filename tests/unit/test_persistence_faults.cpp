@@ -168,10 +168,12 @@ class TestPersistenceFaults : public QObject {
                                    reading_settings(*model_, small_settings()));
     }
 
-    // A copy of a memory directory under a new cache root (same key, so open() finds it).
+    // A copy of a memory directory under a new cache root (same place under it: the document's
+    // directory, then the key, so open() finds it).
     std::string copy_memory(const std::string& dir, const std::string& cache_root) const {
-        const std::string to = cache_root + "/" + fs::path(dir).filename().string();
-        fs::create_directories(cache_root);
+        const fs::path from(dir);
+        const std::string to = (fs::path(cache_root) / from.parent_path().filename() / from.filename()).string();
+        fs::create_directories(fs::path(to).parent_path());
         fs::copy(dir, to, fs::copy_options::recursive);
         return to;
     }
