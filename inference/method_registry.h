@@ -48,7 +48,7 @@ struct MethodEntry {
     std::vector<MethodSetting> settings;
     // Null only for a method the desktop program answers itself (desktop_only).
     MethodFactory factory = nullptr;
-    // Answered by the desktop program (app/excerpt_answer.h), not by the Asker: it works on the
+    // Answered by the desktop program (app/core/excerpt_answer.h), not by the Asker: it works on the
     // imported document's paragraphs and prompts with its own template, so gleaner-cli lacks it.
     bool desktop_only = false;
 };

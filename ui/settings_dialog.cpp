@@ -21,7 +21,7 @@
 
 #include "answer_engine.h"
 #include "app_settings.h"
-#include "backend_factory.h"
+#include "compute_devices.h"
 #include "method_registry.h"
 #include "model_file_info.h"
 #include "model_paths.h"
@@ -83,15 +83,15 @@ SettingsDialog::SettingsDialog(QWidget* parent) : QDialog(parent) {
     device_->addItem(tr("Automatic (GPU when there is one)"), QStringLiteral("auto"));
     // One entry per CUDA device found now; a saved cuda:N that is not here stays selectable, and
     // the engine falls back to the CPU for it.
-    std::string why_none;
-    const int n_gpus = cuda_device_count(&why_none);
+    const ComputeDevices devices = compute_devices();
+    const int n_gpus = devices.gpus;
     for (int i = 0; i < n_gpus; ++i)
         device_->addItem(tr("GPU %1 (CUDA)").arg(i), QStringLiteral("cuda:%1").arg(i));
     const QString saved = settings.device();
     if (device_->findData(saved) < 0) device_->addItem(tr("%1 (not found: runs on the CPU)").arg(saved), saved);
     device_->setCurrentIndex(device_->findData(saved));
     device_->setToolTip(n_gpus > 0 ? tr("Where the model runs. The GPU needs the model to fit in its memory.")
-                                   : tr("No GPU available: %1").arg(QString::fromStdString(why_none)));
+                                   : tr("No GPU available: %1").arg(QString::fromStdString(devices.why_no_gpu)));
     modelForm->addRow(tr("&Device:"), device_);
     layout->addWidget(modelBox);
 

@@ -65,7 +65,7 @@ private slots:
         QVERIFY(describe_cost(MethodCost::ReadsOnce) != describe_cost(MethodCost::RereadsPerQuestion));
     }
 
-    // The excerpt method is answered by the desktop program (app/excerpt_answer.h); every other
+    // The excerpt method is answered by the desktop program (app/core/excerpt_answer.h); every other
     // method is made by its factory.
     void everyMethodButTheDesktopOnlyOneHasAFactory() {
         std::vector<std::string> desktop_only;
