@@ -106,8 +106,8 @@ void QuestionController::showRecord(int row) {
     if (!r) return;
     shown_row_ = row;
     stopComparing();
-    evidence_.setEvidence(document_.document, evidenceFromJson(r->evidence_json), QString::fromStdString(r->method),
-                          layersFromJson(r->evidence_json));
+    evidence_.setEvidence(document_.document, history_.evidence(row), QString::fromStdString(r->method),
+                          history_.layers(row));
     emit recordShown(row);
 }
 
@@ -126,7 +126,7 @@ bool QuestionController::compareWithMethod(const QString& method) {
 void QuestionController::compareWithRecord(int row) {
     const QuestionRecord* r = history_.record(row);
     if (!r || row == shown_row_ || shown_row_ < 0) return;
-    comparison_.setEvidence(document_.document, evidenceFromJson(r->evidence_json), QString::fromStdString(r->method));
+    comparison_.setEvidence(document_.document, history_.evidence(row), QString::fromStdString(r->method));
     emit comparisonChanged();
 }
 
@@ -166,7 +166,7 @@ void QuestionController::onFinished(quint64 id, const gleaner::Answer& answer) {
     const int compare_with = compare_for_row_;
     compare_for_row_ = -1;
     if (worthKeeping && record.document_id == document_.libraryId) {
-        history_.append(record);
+        history_.append(record, answer.evidence, answer.layers);
         const int row = history_.rowCount() - 1;
         if (compare_with >= 0) {
             // Compare mode: the first answer stays shown, the new one is drawn beside it.

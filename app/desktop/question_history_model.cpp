@@ -3,6 +3,7 @@
 #include <QDateTime>
 
 #include "answer_engine.h"
+#include "evidence_json.h"
 #include "method_registry.h"
 
 namespace gleaner::app {
@@ -12,14 +13,29 @@ QuestionHistoryModel::QuestionHistoryModel(QObject* parent) : QAbstractListModel
 void QuestionHistoryModel::setRecords(std::vector<QuestionRecord> records) {
     beginResetModel();
     records_ = std::move(records);
+    evidence_.clear();
+    for (const QuestionRecord& r : records_)
+        evidence_.push_back({evidenceFromJson(r.evidence_json), layersFromJson(r.evidence_json)});
     endResetModel();
 }
 
-void QuestionHistoryModel::append(const QuestionRecord& record) {
+void QuestionHistoryModel::append(const QuestionRecord& record, std::vector<EvidencePassage> evidence,
+                                  std::vector<LayerEvidence> layers) {
     const int row = rowCount();
     beginInsertRows({}, row, row);
     records_.push_back(record);
+    evidence_.push_back({std::move(evidence), std::move(layers)});
     endInsertRows();
+}
+
+const std::vector<EvidencePassage>& QuestionHistoryModel::evidence(int row) const {
+    static const std::vector<EvidencePassage> none;
+    return row >= 0 && row < rowCount() ? evidence_[size_t(row)].passages : none;
+}
+
+const std::vector<LayerEvidence>& QuestionHistoryModel::layers(int row) const {
+    static const std::vector<LayerEvidence> none;
+    return row >= 0 && row < rowCount() ? evidence_[size_t(row)].layers : none;
 }
 
 const QuestionRecord* QuestionHistoryModel::record(int row) const {

@@ -1,9 +1,13 @@
 #pragma once
-// The questions asked about the open document, oldest first, from the library store.
+// The questions asked about the open document, oldest first, from the library store. Each
+// answer's evidence is kept here as passages, ready to draw: parsed once when the history is
+// loaded, and for a new answer taken as the engine gave it (the stored JSON is for the library,
+// not a step on the way to the reader).
 #include <QAbstractListModel>
 
 #include <vector>
 
+#include "answer_engine.h"
 #include "library_store.h"
 
 namespace gleaner::app {
@@ -22,15 +26,24 @@ public:
 
     explicit QuestionHistoryModel(QObject* parent = nullptr);
     void setRecords(std::vector<QuestionRecord> records);
-    void append(const QuestionRecord& record);
+    // A new answer: its record (as stored) and its evidence as the engine gave it.
+    void append(const QuestionRecord& record, std::vector<EvidencePassage> evidence, std::vector<LayerEvidence> layers);
     const QuestionRecord* record(int row) const;
     const std::vector<QuestionRecord>& records() const { return records_; }
+    // The evidence of the answer in `row` (empty for a row that does not exist).
+    const std::vector<EvidencePassage>& evidence(int row) const;
+    const std::vector<LayerEvidence>& layers(int row) const;
 
     int rowCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
 
 private:
+    struct Evidence {
+        std::vector<EvidencePassage> passages;
+        std::vector<LayerEvidence> layers;
+    };
     std::vector<QuestionRecord> records_;
+    std::vector<Evidence> evidence_;  // one per record
 };
 
 }  // namespace gleaner::app

@@ -17,6 +17,7 @@
 #include "layout_pieces.h"
 #include "library_model.h"
 #include "model_file_info.h"
+#include "question_history_model.h"
 #include "reflow_document.h"
 #include "test_support.h"
 #include "text_index.h"
@@ -196,6 +197,38 @@ private slots:
         a.prompt_tokens = 100;
         a.cancelled = true;
         QVERIFY(QString::fromStdString(app::timingsToJson(a)).contains("\"stopped\":true"));
+    }
+
+    // The history holds each answer's evidence ready to draw: a new answer's as the engine gave it
+    // (its signals and citations included, whatever the stored JSON keeps), a stored one's parsed
+    // once when the history is loaded.
+    void theHistoryKeepsEachAnswersEvidence() {
+        app::QuestionHistoryModel history;
+        EvidencePassage fresh{10, 20, 0.5f, 1};
+        fresh.attention = 0.25f;
+        fresh.cites = {3};
+        LayerEvidence layer;
+        layer.layer = 6;
+        layer.passages = {fresh};
+        QuestionRecord stored;
+        stored.question = "Stored?";
+        stored.evidence_json = app::evidenceToJson({{30, 45, 1.0f, -1}}, {});
+        history.setRecords({stored});
+        QCOMPARE(history.evidence(0).size(), size_t(1));
+        QCOMPARE(history.evidence(0)[0].begin, size_t(30));
+        QuestionRecord asked;
+        asked.question = "New?";
+        asked.evidence_json = "[]";  // what the library got does not matter to what is shown
+        history.append(asked, {fresh}, {layer});
+        QCOMPARE(history.rowCount(), 2);
+        QCOMPARE(history.evidence(1).size(), size_t(1));
+        QCOMPARE(history.evidence(1)[0].end, size_t(20));
+        QCOMPARE(history.evidence(1)[0].attention, 0.25f);
+        QCOMPARE(history.evidence(1)[0].cites, std::vector<int32_t>{3});
+        QCOMPARE(history.layers(1).size(), size_t(1));
+        QCOMPARE(history.layers(1)[0].layer, 6);
+        QVERIFY(history.evidence(2).empty());
+        QVERIFY(history.layers(-1).empty());
     }
 
     void answersExportAsMarkdownWithPagesAndQuotes() {
