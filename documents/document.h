@@ -14,16 +14,9 @@
 #include <string_view>
 #include <vector>
 
-namespace gleaner {
+#include "text_range.h"
 
-struct TextRange {
-    size_t begin = 0;
-    size_t end = 0;
-    size_t size() const { return end - begin; }
-    bool empty() const { return end <= begin; }
-    bool contains(size_t offset) const { return offset >= begin && offset < end; }
-    friend bool operator==(const TextRange&, const TextRange&) = default;
-};
+namespace gleaner {
 
 enum class BlockKind : uint8_t { Heading, Paragraph, Preformatted };
 

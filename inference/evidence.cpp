@@ -4,6 +4,17 @@
 
 namespace gleaner {
 
+namespace {
+// The start of the UTF-8 character holding byte `offset` (text.size() stays): a byte-level BPE
+// token can end inside a character (the 3 bytes of a curly quote in two tokens), and a span that
+// cut it would show a replacement character and not round-trip to character offsets.
+size_t character_start(std::string_view text, size_t offset) {
+    offset = std::min(offset, text.size());
+    while (offset > 0 && offset < text.size() && (static_cast<unsigned char>(text[offset]) & 0xC0) == 0x80) --offset;
+    return offset;
+}
+}  // namespace
+
 std::vector<int64_t> token_offsets(const Tokenizer& tok, const std::vector<int32_t>& ids, std::string_view text) {
     const int64_t n_text = static_cast<int64_t>(text.size());
     std::vector<int64_t> off(ids.size() + 1, n_text);
@@ -64,9 +75,9 @@ std::vector<Passage> build_passages(const std::vector<TokenScore>& tokens, int d
         p.cites.erase(std::unique(p.cites.begin(), p.cites.end()), p.cites.end());
         p.first_token = doc[a].first;
         p.last_token = doc[b - 1].first;
-        p.start_char = offsets[p.first_token];
-        p.end_char = offsets[p.last_token + 1];
-        p.text = std::string(text.substr(p.start_char, p.end_char - p.start_char));
+        p.begin = character_start(text, static_cast<size_t>(offsets[p.first_token]));
+        p.end = character_start(text, static_cast<size_t>(offsets[p.last_token + 1]));
+        p.text = std::string(text.substr(p.begin, p.end - p.begin));
         out.push_back(std::move(p));
         a = b;
     }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "context_method.h"
+#include "text_range.h"
 #include "tokenizer.h"
 
 namespace gleaner {
@@ -18,9 +19,9 @@ namespace gleaner {
 // boundary locally.
 std::vector<int64_t> token_offsets(const Tokenizer& tok, const std::vector<int32_t>& ids, std::string_view text);
 
-struct Passage {
-    int64_t start_char = 0;  // byte offsets into the document text, [start, end)
-    int64_t end_char = 0;
+// A passage of the evidence: its span of the document's text (begin, end: text_range.h, whole
+// UTF-8 characters) and why it was selected.
+struct Passage : TextRange {
     float score = 0.0f;      // the best token score in the passage
     int first_token = 0;     // document token indices, [first, last]
     int last_token = 0;

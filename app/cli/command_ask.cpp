@@ -16,6 +16,7 @@
 #include "method_registry.h"
 #include "qa_prompt.h"
 #include "ask_document.h"
+#include "character_offsets.h"
 #include "asker.h"
 #include "reading.h"
 
@@ -234,10 +235,15 @@ int cmd_ask(const CommandArgs& argv) {
                 .key("decode_tok_s").value(decode_tps)
             .end_object()
             .key("evidence").begin_array();
+        // Offsets both ways: characters (Unicode code points, what a script slices a string by)
+        // and UTF-8 bytes (what the document model and the reader use).
+        const CharacterOffsets chars(document.text);
         for (const Passage& p : passages) {
             j.begin_object()
-                .key("start_char").value(p.start_char)
-                .key("end_char").value(p.end_char)
+                .key("start_char").value(chars.of(p.begin))
+                .key("end_char").value(chars.of(p.end))
+                .key("start_byte").value(static_cast<int64_t>(p.begin))
+                .key("end_byte").value(static_cast<int64_t>(p.end))
                 .key("score").value(static_cast<double>(p.score));
             // which signals selected the passage, and how strongly (methods that say)
             if (p.attention >= 0 || p.lexical >= 0) {
@@ -289,7 +295,7 @@ int cmd_ask(const CommandArgs& argv) {
             if (passages[i].lexical >= 0)
                 std::snprintf(why, sizeof why, " (attention %.2f, words %.2f)", passages[i].attention, passages[i].lexical);
             std::printf("  %2zu. %s bytes %lld-%lld  score %.2f%s  \"%s\"\n", i + 1, cites.c_str(),
-                        static_cast<long long>(passages[i].start_char), static_cast<long long>(passages[i].end_char),
+                        static_cast<long long>(passages[i].begin), static_cast<long long>(passages[i].end),
                         passages[i].score, why, t.c_str());
         }
     }

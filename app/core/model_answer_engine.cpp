@@ -103,10 +103,10 @@ Answer ModelAnswerEngine::answer(const Document& doc, const AnswerRequest& reque
     auto to_evidence = [&](const std::vector<Passage>& passages) {
         std::vector<EvidencePassage> out;
         for (const Passage& p : passages) {
-            if (p.start_char < 0 || p.end_char <= p.start_char || size_t(p.end_char) > doc.text.size()) continue;
+            if (p.empty() || p.end > doc.text.size()) continue;
             EvidencePassage e;
-            e.begin = size_t(p.start_char);
-            e.end = size_t(p.end_char);
+            e.begin = p.begin;
+            e.end = p.end;
             e.score = std::clamp(p.score, 0.0f, 1.0f);
             e.page = doc.page_of_char(e.begin);
             e.attention = p.attention;

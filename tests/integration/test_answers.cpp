@@ -57,9 +57,22 @@ private slots:
         QVERIFY2(!text.contains("The document ends"), qPrintable(text));  // the old frame's stock answer
         const QJsonArray ev = o["evidence"].toArray();
         QVERIFY(!ev.isEmpty());
+        // The document's text as gleaner-cli has it: start_char/end_char index its characters,
+        // start_byte/end_byte its UTF-8 bytes; both give the passage's text.
+        QProcess t;
+        t.start(gleaner::test::binDir() + "/gleaner-cli", {"text", book_});
+        QVERIFY(t.waitForFinished(60000));
+        const QByteArray bytes = t.readAllStandardOutput();
+        const QList<uint> chars = QString::fromUtf8(bytes).toUcs4();
         bool found = false, numbered = true, signalled = true;
         for (const QJsonValue& v : ev) {
             const QJsonObject e = v.toObject();
+            const qsizetype c0 = e["start_char"].toInteger(), c1 = e["end_char"].toInteger();
+            QVERIFY(0 <= c0 && c0 < c1 && c1 <= chars.size());
+            const QList<uint> span = chars.mid(c0, c1 - c0);
+            QCOMPARE(QString::fromUcs4(reinterpret_cast<const char32_t*>(span.data()), span.size()), e["text"].toString());
+            const qsizetype b0 = e["start_byte"].toInteger(), b1 = e["end_byte"].toInteger();
+            QCOMPARE(bytes.mid(b0, b1 - b0), e["text"].toString().toUtf8());
             found |= e["text"].toString().contains(answer, Qt::CaseInsensitive);
             numbered &= !e["cites"].toArray().isEmpty();
             signalled &= e["signals"].toObject().contains("attention") && e["signals"].toObject().contains("lexical");

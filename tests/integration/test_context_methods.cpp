@@ -318,8 +318,8 @@ private slots:
         QCOMPARE(ps[1].first_token, 5);
         QCOMPARE(ps[1].last_token, 8);
         QCOMPARE(ps[1].score, 0.9f);
-        QCOMPARE(ps[1].start_char, off[5]);
-        QCOMPARE(ps[1].end_char, off[9]);
+        QCOMPARE(int64_t(ps[1].begin), off[5]);
+        QCOMPARE(int64_t(ps[1].end), off[9]);
         QCOMPARE(ps[1].text, text.substr(off[5], off[9] - off[5]));
     }
 };

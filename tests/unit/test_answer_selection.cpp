@@ -9,6 +9,8 @@
 
 #include "answer_confidence.h"
 #include "asker.h"
+#include "character_offsets.h"
+#include "evidence.h"
 #include "generator.h"
 #include "lexical_scores.h"
 #include "text_spans.h"
@@ -125,6 +127,34 @@ private slots:
         QCOMPARE(c.new_words, 0);
         QVERIFY(!c.supported(0.35f));
         QVERIFY(!c.supported(0.01f));
+    }
+
+    // Evidence spans are whole UTF-8 characters even where the tokens split one (a byte-level
+    // BPE gives a curly quote's three bytes in two tokens), and their character offsets count
+    // code points.
+    void passagesNeverCutACharacter() {
+        const std::string text = "ab \xe2\x80\x9cquoted\xe2\x80\x9d end";  // ab “quoted” end
+        // token starts: "ab", " ", first byte of “, its last two bytes + "quoted", ”, " end"
+        const std::vector<int64_t> offsets = {0, 2, 3, 4, 12, 15, int64_t(text.size())};
+        std::vector<TokenScore> picked = {{3, 1.0f}};  // the token that starts inside “
+        const std::vector<Passage> ps = build_passages(picked, 0, offsets, text);
+        QCOMPARE(ps.size(), size_t(1));
+        QCOMPARE(ps[0].begin, size_t(3));  // widened back to the quote's first byte
+        QCOMPARE(ps[0].end, size_t(12));
+        QCOMPARE(QString::fromStdString(ps[0].text), QString::fromUtf8("\u201cquoted"));
+        const CharacterOffsets chars(text);
+        QCOMPARE(chars.of(3), int64_t(3));
+        QCOMPARE(chars.of(6), int64_t(4));   // after the 3-byte quote: one character
+        QCOMPARE(chars.of(4), int64_t(4));   // inside it: the quote counts as before
+        QCOMPARE(chars.of(text.size()), int64_t(QString::fromStdString(text).size()));
+        // past the first checkpoint stride
+        std::string long_text;
+        for (int i = 0; i < 1000; ++i) long_text += "\xc3\xa9";  // é, 2 bytes each
+        long_text += "x";
+        const CharacterOffsets many(long_text);
+        QCOMPARE(many.of(2000), int64_t(1000));
+        QCOMPARE(many.of(1500), int64_t(750));
+        QCOMPARE(many.of(long_text.size()), int64_t(1001));
     }
 
     void notStatedAnswersAreRecognised() {

@@ -38,7 +38,7 @@ def cli(args, timeout=None):
 
 
 def canonical_text(path):
-    """The document text exactly as gleaner-cli sees it (evidence offsets are UTF-8 bytes of it)."""
+    """The document text exactly as gleaner-cli sees it (evidence start_char/end_char index it)."""
     return cli(["text", path])
 
 
@@ -122,7 +122,6 @@ def run(items, args):
     for method in args.methods:
         results, base, ttft = [], [], []
         for rec, path, text, matter in items:
-            bm = score.ByteMap(text)
             if method == "gleaner":
                 read(path, args)
             try:
@@ -130,15 +129,15 @@ def run(items, args):
             except RuntimeError as e:
                 print(f"  {rec['id']}: {e}", file=sys.stderr)
                 continue
-            matter_b = [(bm(s), bm(e)) for s, e in matter]
-            r = score.score_one(rec, d["answer"], d["evidence"], document=text, units="bytes", matter=matter_b, bytemap=bm)
+            # gleaner-cli's start_char/end_char are character offsets, as Python slices the text
+            r = score.score_one(rec, d["answer"], d["evidence"], document=text, units="chars", matter=matter)
             r["ttft_s"] = d["timings"]["ttft_s"]
             results.append(r)
             ttft.append(r["ttft_s"])
             # lexical baseline with the same evidence budget (in characters of the selection)
             budget = sum(len(e["text"]) for e in d["evidence"]) or 2000
             ev = bm25_evidence(text, rec["question"], budget, matter)
-            base.append(score.score_one(rec, "", ev, document=text, units="chars", matter=[], bytemap=bm))
+            base.append(score.score_one(rec, "", ev, document=text, units="chars", matter=[]))
             flag = ("A" if r["answered"] else "-") + ("E" if r.get("retrieved") else ("-" if r["kind"] != "absent" else " "))
             print(f"{method:9s} {flag} {r['ttft_s']:6.2f}s {rec['id']:12s} {rec['question'][:60]!r} -> {d['answer'][:70]!r}", flush=True)
             per_q.append({"method": method, "id": rec["id"], "answer": d["answer"], "score": r,

@@ -25,9 +25,9 @@ Question records come in two shapes:
   haystack       {"id", "dataset", "question", "answers", "context", "gold": [{"start", "end"}]}
                  (from make_haystacks.py); offsets are Python str indices into "context".
 
-Evidence is a list of {"start_char", "end_char", "text"} as gleaner-cli ask --json prints it. Gleaner's
-offsets are UTF-8 byte offsets into the document text (inference/evidence.h), so pass units="bytes" (CLI:
---units bytes) for its output; units="chars" means Python str indices. Gold and matter ranges are converted
+Evidence is a list of {"start_char", "end_char", "text"} as gleaner-cli ask --json prints it: character
+offsets (Python str indices) into the document text (it also prints start_byte/end_byte, UTF-8 bytes).
+units="chars" (the default) scores those; units="bytes" (CLI: --units bytes) scores byte offsets. Gold and matter ranges are converted
 to the same units before they are compared.
 
 Command line:
@@ -310,7 +310,7 @@ def main(argv=None):
     ap.add_argument("--results", help="JSONL with id, answer, evidence[, matter]")
     ap.add_argument("--book-dir", default=DEFAULT_BOOK_DIR)
     ap.add_argument("--units", choices=["chars", "bytes"], default="chars",
-                    help="units of the evidence offsets (gleaner-cli reports UTF-8 bytes)")
+                    help="units of the evidence offsets (gleaner-cli's start_char/end_char are characters)")
     ap.add_argument("--raw-text", action="store_true",
                     help="use book files as they are (keep BOM and CRLF) when computing offsets")
     ap.add_argument("--gutenberg-matter", action="store_true",
