@@ -35,7 +35,17 @@ const std::vector<double>& PdfPageView::zoomSteps() {
     return steps;
 }
 
-void PdfPageView::setDocument(app::DocumentPtr document) {
+void PdfPageView::setDocument(const app::LoadedDocument& loaded) {
+    renderer_->open(loaded.path, loaded.password);
+    showDocument(loaded.document);
+}
+
+void PdfPageView::clearDocument() {
+    renderer_->open(QString());
+    showDocument(nullptr);
+}
+
+void PdfPageView::showDocument(app::DocumentPtr document) {
     document_ = std::move(document);
     search_hits_.clear();
     current_hit_ = -1;
@@ -167,6 +177,12 @@ void PdfPageView::goToPage(int page) {
     if (page_rects_.empty()) return;
     page = std::clamp(page, 0, int(page_rects_.size()) - 1);
     verticalScrollBar()->setValue(int(page_rects_[size_t(page)].top() - kPageGap));
+}
+
+void PdfPageView::goToOffset(size_t offset) {
+    if (!document_) return;
+    const int page = document_->page_of_char(offset);
+    if (page >= 0) goToPage(page);
 }
 
 void PdfPageView::scrollToRange(TextRange range) {

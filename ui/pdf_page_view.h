@@ -2,7 +2,8 @@
 // Rendered PDF pages in one continuous column, like Okular's page view: zoom (fit width, fit
 // page, fixed steps), scrolling by wheel, keys or dragging, and highlight overlays drawn on the
 // pages from the document's word rectangles (search hits, the answer's evidence, the focused
-// passage). Page images come from a PdfPageRenderer; the view only asks and paints.
+// passage). Page images come from a PdfPageRenderer, which the view opens on the file it shows;
+// after that the view only asks and paints.
 #include <QAbstractScrollArea>
 #include <QHash>
 
@@ -10,6 +11,7 @@
 
 #include "answer_engine.h"
 #include "document_ptr.h"
+#include "document_view.h"
 
 namespace gleaner::app {
 class PdfPageRenderer;
@@ -19,38 +21,41 @@ namespace gleaner::ui {
 
 enum class ZoomMode { FitWidth, FitPage, Fixed };
 
-class PdfPageView : public QAbstractScrollArea {
+class PdfPageView : public QAbstractScrollArea, public DocumentView {
     Q_OBJECT
 public:
     explicit PdfPageView(app::PdfPageRenderer* renderer, QWidget* parent = nullptr);
 
-    void setDocument(app::DocumentPtr document);
+    QWidget* widget() override { return this; }
+    void setDocument(const app::LoadedDocument& loaded) override;
+    void clearDocument() override;
     const app::DocumentPtr& document() const { return document_; }
 
     ZoomMode zoomMode() const { return zoom_mode_; }
     double zoom() const { return zoom_; }  // effective, 1.0 = 100 %
     void setZoomMode(ZoomMode mode);
     void setZoom(double zoom);             // switches to ZoomMode::Fixed
-    void zoomIn();
-    void zoomOut();
+    void zoomIn() override;
+    void zoomOut() override;
     static const std::vector<double>& zoomSteps();
 
-    int pageCount() const { return document_ ? document_->page_count() : 0; }
-    int currentPage() const;
-    void goToPage(int page);
-    // Scrolls so that the range's first line sits a third down the viewport.
-    void scrollToRange(TextRange range);
-    // The first character of the page at the top of the viewport (the reading position).
-    size_t currentOffset() const;
-    void scrollToFraction(double fraction);
+    int pageCount() const override { return document_ ? document_->page_count() : 0; }
+    int currentPage() const override;
+    void goToPage(int page) override;
+    // The top of the page holding the character.
+    void goToOffset(size_t offset) override;
+    void scrollToRange(TextRange range) override;
+    // The first character of the page being read (the reading position).
+    size_t currentOffset() const override;
+    void scrollToFraction(double fraction) override;
     // Where a character lies along the whole column, 0 = top of the first page.
-    double fractionOfOffset(size_t offset) const;
-    std::pair<double, double> visibleFraction() const;
+    double fractionOfOffset(size_t offset) const override;
+    std::pair<double, double> visibleFraction() const override;
 
-    void setSearchHits(const std::vector<TextRange>& hits, int current);
-    void setEvidence(const std::vector<EvidencePassage>& passages);
-    void setComparison(const std::vector<EvidencePassage>& passages);  // compare mode's second method
-    void setFocusedRange(TextRange range);
+    void setSearchHits(const std::vector<TextRange>& hits, int current) override;
+    void setEvidence(const std::vector<EvidencePassage>& passages) override;
+    void setComparison(const std::vector<EvidencePassage>& passages) override;
+    void setFocusedRange(TextRange range) override;
     TextRange focusedRange() const { return focused_; }
     // Page rectangle in viewport coordinates (tests, and the screenshot tour).
     QRect pageRectInViewport(int page) const;
@@ -79,6 +84,7 @@ private:
         enum Kind { Evidence, Comparison, Search, SearchCurrent, Focus } kind = Search;
         float score = 1;
     };
+    void showDocument(app::DocumentPtr document);  // nullptr: none
     double pixelsPerPoint() const;
     void relayout();
     void updateScrollBars();

@@ -8,7 +8,9 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <utility>
 
+#include "document_view.h"
 #include "evidence_model.h"
 #include "find_bar.h"
 #include "pdf_page_renderer.h"
@@ -87,17 +89,14 @@ void ReaderView::setDocument(const app::LoadedDocument& document) {
     current_hit_ = -1;
     focused_ = {};
     evidence_.clear();
-    if (isPaginated()) {
-        renderer_->open(document.path, document.password);
-        page_view_->setDocument(document.document);
-        text_view_->clearDocument();
-        stack_->setCurrentWidget(page_view_);
-    } else {
-        renderer_->open(QString());
-        page_view_->setDocument(nullptr);
-        text_view_->setDocument(document);
-        stack_->setCurrentWidget(text_view_);
-    }
+    // Which view shows the document is the one thing its kind decides; everything after this
+    // goes to that view. The other one lets go of what it showed.
+    DocumentView* idle = text_view_;
+    active_ = page_view_;
+    if (!isPaginated()) std::swap(active_, idle);
+    idle->clearDocument();
+    active_->setDocument(document);
+    stack_->setCurrentWidget(active_->widget());
     comparison_.clear();
     if (evidence_model_ && evidence_model_->document() == document.document) evidence_ = evidence_model_->passages();
     if (comparison_model_ && comparison_model_->document() == document.document) comparison_ = comparison_model_->passages();
@@ -113,9 +112,11 @@ void ReaderView::clear() {
     focused_ = {};
     evidence_.clear();
     comparison_.clear();
-    renderer_->open(QString());
-    page_view_->setDocument(nullptr);
+    page_view_->clearDocument();
     text_view_->clearDocument();
+    // Still a view to talk to, so that no call needs to ask whether there is one: the empty
+    // text view answers as no document does (no pages, offset 0).
+    active_ = text_view_;
     stack_->setCurrentWidget(placeholder_);
     heat_strip_->setEvidenceMarks({});
     heat_strip_->setComparisonMarks({});
@@ -125,44 +126,31 @@ void ReaderView::clear() {
 }
 
 bool ReaderView::isPaginated() const { return document_.document && document_.document->is_paginated(); }
-int ReaderView::pageCount() const { return isPaginated() ? document_.document->page_count() : 0; }
-int ReaderView::currentPage() const { return isPaginated() ? page_view_->currentPage() : -1; }
+int ReaderView::pageCount() const { return active_->pageCount(); }
+int ReaderView::currentPage() const { return active_->currentPage(); }
 
 size_t ReaderView::currentOffset() const {
     if (!hasDocument()) return 0;
-    return isPaginated() ? page_view_->currentOffset() : text_view_->currentOffset();
+    return active_->currentOffset();
 }
 
 double ReaderView::positionFraction() const {
     if (!hasDocument()) return 0;
-    const auto [top, bottom] = isPaginated() ? page_view_->visibleFraction() : text_view_->visibleFraction();
+    const auto [top, bottom] = active_->visibleFraction();
     return bottom >= 0.999 ? 1.0 : top;
 }
 
-void ReaderView::goToPage(int page) {
-    if (isPaginated()) page_view_->goToPage(page);
-}
+void ReaderView::goToPage(int page) { active_->goToPage(page); }
 
 void ReaderView::goToOffset(size_t offset) {
-    if (!hasDocument()) return;
-    if (isPaginated()) {
-        const int page = document_.document->page_of_char(offset);
-        if (page >= 0) page_view_->goToPage(page);
-    } else {
-        text_view_->scrollToRange({offset, offset + 1});
-    }
+    if (hasDocument()) active_->goToOffset(offset);
 }
 
 void ReaderView::showPassage(TextRange range) {
     if (!hasDocument() || range.end > document_.document->text.size()) return;
     focused_ = range;
-    if (isPaginated()) {
-        page_view_->setFocusedRange(range);
-        page_view_->scrollToRange(range);
-    } else {
-        text_view_->setFocusedRange(range);
-        text_view_->scrollToRange(range);
-    }
+    active_->setFocusedRange(range);
+    active_->scrollToRange(range);
 }
 
 ZoomMode ReaderView::zoomMode() const { return page_view_->zoomMode(); }
@@ -170,15 +158,8 @@ double ReaderView::zoom() const { return page_view_->zoom(); }
 void ReaderView::setZoomMode(ZoomMode mode) { page_view_->setZoomMode(mode); }
 void ReaderView::setZoom(double zoom) { page_view_->setZoom(zoom); }
 
-void ReaderView::zoomIn() {
-    if (isPaginated()) page_view_->zoomIn();
-    else text_view_->zoomIn(1);
-}
-
-void ReaderView::zoomOut() {
-    if (isPaginated()) page_view_->zoomOut();
-    else text_view_->zoomOut(1);
-}
+void ReaderView::zoomIn() { active_->zoomIn(); }
+void ReaderView::zoomOut() { active_->zoomOut(); }
 
 void ReaderView::setEvidenceModel(app::EvidenceModel* model) {
     evidence_model_ = model;
@@ -233,38 +214,25 @@ void ReaderView::activateFind() {
 
 void ReaderView::goToHit(int index) {
     current_hit_ = index;
-    const TextRange r = hits_[size_t(index)];
-    if (isPaginated()) {
-        page_view_->setSearchHits(hits_, current_hit_);
-        page_view_->scrollToRange(r);
-    } else {
-        text_view_->setSearchHits(hits_, current_hit_);
-        text_view_->scrollToRange(r);
-    }
+    active_->setSearchHits(hits_, current_hit_);
+    active_->scrollToRange(hits_[size_t(index)]);
     find_bar_->setResult(current_hit_, int(hits_.size()));
     emit searchResultsChanged(current_hit_, int(hits_.size()));
 }
 
 void ReaderView::applyHighlights() {
-    if (isPaginated()) {
-        page_view_->setEvidence(evidence_);
-        page_view_->setComparison(comparison_);
-        page_view_->setSearchHits(hits_, current_hit_);
-        page_view_->setFocusedRange(focused_);
-    } else if (hasDocument()) {
-        text_view_->setEvidence(evidence_);
-        text_view_->setComparison(comparison_);
-        text_view_->setSearchHits(hits_, current_hit_);
-        text_view_->setFocusedRange(focused_);
+    if (hasDocument()) {
+        active_->setEvidence(evidence_);
+        active_->setComparison(comparison_);
+        active_->setSearchHits(hits_, current_hit_);
+        active_->setFocusedRange(focused_);
     }
     updateHeatStrip();
 }
 
 void ReaderView::updateHeatStrip() {
     if (!hasDocument()) return;
-    auto fraction = [this](size_t offset) {
-        return isPaginated() ? page_view_->fractionOfOffset(offset) : text_view_->fractionOfOffset(offset);
-    };
+    auto fraction = [this](size_t offset) { return active_->fractionOfOffset(offset); };
     auto marksOf = [&](const std::vector<EvidencePassage>& passages) {
         std::vector<SelectionHeatStrip::Mark> marks;
         marks.reserve(passages.size());
@@ -286,13 +254,12 @@ void ReaderView::updateHeatStrip() {
 
 void ReaderView::updateViewportMark() {
     if (!hasDocument()) return;
-    const auto [top, bottom] = isPaginated() ? page_view_->visibleFraction() : text_view_->visibleFraction();
+    const auto [top, bottom] = active_->visibleFraction();
     heat_strip_->setViewport(top, bottom);
 }
 
 void ReaderView::scrollToFraction(double fraction) {
-    if (isPaginated()) page_view_->scrollToFraction(fraction);
-    else if (hasDocument()) text_view_->scrollToFraction(fraction);
+    if (hasDocument()) active_->scrollToFraction(fraction);
 }
 
 }  // namespace gleaner::ui

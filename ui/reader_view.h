@@ -2,7 +2,8 @@
 // The centre of the window: the open document as rendered pages (PDF) or flowing text (every
 // other format), the evidence heat strip beside its scrollbar and the find bar below. It keeps
 // the highlight sets (search hits, evidence, the focused passage) and hands them to whichever
-// view shows the document, so both formats behave the same.
+// view shows the document, through the one DocumentView interface both views implement, so
+// both formats behave the same.
 #include <QWidget>
 
 #include <vector>
@@ -22,6 +23,7 @@ class PdfPageRenderer;
 
 namespace gleaner::ui {
 
+class DocumentView;
 class FindBar;
 class ReflowTextView;
 class SelectionHeatStrip;
@@ -47,7 +49,8 @@ public:
     void showPassage(TextRange range);
     TextRange focusedPassage() const { return focused_; }
 
-    // Zoom (paginated documents).
+    // The zoom mode and factor are the pages' (they stay as set while a reflowed document is
+    // shown); zoomIn() and zoomOut() step whichever view shows the document.
     ZoomMode zoomMode() const;
     double zoom() const;
     void setZoomMode(ZoomMode mode);
@@ -93,6 +96,7 @@ private:
     QLabel* placeholder_;
     PdfPageView* page_view_;
     ReflowTextView* text_view_;
+    DocumentView* active_ = nullptr;  // the one of the two views above that shows the document
     SelectionHeatStrip* heat_strip_;
     FindBar* find_bar_;
     QTimer* heat_timer_;

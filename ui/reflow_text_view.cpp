@@ -80,6 +80,8 @@ QTextCursor ReflowTextView::cursorForRange(TextRange range) const {
     return c;
 }
 
+void ReflowTextView::goToOffset(size_t offset) { scrollToRange({offset, offset + 1}); }
+
 void ReflowTextView::scrollToRange(TextRange range) {
     if (!reflow_) return;
     pending_scroll_ = range;
@@ -183,6 +185,9 @@ void ReflowTextView::rebuildSelections() {
         add(search_hits_[size_t(current_hit_)], colors.searchCurrent, {});
     setExtraSelections(selections);
 }
+
+void ReflowTextView::zoomIn() { QTextBrowser::zoomIn(1); }
+void ReflowTextView::zoomOut() { QTextBrowser::zoomOut(1); }
 
 int ReflowTextView::readingColumnWidth() const {
     // About 75 characters of body text: the comfortable measure for reading.

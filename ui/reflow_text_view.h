@@ -11,6 +11,7 @@
 
 #include "answer_engine.h"
 #include "document_ptr.h"
+#include "document_view.h"
 
 namespace gleaner::app {
 class ReflowDocument;
@@ -18,25 +19,36 @@ class ReflowDocument;
 
 namespace gleaner::ui {
 
-class ReflowTextView : public QTextBrowser {
+class ReflowTextView : public QTextBrowser, public DocumentView {
     Q_OBJECT
 public:
     explicit ReflowTextView(QWidget* parent = nullptr);
     ~ReflowTextView() override;
 
-    void setDocument(const app::LoadedDocument& loaded);
-    void clearDocument();
+    QWidget* widget() override { return this; }
+    void setDocument(const app::LoadedDocument& loaded) override;
+    void clearDocument() override;
 
-    void scrollToRange(TextRange range);
-    size_t currentOffset() const;  // the first character at the top of the viewport
-    void scrollToFraction(double fraction);
-    double fractionOfOffset(size_t offset) const;
-    std::pair<double, double> visibleFraction() const;
+    // Flowing text has no pages.
+    int pageCount() const override { return 0; }
+    int currentPage() const override { return -1; }
+    void goToPage(int) override {}
 
-    void setSearchHits(const std::vector<TextRange>& hits, int current);
-    void setEvidence(const std::vector<EvidencePassage>& passages);
-    void setComparison(const std::vector<EvidencePassage>& passages);  // compare mode's second method
-    void setFocusedRange(TextRange range);
+    // The line holding the character.
+    void goToOffset(size_t offset) override;
+    void scrollToRange(TextRange range) override;
+    size_t currentOffset() const override;  // the first character at the top of the viewport
+    void scrollToFraction(double fraction) override;
+    double fractionOfOffset(size_t offset) const override;
+    std::pair<double, double> visibleFraction() const override;
+
+    void setSearchHits(const std::vector<TextRange>& hits, int current) override;
+    void setEvidence(const std::vector<EvidencePassage>& passages) override;
+    void setComparison(const std::vector<EvidencePassage>& passages) override;
+    void setFocusedRange(TextRange range) override;
+    // A point of type size per step, as QTextEdit zooms (these hide its zoomIn(int)/zoomOut(int)).
+    void zoomIn() override;
+    void zoomOut() override;
     TextRange focusedRange() const { return focused_; }
     // Text cursor over a range (tests check what is highlighted).
     QTextCursor cursorForRange(TextRange range) const;

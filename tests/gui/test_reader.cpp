@@ -12,6 +12,7 @@
 #include <QTreeView>
 
 #include <memory>
+#include <tuple>
 
 #include "find_bar.h"
 #include "gui_test_support.h"
@@ -253,6 +254,46 @@ private slots:
         const auto [top, bottom] = reader()->textView()->visibleFraction();
         const double at = reader()->textView()->fractionOfOffset(hit.begin);
         QVERIFY(at >= top && at <= bottom);
+    }
+
+    // Pages and flowing text answer the reader alike (both are a DocumentView): an offset leads
+    // to the place that holds it, a point on the heat strip to that point, and flowing text
+    // answers the page questions with "no pages" while zoom steps its type size.
+    void positionsMapBothWaysInPagesAndInFlowingText() {
+        QVERIFY(test::openAndWait(*w_, test::dataFile("corpus/pdflatex-outline.pdf")));
+        const app::DocumentPtr pdf = reader()->document().document;
+        QCOMPARE(reader()->pageCount(), 4);
+        reader()->goToOffset((pdf->pages[2].range.begin + pdf->pages[2].range.end) / 2);
+        QTRY_COMPARE(reader()->currentPage(), 2);
+        QCOMPARE(reader()->currentOffset(), pdf->pages[2].range.begin);
+        emit reader()->heatStrip()->positionClicked(0.5);
+        auto [top, bottom] = reader()->pageView()->visibleFraction();
+        QVERIFY2(top < 0.5 && bottom > 0.5, qPrintable(QString("[%1, %2]").arg(top).arg(bottom)));
+        QCOMPARE(reader()->positionFraction(), top);
+
+        QVERIFY(test::openAndWait(*w_, test::sourceFile("resources/alice-in-wonderland.txt")));
+        QCOMPARE(reader()->pageCount(), 0);
+        QCOMPARE(reader()->currentPage(), -1);
+        const size_t middle = reader()->document().document->text.size() / 2;
+        reader()->goToOffset(middle);
+        QTRY_VERIFY(reader()->currentOffset() + 3000 > middle);
+        const size_t here = reader()->currentOffset();
+        QVERIFY(here <= middle);
+        reader()->goToPage(1);  // no pages: nothing moves
+        QCOMPARE(reader()->currentOffset(), here);
+        emit reader()->heatStrip()->positionClicked(0.5);
+        std::tie(top, bottom) = reader()->textView()->visibleFraction();
+        QVERIFY2(top < 0.5 && bottom > 0.5, qPrintable(QString("[%1, %2]").arg(top).arg(bottom)));
+        QCOMPARE(reader()->positionFraction(), top);
+
+        // Zoom steps the text by a point and leaves the pages' zoom as it was.
+        const double pageZoom = reader()->zoom();
+        const qreal size = reader()->textView()->font().pointSizeF();
+        action("actionZoomIn")->trigger();
+        QCOMPARE(reader()->textView()->font().pointSizeF(), size + 1);
+        action("actionZoomOut")->trigger();
+        QCOMPARE(reader()->textView()->font().pointSizeF(), size);
+        QCOMPARE(reader()->zoom(), pageZoom);
     }
 };
 
