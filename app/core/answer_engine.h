@@ -14,15 +14,17 @@
 #include <string>
 #include <vector>
 
+#include "text_range.h"
+
 #include "document.h"
 #include "method_registry.h"  // the methods a request can name, kDefaultAnswerMethod
 
 namespace gleaner {
 
 // A span of the document that the answer drew on.
-struct EvidencePassage {
-    size_t begin = 0;  // byte range in Document::text
-    size_t end = 0;
+// A passage of an answer's evidence as the reader shows it: its span of Document::text
+// (text_range.h) and where and why.
+struct EvidencePassage : TextRange {
     float score = 0;   // in [0, 1]: how strongly the method selected it
     int page = -1;     // 0-based page for paginated formats, -1 otherwise
     float attention = -1;    // why it was selected, where the method says: attention and
