@@ -436,6 +436,10 @@ private slots:
     }
     void passkeyPerMethod() {
         QFETCH(QString, method);
+        // tests/gpu/device-check.sh on a machine without the real models synthesizes them with
+        // random weights, which find no pass key on any backend: nothing to compare there.
+        if (qEnvironmentVariableIsSet("GLEANER_SYNTHETIC_MODELS"))
+            QSKIP("random-weight models (GLEANER_SYNTHETIC_MODELS): a pass key needs the trained model");
         GLEANER_REQUIRE_MODEL(test::smollm2Path());
         const auto model = Model::load(test::smollm2Path().toStdString());
         // The standard pass-key haystack (as in slow.passkey_long), ~1,500 tokens, the key in the
