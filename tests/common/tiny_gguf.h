@@ -25,7 +25,7 @@ namespace gleaner::test {
 
 class TinyGguf {
 public:
-    using Value = std::variant<uint32_t, uint64_t, float, double, bool, std::string, std::vector<std::string>,
+    using Value = std::variant<uint32_t, uint64_t, float, double, std::string, std::vector<std::string>,
                                std::vector<float>, std::vector<int32_t>>;
     // ggml type ids of the matrix weights the writer can produce.
     enum class WeightType : uint32_t { F32 = 0, F16 = 1, Q8_0 = 8 };
@@ -153,18 +153,6 @@ public:
         std::ofstream(path, std::ios::binary).write(b.data(), static_cast<std::streamsize>(b.size()));
     }
 
-    // What a Q8_0 or F16 weight decodes to, for tests that compare with the written values.
-    static float f16_to_f32(uint16_t h) {
-        const uint32_t sign = uint32_t(h >> 15) << 31, exp = (h >> 10) & 0x1F, mant = h & 0x3FF;
-        uint32_t bits;
-        if (exp == 0) bits = sign;  // zero (the writer produces no subnormals)
-        else if (exp == 31) bits = sign | 0x7F800000u | (mant << 13);
-        else bits = sign | ((exp - 15 + 127) << 23) | (mant << 13);
-        float f;
-        std::memcpy(&f, &bits, 4);
-        return f;
-    }
-
 private:
     struct Tensor {
         std::string name;
@@ -283,7 +271,6 @@ private:
         else if (auto* u64 = std::get_if<uint64_t>(&value)) { put<uint32_t>(out, 10); put(out, *u64); }
         else if (auto* f = std::get_if<float>(&value)) { put<uint32_t>(out, 6); put(out, *f); }
         else if (auto* d = std::get_if<double>(&value)) { put<uint32_t>(out, 12); put(out, *d); }
-        else if (auto* b = std::get_if<bool>(&value)) { put<uint32_t>(out, 7); put<uint8_t>(out, *b ? 1 : 0); }
         else if (auto* s = std::get_if<std::string>(&value)) { put<uint32_t>(out, 8); str(out, *s); }
         else if (auto* fs = std::get_if<std::vector<float>>(&value)) {
             put<uint32_t>(out, 9);
