@@ -116,6 +116,8 @@ if [ -z "$models" ] || ! ls "$models"/*.gguf > /dev/null 2>&1; then
     done
 fi
 export GLEANER_MODELS_DIR="$models"
+# Random weights answer nothing: the parity suite's pass-key rows skip, saying so, on them.
+if [ "$synthetic" = true ]; then export GLEANER_SYNTHETIC_MODELS=1; fi
 default_model="$models/SmolLM2-135M-Instruct.Q4_1.gguf"
 echo "device-check: models in $models (random weights: $synthetic): $(cd "$models" && ls *.gguf | tr '\n' ' ')"
 

@@ -7,10 +7,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <fstream>
 #include <numeric>
 #include <random>
-#include <sstream>
 #include <vector>
 
 #include "backend.h"
@@ -438,26 +436,36 @@ private slots:
     }
     void passkeyPerMethod() {
         QFETCH(QString, method);
+        // tests/gpu/device-check.sh on a machine without the real models synthesizes them with
+        // random weights, which find no pass key on any backend: nothing to compare there.
+        if (qEnvironmentVariableIsSet("GLEANER_SYNTHETIC_MODELS"))
+            QSKIP("random-weight models (GLEANER_SYNTHETIC_MODELS): a pass key needs the trained model");
         GLEANER_REQUIRE_MODEL(test::smollm2Path());
         const auto model = Model::load(test::smollm2Path().toStdString());
-        std::ifstream f(GLEANER_SOURCE_DIR "/resources/alice-in-wonderland.txt", std::ios::binary);
-        std::stringstream ss;
-        ss << f.rdbuf();
-        std::string text = ss.str().substr(0, 6000);
-        text.insert(3000, " The pass key is 40517. Remember it. 40517 is the pass key. ");
+        // The standard pass-key haystack (as in slow.passkey_long), ~1,500 tokens, the key in the
+        // middle: every method finds it on the CPU (on Alice's text full, qllm and gemfilter
+        // answered something else, and the comparison passed without checking anything).
+        const std::string filler = "The grass is green. The sky is blue. The sun is yellow. Here we go. There and back again. ";
+        std::string text;
+        for (int i = 0; i < 70; ++i) {
+            if (i == 35) text += "The pass key is 40517. Remember it. 40517 is the pass key. ";
+            text += filler;
+        }
         const auto doc = tokenize_document(model->tokenizer(), text);
         const QaPrompt p = build_qa_prompt(*model, doc, "What is the pass key?");
         GenerationOptions opt;
         opt.max_tokens = 12;
-        std::string answers[2];
-        Backend* bes[2] = {cpu_.get(), gpu_.get()};
-        for (int i = 0; i < 2; ++i) {
-            auto m = make_context_method(method.toStdString(), *model, *bes[i]);
-            answers[i] = answer_question(*m, model->tokenizer(), p, opt).text;
-        }
-        qInfo("%s: cpu '%s' cuda '%s'", qPrintable(method), answers[0].c_str(), answers[1].c_str());
-        if (answers[0].find("40517") != std::string::npos)
-            QVERIFY2(answers[1].find("40517") != std::string::npos, answers[1].c_str());
+        auto answer_on = [&](Backend& backend) {
+            auto m = make_context_method(method.toStdString(), *model, backend);
+            return answer_question(*m, model->tokenizer(), p, opt).text;
+        };
+        // The CPU answer is the reference: it must find the key itself first, or a CUDA run that
+        // also missed would pass for agreement.
+        const std::string cpu = answer_on(*cpu_);
+        QVERIFY2(cpu.find("40517") != std::string::npos, qPrintable("the CPU reference missed: " + QString::fromStdString(cpu)));
+        const std::string cuda = answer_on(*gpu_);
+        qInfo("%s: cpu '%s' cuda '%s'", qPrintable(method), cpu.c_str(), cuda.c_str());
+        QVERIFY2(cuda.find("40517") != std::string::npos, qPrintable("CUDA missed: " + QString::fromStdString(cuda)));
     }
 };
 

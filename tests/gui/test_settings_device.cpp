@@ -2,11 +2,13 @@
 // device found, saves the choice, and the engine choice carries it (a GPU-less machine runs the
 // CPU backend whatever is chosen).
 #include <QComboBox>
+#include <QLineEdit>
 #include <QtTest>
 
 #include "app_settings.h"
 #include "gui_test_support.h"
 #include "settings_dialog.h"
+#include "tiny_gguf.h"
 
 using namespace gleaner;
 
@@ -29,6 +31,11 @@ private slots:
     void theDialogOffersAndSavesTheDevice() {
         app::AppSettings().setDevice(QStringLiteral("cuda:3"));  // e.g. saved on another machine
         ui::SettingsDialog dialog;
+        // OK saves only with a model that loads: a tiny one the test writes, so that this suite
+        // needs no downloaded model.
+        const QString model = profile_->path() + "/tiny.gguf";
+        test::TinyGguf().write(model.toStdString());
+        dialog.modelPathEdit()->setText(model);
         auto* device = dialog.findChild<QComboBox*>(QStringLiteral("device"));
         QVERIFY(device);
         QVERIFY(device->findData(QStringLiteral("cpu")) >= 0);

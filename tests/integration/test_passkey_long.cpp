@@ -49,8 +49,9 @@ private slots:
         backend_ = make_cpu_backend(0);
     }
 
-    // How many of the depths the method answers (the pass key appears in its answer).
-    int answered(const std::string& method, const MethodSettings& settings) {
+    // How many of the depths the method answers (the pass key appears in its answer); the
+    // answers themselves in `answers` when given.
+    int answered(const std::string& method, const MethodSettings& settings, std::vector<std::string>* answers = nullptr) {
         const int n_ctx = model_->config().n_ctx_train;
         int ok = 0;
         for (int depth : {25, 50, 75}) {
@@ -70,6 +71,7 @@ private slots:
                 auto m = make_context_method(method, *model_, *backend_, settings);
                 got = answer(*m, tokenize_document(model_->tokenizer(), text));
             }
+            if (answers) answers->push_back(got);
             const bool hit = got.find(key) != std::string::npos;
             ok += hit;
             qInfo("%s, depth %d%%: %s [%s]", method.c_str(), depth, got.c_str(), hit ? "ok" : "missed");
@@ -81,17 +83,25 @@ private slots:
 
     void qllm() { QVERIFY(answered("qllm", {}) >= 2); }
 
-    // GemFilter as specified (last prompt token's raw query-key logits, single tokens) rarely finds
-    // a pass key on this 135M model, at any filter layer: its depth-scaled default (12 = 13/32 of 30)
-    // selects filler (the answer quotes 'The'), layer 15 - where the filter-layer query attends to
-    // the needle most - found it in 1 of 3 runs while this test was written. This is the model, not
-    // the port (test_infllm_memory checks the score against a brute-force reference; with k >= n the
-    // method equals the plain forward): the count is reported, not required.
+    // GemFilter as specified (last prompt token's raw query-key logits, single tokens) does not
+    // find a pass key on this 135M model: docs/long-context.md ("Needle in a haystack") measures
+    // 0 of 3 with its depth-scaled default filter layer (12 = 13/32 of 30), and layer 15, where
+    // the filter-layer query attends to the needle most, answered 0 of 3 here too when this test
+    // was made to assert (2026-12-04; an earlier build found 1 of 3). This is the model, not the
+    // port (test_infllm_memory checks the score against a brute-force reference; with k >= n the
+    // method equals the plain forward; gpu.backend_parity has it find a key in a short text).
+    // What it reaches is asserted: it answers the question at every depth ("The pass key is
+    // ..."), and the count is pinned at the documented 0, so a change that makes GemFilter find
+    // pass keys fails here until the table in docs/long-context.md and this line are updated.
     void gemfilter() {
         MethodSettings s;
         s.set("filter_layer", "15");
-        const int n = answered("gemfilter", s);
-        qInfo("gemfilter (filter layer 15) answered %d of 3", n);
+        std::vector<std::string> answers;
+        const int n = answered("gemfilter", s, &answers);
+        QCOMPARE(answers.size(), size_t(3));
+        for (const std::string& a : answers)
+            QVERIFY2(a.find("pass key") != std::string::npos, qPrintable("not an answer to the question: " + QString::fromStdString(a)));
+        QCOMPARE(n, 0);
     }
 };
 
