@@ -81,6 +81,12 @@ public:
     // Throws std::invalid_argument for an unknown method, bad settings or an empty question.
     AskResult ask(const AskDocument& doc, const AskRequest& request);
 
+    // Lets go of the open reading memory (before its directory is deleted).
+    void forget_memory() {
+        memory_.reset();
+        memory_key_.clear();
+    }
+
     const Model& model() const { return model_; }
     Backend& backend() const { return backend_; }
 

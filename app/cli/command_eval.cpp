@@ -17,6 +17,7 @@
 #include "cli/json_writer.h"
 #include "cli/method_args.h"
 #include "cli/png_writer.h"
+#include "asker.h"
 #include "context_method.h"
 #include "evidence.h"
 #include "method_registry.h"
@@ -183,6 +184,7 @@ int cmd_eval(const CommandArgs& argv) {
     const auto model = Model::load(model_path);
     const auto backend = backend_from_args(args);
     const Tokenizer& tok = model->tokenizer();
+    Asker asker(model_path, *model, *backend, cache_root);
     std::signal(SIGINT, on_sigint);
 
     // The haystack: the book, repeated if it is too short; or the pass-key filler of InfLLM's and
@@ -221,11 +223,12 @@ int cmd_eval(const CommandArgs& argv) {
                     if (dot != std::string::npos && dot - at < 300) at = dot + 1;
                 }
                 text.insert(std::min(at, text.size()), needle.text);
-                const std::vector<int32_t> doc_ids = tokenize_document(tok, text);
-                const std::vector<int64_t> off = token_offsets(tok, doc_ids, text);
                 const int64_t nb = static_cast<int64_t>(at), ne = nb + static_cast<int64_t>(needle.text.size());
-                std::unique_ptr<ReadingMemory> mem;
-                double read_s = 0;
+                // Each method is asked as a user asks (the Asker): gleaner reads the haystack once
+                // into its reading memory, the others read it for each question.
+                AskDocument doc;
+                doc.text = text;
+                std::string memory_dir;
                 for (const MethodSpec& ms : methods) {
                     if (g_stop) break;
                     Trial t;
@@ -233,52 +236,38 @@ int cmd_eval(const CommandArgs& argv) {
                     t.needle = needle_kind;
                     t.length = L;
                     t.depth = depth;
-                    t.doc_tokens = static_cast<int64_t>(doc_ids.size());
-                    std::unique_ptr<ContextMethod> method;
-                    MethodSettings st = ms.settings;
-                    if (ms.method->keeps_reading_memory) {
-                        const ReadingSettings rs = reading_settings(*model, st);
-                        auto m = ReadingMemory::open(cache_root, model_path, *model, *backend, text, rs);
-                        if (!m->complete()) {
-                            const auto t0 = std::chrono::steady_clock::now();
-                            m->read({}, &g_stop);
-                            read_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-                        }
-                        t.read_s = read_s;
-                        mem = std::move(m);
-                        if (selection_only) st.set("selection_only", "1");
-                        method = make_method(*ms.method, *model, *backend, mem.get(), st);
-                    } else {
-                        method = make_method(*ms.method, *model, *backend, nullptr, st);
-                    }
-                    const QaPrompt prompt = build_qa_prompt(*model, doc_ids, needle.question);
-                    SelectionTrace trace;
-                    if (selection_only) {
-                        const auto t0 = std::chrono::steady_clock::now();
-                        method->prefill(prompt, 1, {});
-                        t.ttft_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-                        trace = method->trace();
-                        t.score = NAN;
-                    } else {
-                        GenerationOptions opt;
-                        opt.max_tokens = max_tokens;
-                        const AnswerResult r = answer_question(*method, tok, prompt, opt);
-                        t.answer = r.text;
-                        t.ttft_s = r.prefill_s;
-                        t.score = score_answer(needle, r.text);
-                        trace = r.trace;
-                    }
+                    AskRequest request;
+                    request.question = needle.question;
+                    request.method = ms.method->name;
+                    request.settings = ms.settings;
+                    if (selection_only && ms.method->keeps_reading_memory) request.settings.set("selection_only", "1");
+                    // selection only: gleaner selects and stops; the others answer one token
+                    request.generation.max_tokens = selection_only ? 1 : max_tokens;
+                    request.generation.cancel = &g_stop;
+                    request.prefill.cancel = &g_stop;
+                    request.min_confidence = 0;  // the needle's own score judges the answer
+                    if (ms.method->keeps_reading_memory) memory_dir = asker.memory(doc, request.settings).dir();
+                    const AskResult r = asker.ask(doc, request);
+                    if (r.cancelled) break;
+                    const std::vector<int64_t>& off = *r.offsets;
+                    const size_t n_doc = off.size() - 1;
+                    t.doc_tokens = static_cast<int64_t>(n_doc);
+                    t.read_s = ms.method->keeps_reading_memory ? r.read_s : 0;
+                    t.ttft_s = r.answer.prefill_s;
+                    t.answer = r.answer.text;
+                    t.score = selection_only ? NAN : score_answer(needle, r.answer.text);
+                    const SelectionTrace& trace = r.answer.trace;
                     // needle recall: the share of the needle's tokens the method selected
                     int64_t in_needle = 0, hit = 0;
-                    std::vector<char> sel(doc_ids.size(), 0);
+                    std::vector<char> sel(n_doc, 0);
                     for (const TokenScore& ts : trace.tokens) {
-                        const int64_t i = ts.pos - prompt.doc_begin;
-                        if (i >= 0 && i < static_cast<int64_t>(doc_ids.size())) {
+                        const int64_t i = ts.pos - r.doc_begin;
+                        if (i >= 0 && i < static_cast<int64_t>(n_doc)) {
                             sel[i] = 1;
                             ++t.selected;
                         }
                     }
-                    for (size_t i = 0; i < doc_ids.size(); ++i)
+                    for (size_t i = 0; i < n_doc; ++i)
                         if (off[i] >= nb && off[i + 1] <= ne) {
                             ++in_needle;
                             hit += sel[i];
@@ -291,11 +280,11 @@ int cmd_eval(const CommandArgs& argv) {
                     trials.push_back(t);
                     write_results(json_path, trials, model->config().name, *haystack_path);
                 }
-                if (mem && !args.flag("keep-memory")) {
-                    const std::string dir = mem->dir();
-                    mem.reset();
+                if (!memory_dir.empty() && !args.flag("keep-memory")) {
+                    asker.forget_memory();
                     std::error_code ec;
-                    std::filesystem::remove_all(dir, ec);
+                    std::filesystem::remove_all(memory_dir, ec);
+                    std::filesystem::remove(std::filesystem::path(memory_dir).parent_path(), ec);  // when empty
                 }
             }
 
