@@ -29,6 +29,16 @@ using namespace reading_files;
 
 namespace {
 
+// Memories read before books had one identity sit directly under the cache root, by the same
+// key: moved to their place under the book instead of read again (a book takes minutes to hours).
+void adopt_legacy_memory(const std::string& cache_root, const std::string& key, const std::string& dir) {
+    std::error_code ec;
+    const fs::path legacy = fs::path(cache_root) / key;
+    if (!fs::is_directory(legacy, ec) || fs::exists(dir, ec)) return;
+    fs::create_directories(fs::path(dir).parent_path(), ec);
+    fs::rename(legacy, dir, ec);  // on failure the memory is read again: nothing is lost
+}
+
 std::string layer_file(int layer, const char* what) {
     char name[64];
     std::snprintf(name, sizeof name, "layer%02d_%s.f32", layer, what);
@@ -118,6 +128,7 @@ std::unique_ptr<ReadingMemory> ReadingMemory::open(const MemoryPlace& place, con
     const std::string key = hash_hex(text_hash) + "-" + place.model_id + "-" +
                             hash_hex(content_hash(settings.cache_key().data(), settings.cache_key().size())).substr(0, 8);
     m->dir_ = (fs::path(document_memory_dir(place.cache_root, place.document_id, text_hash)) / key).string();
+    adopt_legacy_memory(place.cache_root, key, m->dir_);
     m->model_path_ = place.model_path;
     m->load();
     if (!m->tokens_saved_) {

@@ -330,6 +330,18 @@ private slots:
         const QString memory = QJsonDocument::fromJson(read.out.toUtf8()).object()["memory"].toString();
         QVERIFY2(memory.startsWith(cache + "/" + id + "/"), qPrintable(memory));
         QVERIFY(QFileInfo::exists(memory + "/keys.f16"));
+        // A memory from before books had one identity (directly under the cache root) is moved
+        // to its place, not read again.
+        const QString legacy = cache + "/" + QFileInfo(memory).fileName();
+        QVERIFY(QDir().rename(memory, legacy));
+        QVERIFY(QDir(cache + "/" + id).removeRecursively());
+        const Run adopted = runCli({"read", book, "--model", gleaner::test::smollm2Path(), "--cache-dir", cache, "--json",
+                                    "--threads", "2"});
+        QCOMPARE(adopted.code, 0);
+        const QJsonObject a = QJsonDocument::fromJson(adopted.out.toUtf8()).object();
+        QCOMPARE(a["memory"].toString(), memory);
+        QVERIFY(a["already_read"].toBool());
+        QVERIFY(!QFileInfo::exists(legacy));
 
         auto import = [&] {
             if (runCli({"import", book, "--json"}, lib).code != 0) return -1;
