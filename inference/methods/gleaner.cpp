@@ -16,6 +16,7 @@
 
 #include "lexical_scores.h"
 #include "methods/gemfilter.h"
+#include "methods/method_steps.h"
 #include "qa_prompt.h"
 #include "text_spans.h"
 #include "sampler.h"
@@ -192,32 +193,21 @@ public:
         }
     }
 
-    std::vector<float> decode(int32_t token) override {
-        if (tf_->cache().n_used >= tf_->n_ctx()) throw ContextFullError("gleaner: the context is full");
-        const int32_t one[1] = {token};
-        return tf_->forward(one, Logits::Last);
-    }
+    std::vector<float> decode(int32_t token) override { return decode_token(*tf_, token, "gleaner"); }
 
     SelectionTrace trace() const override {
-        SelectionTrace t;
-        if (pooled_.empty()) return t;
-        const auto [mn, mx] = std::minmax_element(pooled_.begin(), pooled_.end());
-        const float range = *mx - *mn;
+        if (pooled_.empty()) return {};
+        std::vector<TokenScore> tokens;
         if (!cited_.empty()) {
             for (size_t n = 0; n < cited_.size(); ++n)
                 for (int32_t i = cited_[n].span.begin; i < cited_[n].span.end; ++i)
-                    t.tokens.push_back({doc_begin_ + i, std::max(cited_[n].score, 1e-3f), cited_[n].attention,
-                                        cited_[n].lexical, static_cast<int32_t>(n + 1)});
+                    tokens.push_back({doc_begin_ + i, std::max(cited_[n].score, 1e-3f), cited_[n].attention,
+                                      cited_[n].lexical, static_cast<int32_t>(n + 1)});
         } else {
-            for (int32_t i : selected_)
-                t.tokens.push_back({doc_begin_ + i, range > 0 ? (pooled_[i] - *mn) / range : 1.0f});
+            tokens = normalised_selection(selected_, pooled_, doc_begin_);
         }
-        LayerSelection ls;
-        ls.layer = mem_.settings().filter_layer;
-        ls.tokens = t.tokens;
-        t.layers.push_back(std::move(ls));
-        t.attended = static_cast<int64_t>(selected_.size());
-        return t;
+        return filter_layer_trace(std::move(tokens), mem_.settings().filter_layer,
+                                  static_cast<int64_t>(selected_.size()));
     }
 
     struct FilterQueries {
@@ -254,7 +244,6 @@ public:
         const int r = mem_.settings().filter_layer;
         const int64_t n_doc = static_cast<int64_t>(mem_.doc_ids().size());
         QkCapture cap;
-        cap.configure(c.n_heads * c.head_dim, c.n_kv_heads * c.head_dim);
         // rows of the capture: frame.after then the probe, starting at row `after_row`, the first
         // of them at position `after_pos`
         int64_t after_row = 0, after_pos = 0;
@@ -278,7 +267,6 @@ public:
                 r);
             for (int l = 0; l < policy.n_layers(); ++l) policy.layer(l).restore(states[l]);
             tf.set_attention_policy(&policy);
-            tf.set_layer_limit(r + 1, &cap);
             // the reading frame closes the document, then the question (and the probe) follow
             std::vector<int32_t> ids = frame.after;
             ids.insert(ids.end(), probe.begin(), probe.end());
@@ -286,7 +274,7 @@ public:
             for (size_t i = 0; i < pos.size(); ++i) pos[i] = static_cast<int32_t>(mem_.total() + i);
             if (static_cast<int>(ids.size()) > mem_.settings().memory.exc_block)
                 throw std::invalid_argument("gleaner: the question is too long");
-            tf.forward(ids, Logits::None, pos.data());
+            cap = capture_filter_layer(tf, r, ids, static_cast<int>(ids.size()), {}, pos.data());
             after_pos = mem_.total();
             fq.key_pos0 = mem_.prefix_len();
         } else {
@@ -294,8 +282,7 @@ public:
             ids.insert(ids.end(), frame.after.begin(), frame.after.end());
             ids.insert(ids.end(), probe.begin(), probe.end());
             Transformer tf(model_, backend_, static_cast<int>(ids.size()), static_cast<int>(ids.size()));
-            tf.set_layer_limit(r + 1, &cap);
-            tf.forward(ids, Logits::None);
+            cap = capture_filter_layer(tf, r, ids, static_cast<int>(ids.size()), {});
             // positions as if the document stood between the two halves of the frame
             after_row = static_cast<int64_t>(frame.before.size());
             after_pos = static_cast<int64_t>(frame.before.size()) + n_doc;
