@@ -1,9 +1,8 @@
-// Host defaults of the long-context hot paths (Backend::score_blocks_topk, gemfilter_select,
-// gather_rows), written with the same per-element functions as the CUDA kernels
+// Host defaults of the long-context hot paths (Backend::score_blocks_topk, gemfilter_select),
+// written with the same per-element functions as the CUDA kernels
 // (cuda/math/longctx.h) and ranked by top_k.h (the order of the GPU's stable radix sort), so the
 // two backends select the same blocks and tokens.
 #include <algorithm>
-#include <cstring>
 #include <numeric>
 #include <vector>
 
@@ -29,12 +28,6 @@ void Backend::gemfilter_select(const float* q, const float* keys, int64_t n, siz
     for (int64_t i = 0; i < n; ++i) pooled[i] = gpu::avg_pool5_at(raw.data(), n, i);
     const std::vector<int32_t> best = top_k_ascending(pooled, n, k);
     std::copy(best.begin(), best.end(), selected);
-}
-
-void Backend::gather_rows(const float* src, size_t row_floats, const int32_t* idx, int n, float* dst) {
-    for (int i = 0; i < n; ++i)
-        std::memcpy(dst + static_cast<size_t>(i) * row_floats, src + static_cast<size_t>(idx[i]) * row_floats,
-                    row_floats * sizeof(float));
 }
 
 }  // namespace gleaner
