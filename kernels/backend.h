@@ -148,16 +148,6 @@ public:
     // (min(k, n)) = the indices of the k highest pooled scores, ascending.
     virtual void gemfilter_select(const float* q, const float* keys, int64_t n, size_t stride, int H, int Hkv, int D,
                                   int k, float* pooled, int32_t* selected);
-    // dst (n, row_floats) = rows idx of src (gathering selected blocks into one buffer).
-    virtual void gather_rows(const float* src, size_t row_floats, const int32_t* idx, int n, float* dst);
-    // Host memory for blocks moved out of the backend's memory (pinned on a GPU, so copies to
-    // and from it are asynchronous), and copies on a second queue: copy_async() is ordered after
-    // the ops issued so far and runs beside later ones; wait_copies() orders later ops (and the
-    // host) after every copy_async() issued so far. CPU: plain memory, memmove, no-op.
-    virtual void* alloc_pinned(size_t bytes) { return alloc_shared_host(bytes); }
-    virtual void free_pinned(void* p) { free_shared_host(p); }
-    virtual void copy_async(void* dst, const void* src, size_t bytes) { copy(dst, src, bytes); }
-    virtual void wait_copies() {}
 
     // Calls fn(thread_index, n_threads) once on each of the backend's host worker threads and
     // waits for all of them (host-side work of the long-context methods). The default runs a

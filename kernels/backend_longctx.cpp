@@ -1,39 +1,21 @@
-// Host defaults of the long-context hot paths (Backend::score_blocks_topk, gemfilter_select,
-// gather_rows), written with the same per-element functions as the CUDA kernels
-// (cuda/math/longctx.h) so the two backends select the same blocks and tokens.
+// Host defaults of the long-context hot paths (Backend::score_blocks_topk, gemfilter_select),
+// written with the same per-element functions as the CUDA kernels
+// (cuda/math/longctx.h) and ranked by top_k.h (the order of the GPU's stable radix sort), so the
+// two backends select the same blocks and tokens.
 #include <algorithm>
-#include <cstring>
 #include <numeric>
 #include <vector>
 
 #include "backend.h"
 #include "cuda/math/longctx.h"
+#include "top_k.h"
 
 namespace gleaner {
-
-namespace {
-
-// The first k indices of a stable ascending sort on descending_key: highest first, ties to the
-// lower index (what the GPU's stable radix sort yields).
-std::vector<int32_t> best_k(const float* s, int64_t n, int64_t k) {
-    std::vector<int32_t> idx(static_cast<size_t>(n));
-    std::iota(idx.begin(), idx.end(), 0);
-    auto better = [&](int32_t a, int32_t b) {
-        const uint32_t ka = gpu::descending_key(s[a]), kb = gpu::descending_key(s[b]);
-        return ka < kb || (ka == kb && a < b);
-    };
-    k = std::min(k, n);
-    std::partial_sort(idx.begin(), idx.begin() + k, idx.end(), better);
-    idx.resize(static_cast<size_t>(k));
-    return idx;
-}
-
-}  // namespace
 
 void Backend::score_blocks_topk(const float* qbar, const float* reprs, int64_t n_blocks, int n, int k, float* scores,
                                 int32_t* top) {
     for (int64_t b = 0; b < n_blocks; ++b) scores[b] = gpu::block_score(qbar, reprs + b * n, n);
-    const auto best = best_k(scores, n_blocks, k);
+    const std::vector<int32_t> best = top_k(scores, n_blocks, k);
     std::copy(best.begin(), best.end(), top);
 }
 
@@ -44,15 +26,8 @@ void Backend::gemfilter_select(const float* q, const float* keys, int64_t n, siz
     for (int j = 0; j < m; ++j) qs[j] = gpu::group_sum_query(q, j, H, Hkv, D);
     for (int64_t i = 0; i < n; ++i) raw[i] = gpu::block_score(qs.data(), keys + i * stride, m);
     for (int64_t i = 0; i < n; ++i) pooled[i] = gpu::avg_pool5_at(raw.data(), n, i);
-    auto best = best_k(pooled, n, k);
-    std::sort(best.begin(), best.end());
+    const std::vector<int32_t> best = top_k_ascending(pooled, n, k);
     std::copy(best.begin(), best.end(), selected);
-}
-
-void Backend::gather_rows(const float* src, size_t row_floats, const int32_t* idx, int n, float* dst) {
-    for (int i = 0; i < n; ++i)
-        std::memcpy(dst + static_cast<size_t>(i) * row_floats, src + static_cast<size_t>(idx[i]) * row_floats,
-                    row_floats * sizeof(float));
 }
 
 }  // namespace gleaner

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "context_method.h"
+#include "methods/method_steps.h"
 #include "transformer.h"
 
 namespace gleaner {
@@ -31,24 +32,11 @@ public:
         std::vector<int32_t> ids;
         for (int i : kept_) ids.push_back(prompt.ids[i]);
         tf_ = std::make_unique<Transformer>(model_, backend_, static_cast<int>(ids.size()) + std::max(1, max_new_tokens));
-        // forward in chunks so that progress and cancellation work on long prompts
-        const int chunk = 512;
-        std::vector<float> logits;
-        for (int off = 0; off < static_cast<int>(ids.size()); off += chunk) {
-            if (progress.cancel && progress.cancel->load()) throw CancelledError();
-            const int len = std::min<int>(chunk, static_cast<int>(ids.size()) - off);
-            const bool last = off + len == static_cast<int>(ids.size());
-            logits = tf_->forward(std::span<const int32_t>(ids.data() + off, len), last ? Logits::Last : Logits::None);
-            if (progress.on_progress) progress.on_progress(off + len, static_cast<int64_t>(ids.size()));
-        }
-        return logits;
+        // in chunks so that progress and cancellation work on long prompts
+        return prefill_in_chunks(*tf_, ids, 512, Logits::Last, progress);
     }
 
-    std::vector<float> decode(int32_t token) override {
-        if (tf_->cache().n_used >= tf_->n_ctx()) throw ContextFullError("full attention: the context is full");
-        const int32_t one[1] = {token};
-        return tf_->forward(one, Logits::Last);
-    }
+    std::vector<float> decode(int32_t token) override { return decode_token(*tf_, token, "full attention"); }
 
     SelectionTrace trace() const override {
         SelectionTrace t;

@@ -21,9 +21,13 @@
 #include <numeric>
 
 #include "context_method.h"
+#include "cuda/math/longctx.h"
 #include "methods/infllm.h"
+#include "methods/method_steps.h"
 #include "model_config.h"
 #include "quant/fp16.h"
+#include "rope.h"
+#include "top_k.h"
 
 namespace gleaner {
 
@@ -34,18 +38,11 @@ int gemfilter_default_layer(const ModelConfig& c) {
 
 std::vector<float> gemfilter_raw_scores(const float* q, const float* keys, int64_t n, size_t stride, int H, int Hkv,
                                         int D) {
-    const int G = H / Hkv;
-    std::vector<float> qs(static_cast<size_t>(Hkv) * D, 0.0f);  // group-summed queries
-    for (int h = 0; h < H; ++h)
-        for (int d = 0; d < D; ++d) qs[static_cast<size_t>(h / G) * D + d] += q[static_cast<size_t>(h) * D + d];
+    const int m = Hkv * D;
+    std::vector<float> qs(static_cast<size_t>(m));  // group-summed queries
+    for (int j = 0; j < m; ++j) qs[j] = gpu::group_sum_query(q, j, H, Hkv, D);
     std::vector<float> s(static_cast<size_t>(n));
-    const size_t m = static_cast<size_t>(Hkv) * D;
-    for (int64_t i = 0; i < n; ++i) {
-        const float* k = keys + i * stride;
-        float acc = 0.0f;
-        for (size_t j = 0; j < m; ++j) acc += qs[j] * k[j];
-        s[i] = acc;
-    }
+    for (int64_t i = 0; i < n; ++i) s[i] = gpu::block_score(qs.data(), keys + i * stride, m);
     return s;
 }
 
@@ -56,102 +53,7 @@ ScoreRope parse_score_rope(const std::string& s) {
     throw std::invalid_argument("score_rope must be absolute, fixed or none");
 }
 
-std::vector<float> gemfilter_scores_f16(Backend& be, const float* q, const uint16_t* keys, int64_t n, int H, int Hkv,
-                                        int D, const RopeParams& rp, ScoreRope mode, int64_t q_pos, int64_t key_pos0,
-                                        int64_t fixed_distance) {
-    const int G = H / Hkv;
-    const int half = rp.n_rot / 2;
-    std::vector<float> qs(static_cast<size_t>(Hkv) * D, 0.0f);  // group-summed raw queries
-    for (int h = 0; h < H; ++h)
-        for (int d = 0; d < D; ++d) qs[static_cast<size_t>(h / G) * D + d] += q[static_cast<size_t>(h) * D + d];
-    std::vector<double> theta(half);
-    for (int i = 0; i < half; ++i) {
-        theta[i] = rp.freq_scale * std::pow(static_cast<double>(rp.freq_base), -2.0 * i / rp.n_rot);
-        if (rp.freq_factors) theta[i] /= rp.freq_factors[i];
-    }
-    auto pair_index = [&](int i, int& i0, int& i1) {
-        i0 = rp.style == RopeStyle::Norm ? 2 * i : i;
-        i1 = rp.style == RopeStyle::Norm ? 2 * i + 1 : i + half;
-    };
-    std::vector<char> rotated(D, 0);
-    for (int i = 0; i < half; ++i) {
-        int a, b;
-        pair_index(i, a, b);
-        rotated[a] = rotated[b] = 1;
-    }
-    std::vector<float> out(static_cast<size_t>(n));
-    const size_t row = static_cast<size_t>(Hkv) * D;
-    auto work = [&](int64_t b0, int64_t b1) {
-        std::vector<double> c(half, 1.0), s(half, 0.0), dc(half), ds(half);
-        std::vector<float> k(row);
-        for (int i = 0; i < half; ++i) {  // one key further = one step less distance
-            dc[i] = std::cos(-theta[i]);
-            ds[i] = std::sin(-theta[i]);
-        }
-        for (int64_t t = b0; t < b1; ++t) {
-            const int64_t dist = mode == ScoreRope::Absolute ? q_pos - (key_pos0 + t) : fixed_distance;
-            const bool exact = mode == ScoreRope::Absolute ? (t - b0) % 256 == 0 : t == b0;
-            if (mode != ScoreRope::None && exact) {
-                for (int i = 0; i < half; ++i) {
-                    c[i] = std::cos(static_cast<double>(dist) * theta[i]);
-                    s[i] = std::sin(static_cast<double>(dist) * theta[i]);
-                }
-            } else if (mode == ScoreRope::Absolute) {  // the distance shrank by one
-                for (int i = 0; i < half; ++i) {
-                    const double nc = c[i] * dc[i] - s[i] * ds[i], ns = c[i] * ds[i] + s[i] * dc[i];
-                    c[i] = nc;
-                    s[i] = ns;
-                }
-            }
-            const uint16_t* kr = keys + t * row;
-            for (size_t j = 0; j < row; ++j) k[j] = fp16_to_fp32(kr[j]);
-            double acc = 0.0;
-            for (int g = 0; g < Hkv; ++g) {
-                const float* qg = qs.data() + static_cast<size_t>(g) * D;
-                const float* kg = k.data() + static_cast<size_t>(g) * D;
-                if (mode == ScoreRope::None) {
-                    for (int d = 0; d < D; ++d) acc += qg[d] * kg[d];
-                    continue;
-                }
-                // <R(dist) q, k> = sum over pairs: cos (a k0 + b k1) + sin (a k1 - b k0)
-                for (int i = 0; i < half; ++i) {
-                    int i0, i1;
-                    pair_index(i, i0, i1);
-                    const double a = qg[i0], b = qg[i1];
-                    acc += c[i] * (a * kg[i0] + b * kg[i1]) + s[i] * (a * kg[i1] - b * kg[i0]);
-                }
-                for (int d = 0; d < D; ++d)
-                    if (!rotated[d]) acc += qg[d] * kg[d];
-            }
-            out[t] = static_cast<float>(acc);
-        }
-    };
-    if (n < 4096) {
-        work(0, n);
-    } else {
-        be.run_parallel([&](int ti, int nt) { work(n * ti / nt, n * (ti + 1) / nt); });
-    }
-    return out;
-}
-
 namespace {
-
-// Rotates x (n_heads, D) in place by angle pos * theta_i per pair (double trig: exact for any pos).
-void rotate_exact(float* x, int n_heads, int D, const RopeParams& rp, int64_t pos) {
-    const int half = rp.n_rot / 2;
-    for (int i = 0; i < half; ++i) {
-        double th = rp.freq_scale * std::pow(static_cast<double>(rp.freq_base), -2.0 * i / rp.n_rot);
-        if (rp.freq_factors) th /= rp.freq_factors[i];
-        const double c = std::cos(pos * th), s = std::sin(pos * th);
-        const int i0 = rp.style == RopeStyle::Norm ? 2 * i : i, i1 = rp.style == RopeStyle::Norm ? 2 * i + 1 : i + half;
-        for (int h = 0; h < n_heads; ++h) {
-            float* v = x + static_cast<size_t>(h) * D;
-            const double a = v[i0], b = v[i1];
-            v[i0] = static_cast<float>(a * c - b * s);
-            v[i1] = static_cast<float>(a * s + b * c);
-        }
-    }
-}
 
 // l (rows, B) = q (rows, D) . kt (D, B): rows are (query, head) pairs of one KV group; the keys
 // of a block are transposed so the inner loop runs over keys and vectorizes.
@@ -184,10 +86,7 @@ std::vector<float> probe_scores_f16(Backend& be, const float* q, const std::vect
         if (mode == ScoreRope::Fixed) rotate_exact(qr.data() + a * qrow, H, D, rp, fixed_distance);
     }
     std::vector<double> theta(half);
-    for (int i = 0; i < half; ++i) {
-        theta[i] = rp.freq_scale * std::pow(static_cast<double>(rp.freq_base), -2.0 * i / rp.n_rot);
-        if (rp.freq_factors) theta[i] /= rp.freq_factors[i];
-    }
+    for (int i = 0; i < half; ++i) theta[i] = rope_theta(rp, i);
     const int AH = A * H;
     // Queries grouped by KV head: rows (g, a, hh) so each group's rows are contiguous.
     std::vector<float> qg(static_cast<size_t>(AH) * D);
@@ -228,7 +127,8 @@ std::vector<float> probe_scores_f16(Backend& be, const float* q, const std::vect
                             c[i] = nc, s[i] = ns;
                         }
                     for (int i = 0; i < half; ++i) {
-                        const int i0 = rp.style == RopeStyle::Norm ? 2 * i : i, i1 = rp.style == RopeStyle::Norm ? 2 * i + 1 : i + half;
+                        int i0, i1;
+                        rope_pair(rp, i, i0, i1);
                         const float cc = static_cast<float>(c[i]), ss = static_cast<float>(s[i]);
                         for (int g = 0; g < Hkv; ++g) {
                             float* v = k.data() + static_cast<size_t>(g) * D;
@@ -333,33 +233,12 @@ std::vector<float> probe_scores_f16(Backend& be, const float* q, const std::vect
 std::vector<float> avg_pool5(const std::vector<float>& s) {
     const int64_t n = static_cast<int64_t>(s.size());
     std::vector<float> out(s.size());
-    for (int64_t i = 0; i < n; ++i) {
-        float acc = 0.0f;
-        for (int64_t j = i - 2; j <= i + 2; ++j)
-            if (j >= 0 && j < n) acc += s[j];
-        out[i] = acc / 5.0f;
-    }
+    for (int64_t i = 0; i < n; ++i) out[i] = gpu::avg_pool5_at(s.data(), n, i);
     return out;
 }
 
 std::vector<int32_t> top_k_sorted(const std::vector<float>& s, int k) {
-    const int n = static_cast<int>(s.size());
-    std::vector<int32_t> idx(n);
-    std::iota(idx.begin(), idx.end(), 0);
-    if (k < n) {
-        std::nth_element(idx.begin(), idx.begin() + k, idx.end(),
-                         [&](int32_t a, int32_t b) { return s[a] > s[b] || (s[a] == s[b] && a < b); });
-        idx.resize(k);
-    }
-    std::sort(idx.begin(), idx.end());
-    return idx;
-}
-
-void QkCapture::on_qk(int, const float* q, const float* k, int T, const int32_t* p) {
-    keys.insert(keys.end(), k, k + static_cast<size_t>(T) * k_row);
-    call_q.assign(q, q + static_cast<size_t>(T) * q_row);
-    last_q.assign(q + static_cast<size_t>(T - 1) * q_row, q + static_cast<size_t>(T) * q_row);
-    pos.insert(pos.end(), p, p + T);
+    return top_k_ascending(s.data(), static_cast<int64_t>(s.size()), k);
 }
 
 namespace {
@@ -386,8 +265,6 @@ public:
 
         // PASS 1: layers 0..r, the filter layer only up to its query/key projections.
         QkCapture cap;
-        cap.configure(c.n_heads * c.head_dim, c.n_kv_heads * c.head_dim);
-        cap.keys.reserve(static_cast<size_t>(n) * cap.k_row);
         {
             std::unique_ptr<Transformer> tf;
             std::unique_ptr<InfLlmPolicy> policy;
@@ -404,13 +281,7 @@ public:
                 tf->set_attention_policy(policy.get());
                 chunk = bounded_.chunk_size;
             }
-            tf->set_layer_limit(layer_ + 1, &cap);
-            for (int off = 0; off < n; off += chunk) {
-                if (progress.cancel && progress.cancel->load()) throw CancelledError();
-                const int len = std::min(chunk, n - off);
-                tf->forward(std::span<const int32_t>(ids.data() + off, len), Logits::None);
-                if (progress.on_progress) progress.on_progress(off + len, n);
-            }
+            cap = capture_filter_layer(*tf, layer_, ids, chunk, progress);
         }
 
         // Scores at the filter layer.
@@ -426,10 +297,11 @@ public:
             const int32_t d = bounded_.n_local - 1;
             backend_.rope(q.data(), 1, c.n_heads, c.head_dim, &d, rp);
         }
-        const std::vector<float> raw =
-            gemfilter_raw_scores(q.data(), cap.keys.data(), n, cap.k_row, c.n_heads, c.n_kv_heads, c.head_dim);
-        pooled_ = avg_pool5(raw);
-        selected_ = top_k_sorted(pooled_, std::min(k_, n));
+        // raw scores, 5-wide average pooling and the top k in document order, on the backend
+        pooled_.resize(n);
+        selected_.resize(std::min(k_, n));
+        backend_.gemfilter_select(q.data(), cap.keys.data(), n, cap.k_row, c.n_heads, c.n_kv_heads, c.head_dim, k_,
+                                  pooled_.data(), selected_.data());
 
         // PASS 2: the selected tokens alone, positions 0..k-1.
         std::vector<int32_t> new_ids;
@@ -439,24 +311,12 @@ public:
         return tf2_->forward(new_ids, Logits::Last);
     }
 
-    std::vector<float> decode(int32_t token) override {
-        if (tf2_->cache().n_used >= tf2_->n_ctx()) throw ContextFullError("gemfilter: the context is full");
-        const int32_t one[1] = {token};
-        return tf2_->forward(one, Logits::Last);
-    }
+    std::vector<float> decode(int32_t token) override { return decode_token(*tf2_, token, "gemfilter"); }
 
     SelectionTrace trace() const override {
-        SelectionTrace t;
-        if (pooled_.empty()) return t;
-        const auto [mn, mx] = std::minmax_element(pooled_.begin(), pooled_.end());
-        const float range = *mx - *mn;
-        for (int32_t i : selected_) t.tokens.push_back({i, range > 0 ? (pooled_[i] - *mn) / range : 1.0f});
-        LayerSelection ls;
-        ls.layer = layer_;
-        ls.tokens = t.tokens;
-        t.layers.push_back(std::move(ls));
-        t.attended = static_cast<int64_t>(selected_.size());
-        return t;
+        if (pooled_.empty()) return {};
+        return filter_layer_trace(normalised_selection(selected_, pooled_, 0), layer_,
+                                  static_cast<int64_t>(selected_.size()));
     }
 
     const std::string& used_pass1() const { return used_pass1_; }

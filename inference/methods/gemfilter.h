@@ -15,8 +15,9 @@ struct ModelConfig;
 int gemfilter_default_layer(const ModelConfig& c);
 
 // s[i] = sum over query heads h of q[h] . k_i[h's KV head]: raw logits (no 1/sqrt(d), no
-// softmax), computed with the group-summed query (one dot per KV head). q (H*D), keys n rows of
-// `stride` floats (Hkv*D used), both already rotated as the caller wants.
+// softmax), computed with the group-summed query (one dot per KV head): the first step of
+// Backend::gemfilter_select, with its per-element math (cuda/math/longctx.h). q (H*D), keys n
+// rows of `stride` floats (Hkv*D used), both already rotated as the caller wants.
 std::vector<float> gemfilter_raw_scores(const float* q, const float* keys, int64_t n, size_t stride, int H, int Hkv,
                                         int D);
 enum class ScoreRope {
@@ -25,13 +26,6 @@ enum class ScoreRope {
     None,      // raw q . k
 };
 ScoreRope parse_score_rope(const std::string& s);  // "absolute" | "fixed" | "none"
-
-// GemFilter's raw scores for keys stored unrotated as f16 (n rows of Hkv*D) against the raw query
-// q (H*D) of the last token: the group-summed query is rotated by each key's distance (cos/sin
-// by angle recurrence in double, re-anchored every 256 keys), so no rotated copy is made.
-std::vector<float> gemfilter_scores_f16(Backend& be, const float* q, const uint16_t* keys, int64_t n, int H, int Hkv,
-                                        int D, const RopeParams& rp, ScoreRope mode, int64_t q_pos, int64_t key_pos0,
-                                        int64_t fixed_distance);
 
 // Gleaner's probe scores: A raw queries (A, H*D) at positions q_pos (RoPE as in `mode`: the keys
 // of an Absolute score sit at key_pos0 + i; Fixed puts every key at fixed_distance from every
@@ -51,19 +45,8 @@ std::vector<float> probe_scores_f16(Backend& be, const float* q, const std::vect
 
 // avg_pool1d(kernel 5, stride 1, padding 2, count_include_pad): edges are divided by 5.
 std::vector<float> avg_pool5(const std::vector<float>& s);
-// The min(k, n) indices with the highest scores (ties to the lower index), sorted ascending.
+// The min(k, n) indices with the highest scores (ties to the lower index), sorted ascending
+// (top_k_ascending of top_k.h).
 std::vector<int32_t> top_k_sorted(const std::vector<float>& s, int k);
-
-// Collects the filter layer's raw queries and keys while a transformer cut at that layer runs.
-class QkCapture final : public QkSink {
-public:
-    void on_qk(int layer, const float* q, const float* k, int n_tokens, const int32_t* pos) override;
-    std::vector<float> keys;     // (n, Hkv*D) raw keys of every token
-    std::vector<float> last_q;   // (H*D) raw query of the last token seen
-    std::vector<float> call_q;   // (T, H*D) raw queries of the last forward call
-    std::vector<int32_t> pos;    // (n)
-    int q_row = 0, k_row = 0;    // H*D and Hkv*D (set by configure)
-    void configure(int q_floats, int k_floats) { q_row = q_floats, k_row = k_floats; }
-};
 
 }  // namespace gleaner

@@ -16,6 +16,7 @@
 
 #include "lexical_scores.h"
 #include "methods/gemfilter.h"
+#include "methods/method_steps.h"
 #include "qa_prompt.h"
 #include "text_spans.h"
 #include "sampler.h"
@@ -45,6 +46,10 @@ public:
 
     std::vector<float> prefill(const QaPrompt& prompt, int max_new_tokens, const PrefillProgress& progress) override {
         if (!mem_.complete()) throw std::logic_error("gleaner: the document has not been read");
+        // the passes below are short, so the cancel flag is polled between them
+        PrefillProgress cancel_only;
+        cancel_only.cancel = progress.cancel;
+        throw_if_cancelled(progress);
         const ModelConfig& c = model_.config();
         const int r = mem_.settings().filter_layer;
         const PromptFrame frame = qa_prompt_frame(model_, prompt.question);
@@ -53,24 +58,27 @@ public:
         // 1.-2. The filter layer's queries: the question's last token, the probe (the model's own
         //       opening of an answer) and, with query=words, the question's own tokens.
         probe_ = make_probe(frame);
-        const FilterQueries fq = filter_queries(frame, probe_, prompt.question);
+        const FilterQueries fq = filter_queries(frame, probe_, prompt.question, cancel_only);
         if (progress.on_progress) progress.on_progress(0, n_doc);
+        throw_if_cancelled(progress);
         const RopeParams rp = layer_rope_params(model_, r);
         const int64_t fixed = mem_.settings().memory.n_local - 1;
         std::vector<float> raw = probe_scores_f16(backend_, fq.q.data(), fq.pos, mem_.doc_keys(), n_doc, c.n_heads,
                                                   c.n_kv_heads, c.head_dim, c.attn_scale, rp, rope_, fq.key_pos0,
                                                   fixed, score_);
+        throw_if_cancelled(progress);
         if (contrast_) {
             // What a content-free question's queries find everywhere (attention sinks, the table
             // of contents, words like "document") is discounted: score / (null score + 1/n).
             const std::string null_question = "What does the document say?";
             const PromptFrame nf = qa_prompt_frame(model_, null_question);
-            const FilterQueries nq = filter_queries(nf, make_probe(nf), null_question);
+            const FilterQueries nq = filter_queries(nf, make_probe(nf), null_question, cancel_only);
             const std::vector<float> base = probe_scores_f16(backend_, nq.q.data(), nq.pos, mem_.doc_keys(), n_doc,
                                                              c.n_heads, c.n_kv_heads, c.head_dim, c.attn_scale, rp,
                                                              rope_, nq.key_pos0, fixed, score_);
             const float floor = 1.0f / static_cast<float>(std::max<int64_t>(1, n_doc));
             for (int64_t i = 0; i < n_doc; ++i) raw[i] = raw[i] / (std::max(base[i], 0.0f) + floor);
+            throw_if_cancelled(progress);
         }
 
         // 3. Selection over every token of the book: 5-wide average pooling of the scores, then
@@ -98,6 +106,7 @@ public:
         if (progress.on_progress) progress.on_progress(n_doc, n_doc);
 
         if (selection_only_) return {};  // evaluation of the selection alone
+        throw_if_cancelled(progress);
 
         // 4. The full model on the question prompt with the selected tokens as the document:
         //    numbered passages (select=fused), or the tokens run together.
@@ -192,32 +201,21 @@ public:
         }
     }
 
-    std::vector<float> decode(int32_t token) override {
-        if (tf_->cache().n_used >= tf_->n_ctx()) throw ContextFullError("gleaner: the context is full");
-        const int32_t one[1] = {token};
-        return tf_->forward(one, Logits::Last);
-    }
+    std::vector<float> decode(int32_t token) override { return decode_token(*tf_, token, "gleaner"); }
 
     SelectionTrace trace() const override {
-        SelectionTrace t;
-        if (pooled_.empty()) return t;
-        const auto [mn, mx] = std::minmax_element(pooled_.begin(), pooled_.end());
-        const float range = *mx - *mn;
+        if (pooled_.empty()) return {};
+        std::vector<TokenScore> tokens;
         if (!cited_.empty()) {
             for (size_t n = 0; n < cited_.size(); ++n)
                 for (int32_t i = cited_[n].span.begin; i < cited_[n].span.end; ++i)
-                    t.tokens.push_back({doc_begin_ + i, std::max(cited_[n].score, 1e-3f), cited_[n].attention,
-                                        cited_[n].lexical, static_cast<int32_t>(n + 1)});
+                    tokens.push_back({doc_begin_ + i, std::max(cited_[n].score, 1e-3f), cited_[n].attention,
+                                      cited_[n].lexical, static_cast<int32_t>(n + 1)});
         } else {
-            for (int32_t i : selected_)
-                t.tokens.push_back({doc_begin_ + i, range > 0 ? (pooled_[i] - *mn) / range : 1.0f});
+            tokens = normalised_selection(selected_, pooled_, doc_begin_);
         }
-        LayerSelection ls;
-        ls.layer = mem_.settings().filter_layer;
-        ls.tokens = t.tokens;
-        t.layers.push_back(std::move(ls));
-        t.attended = static_cast<int64_t>(selected_.size());
-        return t;
+        return filter_layer_trace(std::move(tokens), mem_.settings().filter_layer,
+                                  static_cast<int64_t>(selected_.size()));
     }
 
     struct FilterQueries {
@@ -249,12 +247,12 @@ public:
 
     // Runs the question (and probe) through layers 0..r: after the stored end of the reading
     // (query=tail|words), or after the question prompt alone (query=question).
-    FilterQueries filter_queries(const PromptFrame& frame, const std::vector<int32_t>& probe, const std::string& question) {
+    FilterQueries filter_queries(const PromptFrame& frame, const std::vector<int32_t>& probe, const std::string& question,
+                                 const PrefillProgress& cancel) {
         const ModelConfig& c = model_.config();
         const int r = mem_.settings().filter_layer;
         const int64_t n_doc = static_cast<int64_t>(mem_.doc_ids().size());
         QkCapture cap;
-        cap.configure(c.n_heads * c.head_dim, c.n_kv_heads * c.head_dim);
         // rows of the capture: frame.after then the probe, starting at row `after_row`, the first
         // of them at position `after_pos`
         int64_t after_row = 0, after_pos = 0;
@@ -278,7 +276,6 @@ public:
                 r);
             for (int l = 0; l < policy.n_layers(); ++l) policy.layer(l).restore(states[l]);
             tf.set_attention_policy(&policy);
-            tf.set_layer_limit(r + 1, &cap);
             // the reading frame closes the document, then the question (and the probe) follow
             std::vector<int32_t> ids = frame.after;
             ids.insert(ids.end(), probe.begin(), probe.end());
@@ -286,7 +283,7 @@ public:
             for (size_t i = 0; i < pos.size(); ++i) pos[i] = static_cast<int32_t>(mem_.total() + i);
             if (static_cast<int>(ids.size()) > mem_.settings().memory.exc_block)
                 throw std::invalid_argument("gleaner: the question is too long");
-            tf.forward(ids, Logits::None, pos.data());
+            cap = capture_filter_layer(tf, r, ids, static_cast<int>(ids.size()), cancel, pos.data());
             after_pos = mem_.total();
             fq.key_pos0 = mem_.prefix_len();
         } else {
@@ -294,8 +291,7 @@ public:
             ids.insert(ids.end(), frame.after.begin(), frame.after.end());
             ids.insert(ids.end(), probe.begin(), probe.end());
             Transformer tf(model_, backend_, static_cast<int>(ids.size()), static_cast<int>(ids.size()));
-            tf.set_layer_limit(r + 1, &cap);
-            tf.forward(ids, Logits::None);
+            cap = capture_filter_layer(tf, r, ids, static_cast<int>(ids.size()), cancel);
             // positions as if the document stood between the two halves of the frame
             after_row = static_cast<int64_t>(frame.before.size());
             after_pos = static_cast<int64_t>(frame.before.size()) + n_doc;

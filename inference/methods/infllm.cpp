@@ -10,7 +10,9 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "methods/method_steps.h"
 #include "model_config.h"
+#include "top_k.h"
 
 namespace gleaner {
 
@@ -79,66 +81,12 @@ ArrayFactory heap_arrays() {
     return [](int, const std::string&) { return make_heap_array(); };
 }
 
-void InfLlmHooks::score_blocks(const InfLlmLayer& layer, const float* qbar, const float* block_k, int64_t n_blocks,
-                               float* scores) {
-    const int n = layer.geometry().n_heads * layer.geometry().head_dim;
-    for (int64_t b = 0; b < n_blocks; ++b) {
-        const float* r = block_k + b * n;
-        float s = 0.0f;
-        for (int i = 0; i < n; ++i) s += qbar[i] * r[i];
-        scores[b] = s;
-    }
-}
-
 std::vector<int64_t> top_blocks(const float* scores, int64_t n, int k) {
     std::vector<int64_t> idx(static_cast<size_t>(std::max<int64_t>(n, 0)));
     std::iota(idx.begin(), idx.end(), int64_t{0});
     if (n <= k) return idx;
-    auto better = [&](int64_t a, int64_t b) { return scores[a] > scores[b] || (scores[a] == scores[b] && a < b); };
-    std::partial_sort(idx.begin(), idx.begin() + k, idx.end(), better);
-    idx.resize(static_cast<size_t>(k));
-    return idx;
-}
-
-// ---- RoPE table ---------------------------------------------------------------------------------
-
-RopeTable::RopeTable(const RopeParams& p, int n_positions) : p_(p), n_(n_positions), half_(p.n_rot / 2) {
-    cos_.resize(static_cast<size_t>(n_) * half_);
-    sin_.resize(static_cast<size_t>(n_) * half_);
-    for (int pos = 0; pos < n_; ++pos)
-        for (int i = 0; i < half_; ++i) {
-            // the same float expression as the CPU backend's rope(), so positions agree exactly
-            float theta = p.freq_scale * static_cast<float>(pos) *
-                          std::pow(p.freq_base, -2.0f * static_cast<float>(i) / static_cast<float>(p.n_rot));
-            if (p.freq_factors) theta /= p.freq_factors[i];
-            cos_[static_cast<size_t>(pos) * half_ + i] = std::cos(theta);
-            sin_[static_cast<size_t>(pos) * half_ + i] = std::sin(theta);
-        }
-    p_.freq_factors = nullptr;  // folded into the table
-}
-
-void RopeTable::rotate_one(float* x, int n_heads, int head_dim, int32_t pos) const {
-    if (pos < 0 || pos >= n_) throw std::out_of_range("RoPE position outside the table");
-    const float* cs = cos_.data() + static_cast<size_t>(pos) * half_;
-    const float* sn = sin_.data() + static_cast<size_t>(pos) * half_;
-    for (int h = 0; h < n_heads; ++h) {
-        float* v = x + static_cast<size_t>(h) * head_dim;
-        for (int i = 0; i < half_; ++i) {
-            const int i0 = p_.style == RopeStyle::Norm ? 2 * i : i;
-            const int i1 = p_.style == RopeStyle::Norm ? 2 * i + 1 : i + half_;
-            const float a = v[i0], c = v[i1];
-            v[i0] = a * cs[i] - c * sn[i];
-            v[i1] = a * sn[i] + c * cs[i];
-        }
-    }
-}
-
-void RopeTable::rotate(float* x, int n_tokens, int n_heads, int head_dim, const int32_t* pos) const {
-    for (int t = 0; t < n_tokens; ++t) rotate_one(x + static_cast<size_t>(t) * n_heads * head_dim, n_heads, head_dim, pos[t]);
-}
-
-void RopeTable::rotate_all(float* x, int n_tokens, int n_heads, int head_dim, int32_t pos) const {
-    for (int t = 0; t < n_tokens; ++t) rotate_one(x + static_cast<size_t>(t) * n_heads * head_dim, n_heads, head_dim, pos);
+    const std::vector<int32_t> best = top_k(scores, n, k);
+    return std::vector<int64_t>(best.begin(), best.end());
 }
 
 // ---- one layer ----------------------------------------------------------------------------------
@@ -272,9 +220,15 @@ void InfLlmLayer::process(Backend& be, const RopeTable& rope, float* q, const fl
             for (int i = 0; i < m; ++i)
                 for (size_t j = 0; j < qrow; ++j) qbar_[j] += qg_[i * qrow + j];
             for (float& x : qbar_) x /= static_cast<float>(m);
+            // on the backend (the GPU holds no copy of the representatives: they are uploaded)
             block_scores_.resize(nb);
-            hooks.score_blocks(*this, qbar_.data(), repr_->data(), nb, block_scores_.data());
-            sel = top_blocks(block_scores_.data(), nb, cfg_.topk);
+            block_top_.resize(static_cast<size_t>(std::min<int64_t>(nb, std::max(cfg_.topk, 0))));
+            be.score_blocks_topk(qbar_.data(), repr_->data(), nb, static_cast<int>(qrow), cfg_.topk,
+                                 block_scores_.data(), block_top_.data());
+            if (hooks.add_block_scores(*this, repr_->data(), nb, block_scores_.data()) || nb <= cfg_.topk)
+                sel = top_blocks(block_scores_.data(), nb, cfg_.topk);  // ranked again, or all in order
+            else
+                sel.assign(block_top_.begin(), block_top_.end());
             if (record) {
                 BlockRetrieval r;
                 r.layer = geo_.layer;
@@ -372,12 +326,10 @@ void InfLlmLayer::make_representative(int64_t b) {
     repr_->resize((b + 1) * static_cast<size_t>(H) * D);
     float* r = repr_->data() + b * static_cast<size_t>(H) * D;
     const int take = std::min(cfg_.repr_topk, bs);
-    std::vector<int> idx(bs);
+    std::vector<float> sc(bs);
     for (int h = 0; h < H; ++h) {
-        std::iota(idx.begin(), idx.end(), 0);
-        auto sc = [&](int i) { return acc_->data()[(first + i) * H + h]; };
-        std::partial_sort(idx.begin(), idx.begin() + take, idx.end(),
-                          [&](int a, int c) { return sc(a) > sc(c) || (sc(a) == sc(c) && a < c); });
+        for (int i = 0; i < bs; ++i) sc[i] = acc_->data()[(first + i) * H + h];
+        const std::vector<int32_t> idx = top_k(sc.data(), bs, take);
         float* rh = r + static_cast<size_t>(h) * D;
         std::fill(rh, rh + D, 0.0f);
         const int g = h / G;
@@ -477,12 +429,7 @@ std::vector<float> InfLlmMethod::prefill(const QaPrompt& prompt, int, const Pref
     prompt_len_ = static_cast<int>(ids.size());
     const int n = prompt_len_;
     // chunks that are a multiple of exc_block keep execution blocks aligned as in the reference
-    for (int off = 0; off < n - 1; off += cfg_.chunk_size) {
-        if (progress.cancel && progress.cancel->load()) throw CancelledError();
-        const int len = std::min(cfg_.chunk_size, n - 1 - off);
-        tf_->forward(std::span<const int32_t>(ids.data() + off, len), Logits::None);
-        if (progress.on_progress) progress.on_progress(off + len, n);
-    }
+    prefill_in_chunks(*tf_, std::span<const int32_t>(ids).first(n - 1), cfg_.chunk_size, Logits::None, progress, n);
     policy_->set_recording(true);
     if (!record_all_) policy_->clear_retrievals();
     std::vector<float> logits = tf_->forward(std::span<const int32_t>(ids.data() + n - 1, 1), Logits::Last);
@@ -490,10 +437,7 @@ std::vector<float> InfLlmMethod::prefill(const QaPrompt& prompt, int, const Pref
     return logits;
 }
 
-std::vector<float> InfLlmMethod::decode(int32_t token) {
-    const int32_t one[1] = {token};
-    return tf_->forward(one, Logits::Last);
-}
+std::vector<float> InfLlmMethod::decode(int32_t token) { return decode_token(*tf_, token, name_); }
 
 SelectionTrace InfLlmMethod::trace() const {
     SelectionTrace t;

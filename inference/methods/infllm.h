@@ -23,6 +23,7 @@
 #include "backend.h"
 #include "context_method.h"
 #include "growable_array.h"
+#include "rope.h"
 #include "transformer.h"
 
 namespace gleaner {
@@ -74,10 +75,13 @@ class InfLlmLayer;
 // Extension points for methods built on InfLLM (Q-LLM).
 struct InfLlmHooks {
     virtual ~InfLlmHooks() = default;
-    // scores[b] for n_blocks representatives (H*D each) against the exc block's mean global query
-    // qbar (H*D). The default is the inner product.
-    virtual void score_blocks(const InfLlmLayer& layer, const float* qbar, const float* block_k, int64_t n_blocks,
-                              float* scores);
+    // Adds a method's own terms to the scores of n_blocks representatives (H*D each): scores[b]
+    // holds qbar . representative (Backend::score_blocks_topk). Returns whether it changed any
+    // (the blocks are then ranked again on the host). The default adds nothing.
+    virtual bool add_block_scores(const InfLlmLayer& layer, const float* block_k, int64_t n_blocks, float* scores) {
+        (void)layer, (void)block_k, (void)n_blocks, (void)scores;
+        return false;
+    }
     // After an execution block was attended: qg (m, H, D) its queries at the global position.
     virtual void after_exc_block(InfLlmLayer& layer, const float* qg, int64_t first_token, int m) {
         (void)layer, (void)qg, (void)first_token, (void)m;
@@ -95,25 +99,6 @@ struct LayerGeometry {
     float scale = 1.0f;
     RopeParams rope;
     int sliding_window = 0;  // > 0: a sliding-window layer (Gemma 3 local): exact window only
-};
-
-// A table of RoPE rotations for positions [0, n), shared by the layers with the same RoPE.
-class RopeTable {
-public:
-    RopeTable(const RopeParams& p, int n_positions);
-    // x (n_tokens, n_heads, head_dim) in place, token i at position pos[i] (< size()).
-    void rotate(float* x, int n_tokens, int n_heads, int head_dim, const int32_t* pos) const;
-    // Every token at the same position.
-    void rotate_all(float* x, int n_tokens, int n_heads, int head_dim, int32_t pos) const;
-    int size() const { return n_; }
-    const RopeParams& params() const { return p_; }
-
-private:
-    void rotate_one(float* v, int n_heads, int head_dim, int32_t pos) const;
-    RopeParams p_;
-    int n_ = 0;
-    int half_ = 0;
-    std::vector<float> cos_, sin_;  // (n, half)
 };
 
 // The memory of one layer (InfLLM's ContextManager).
@@ -173,6 +158,7 @@ private:
 
     // Scratch
     std::vector<float> local_k_, qg_, qbar_, block_scores_;
+    std::vector<int32_t> block_top_;
     std::vector<int32_t> local_pos_, q_local_pos_, q_abs_pos_, rem_pos_;
 };
 
@@ -251,8 +237,7 @@ protected:
 class QLlmHooks : public InfLlmHooks {
 public:
     QLlmHooks(int n_layers, std::pair<int, int> question_span, float weight);
-    void score_blocks(const InfLlmLayer& layer, const float* qbar, const float* block_k, int64_t n_blocks,
-                      float* scores) override;
+    bool add_block_scores(const InfLlmLayer& layer, const float* block_k, int64_t n_blocks, float* scores) override;
     void after_exc_block(InfLlmLayer& layer, const float* qg, int64_t first_token, int m) override;
     // (H*D) the question vector of a layer, or nullptr while it is not set.
     const float* question(int layer) const;

@@ -9,7 +9,9 @@
 #include <algorithm>
 #include <numeric>
 
+#include "cuda/math/longctx.h"
 #include "methods/infllm.h"
+#include "top_k.h"
 
 namespace gleaner {
 
@@ -21,18 +23,12 @@ const float* QLlmHooks::question(int layer) const {
     return p.question.empty() ? nullptr : p.question.data();
 }
 
-void QLlmHooks::score_blocks(const InfLlmLayer& layer, const float* qbar, const float* block_k, int64_t n_blocks,
-                             float* scores) {
-    InfLlmHooks::score_blocks(layer, qbar, block_k, n_blocks, scores);
+bool QLlmHooks::add_block_scores(const InfLlmLayer& layer, const float* block_k, int64_t n_blocks, float* scores) {
     const float* q = question(layer.geometry().layer);
-    if (!q) return;
+    if (!q) return false;
     const int n = layer.geometry().n_heads * layer.geometry().head_dim;
-    for (int64_t b = 0; b < n_blocks; ++b) {
-        const float* r = block_k + b * n;
-        float s = 0.0f;
-        for (int i = 0; i < n; ++i) s += q[i] * r[i];
-        scores[b] += weight_ * s;
-    }
+    for (int64_t b = 0; b < n_blocks; ++b) scores[b] += weight_ * gpu::block_score(q, block_k + b * n, n);
+    return true;
 }
 
 void QLlmHooks::after_exc_block(InfLlmLayer& layer, const float* qg, int64_t first, int m) {
@@ -61,12 +57,10 @@ void QLlmHooks::after_exc_block(InfLlmLayer& layer, const float* qg, int64_t fir
     if (len == 0) return;  // the question is not in the first forward call: never set
     const int take = std::min(c.repr_topk, len);
     p.question.assign(row, 0.0f);
-    std::vector<int> idx(len);
+    std::vector<float> sc(len);
     for (int h = 0; h < H; ++h) {
-        std::iota(idx.begin(), idx.end(), 0);
-        auto sc = [&](int i) { return layer.score(p.first + i)[h]; };
-        std::partial_sort(idx.begin(), idx.begin() + take, idx.end(),
-                          [&](int x, int y) { return sc(x) > sc(y) || (sc(x) == sc(y) && x < y); });
+        for (int i = 0; i < len; ++i) sc[i] = layer.score(p.first + i)[h];
+        const std::vector<int32_t> idx = top_k(sc.data(), len, take);
         float* qh = p.question.data() + static_cast<size_t>(h) * D;
         for (int i = 0; i < take; ++i) {
             const float* src = p.qg.data() + static_cast<size_t>(idx[i]) * row + static_cast<size_t>(h) * D;

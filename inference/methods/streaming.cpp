@@ -10,8 +10,9 @@
 #include <numeric>
 
 #include "context_method.h"
-#include "methods/infllm.h"  // RopeTable
+#include "methods/method_steps.h"
 #include "model_config.h"
+#include "rope.h"
 #include "transformer.h"
 
 namespace gleaner {
@@ -110,23 +111,12 @@ public:
         tf_ = std::make_unique<Transformer>(model_, backend_, 1, chunk_);
         policy_ = std::make_unique<StreamingPolicy>(*tf_, sinks_, window_);
         tf_->set_attention_policy(policy_.get());
-        const int n = static_cast<int>(ids.size());
-        std::vector<float> logits;
-        for (int off = 0; off < n; off += chunk_) {
-            if (progress.cancel && progress.cancel->load()) throw CancelledError();
-            const int len = std::min(chunk_, n - off);
-            const bool last = off + len == n;
-            logits = tf_->forward(std::span<const int32_t>(ids.data() + off, len), last ? Logits::Last : Logits::None);
-            if (progress.on_progress) progress.on_progress(off + len, n);
-        }
-        prompt_len_ = n;
+        std::vector<float> logits = prefill_in_chunks(*tf_, ids, chunk_, Logits::Last, progress);
+        prompt_len_ = static_cast<int>(ids.size());
         return logits;
     }
 
-    std::vector<float> decode(int32_t token) override {
-        const int32_t one[1] = {token};
-        return tf_->forward(one, Logits::Last);
-    }
+    std::vector<float> decode(int32_t token) override { return decode_token(*tf_, token, "streaming"); }
 
     SelectionTrace trace() const override {
         SelectionTrace t;

@@ -86,11 +86,6 @@ public:
                            int32_t* top) override;
     void gemfilter_select(const float* q, const float* keys, int64_t n, size_t stride, int H, int Hkv, int D, int k,
                           float* pooled, int32_t* selected) override;
-    void gather_rows(const float* src, size_t row_floats, const int32_t* idx, int n, float* dst) override;
-    void* alloc_pinned(size_t bytes) override;
-    void free_pinned(void* p) override;
-    void copy_async(void* dst, const void* src, size_t bytes) override;
-    void wait_copies() override;
 
 private:
     // ---- pointers ----
@@ -168,11 +163,6 @@ private:
     DeviceBuffer segs_;         // attention_segments descriptors
     DeviceBuffer topk_;         // top-k keys, indices and CUB storage
     DeviceBuffer select_;       // GemFilter's group-summed query and raw scores
-
-    // Offload copies run on their own stream, ordered against the compute stream by events.
-    cudaStream_t copy_stream_ = nullptr;
-    cudaEvent_t compute_done_ = nullptr;  // recorded on stream_ before a copy_async
-    cudaEvent_t copies_done_ = nullptr;   // recorded on copy_stream_ by wait_copies
 };
 
 CudaBackend::CudaBackend(int device, int n_threads) : device_(device), cpu_(make_cpu_backend(n_threads)) {
@@ -189,14 +179,10 @@ CudaBackend::CudaBackend(int device, int n_threads) : device_(device), cpu_(make
     GLEANER_CUDA_CHECK(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking));
     GLEANER_CUBLAS_CHECK(gpu::cublas().create(&cublas_));
     GLEANER_CUBLAS_CHECK(gpu::cublas().set_stream(cublas_, stream_));
-    GLEANER_CUDA_CHECK(cudaStreamCreateWithFlags(&copy_stream_, cudaStreamNonBlocking));
-    GLEANER_CUDA_CHECK(cudaEventCreateWithFlags(&compute_done_, cudaEventDisableTiming));
-    GLEANER_CUDA_CHECK(cudaEventCreateWithFlags(&copies_done_, cudaEventDisableTiming));
 }
 
 CudaBackend::~CudaBackend() {
     // Nothing may throw here: wait for queued work, then release in reverse order.
-    if (copy_stream_) cudaStreamSynchronize(copy_stream_);
     if (stream_) cudaStreamSynchronize(stream_);
     weights_.clear();
     params_.clear();
@@ -208,9 +194,6 @@ CudaBackend::~CudaBackend() {
     segs_ = DeviceBuffer();
     topk_ = DeviceBuffer();
     select_ = DeviceBuffer();
-    if (compute_done_) cudaEventDestroy(compute_done_);
-    if (copies_done_) cudaEventDestroy(copies_done_);
-    if (copy_stream_) cudaStreamDestroy(copy_stream_);
     if (cublas_) gpu::cublas().destroy(cublas_);
     if (stream_) cudaStreamDestroy(stream_);
 }
@@ -612,54 +595,6 @@ void CudaBackend::gemfilter_select(const float* q, const float* keys, int64_t n,
     synchronize();
     std::sort(best.begin(), best.end());
     if (kk) GLEANER_CUDA_CHECK(cudaMemcpy(selected, best.data(), best.size() * sizeof(int32_t), cudaMemcpyDefault));
-}
-
-void CudaBackend::gather_rows(const float* src, size_t row_floats, const int32_t* idx, int n, float* dst) {
-    if (n <= 0) return;
-    if (!device_view(src)) {  // rows on the host: gather there rather than upload all of src
-        synchronize();
-        if (!host_accessible(dst) || !host_accessible(idx))
-            throw std::runtime_error("CUDA backend: gather_rows from host memory needs host-accessible idx and dst");
-        return Backend::gather_rows(src, row_floats, idx, n, dst);
-    }
-    Staging st(*this);
-    const int32_t* di = st.in(idx, static_cast<size_t>(n));
-    float* dd = st.out(dst, static_cast<size_t>(n) * row_floats, false);
-    gpu::launch_gather_rows(static_cast<const float*>(device_view(src)), row_floats, di, n, dd, stream_);
-    st.finish();
-}
-
-void* CudaBackend::alloc_pinned(size_t bytes) {
-    void* p = nullptr;
-    const cudaError_t e = cudaMallocHost(&p, bytes ? bytes : 1);
-    if (e == cudaErrorMemoryAllocation) {
-        cudaGetLastError();
-        throw std::runtime_error("CUDA: cannot pin " + format_bytes(bytes) + " of host memory for offloaded blocks");
-    }
-    GLEANER_CUDA_CHECK(e);
-    return p;
-}
-
-void CudaBackend::free_pinned(void* p) {
-    if (!p) return;
-    cudaStreamSynchronize(copy_stream_);
-    cudaStreamSynchronize(stream_);
-    cudaFreeHost(p);
-}
-
-void CudaBackend::copy_async(void* dst, const void* src, size_t bytes) {
-    if (!bytes) return;
-    // After everything queued on the compute stream (the block was written there), beside
-    // whatever the compute stream does next.
-    GLEANER_CUDA_CHECK(cudaEventRecord(compute_done_, stream_));
-    GLEANER_CUDA_CHECK(cudaStreamWaitEvent(copy_stream_, compute_done_, 0));
-    GLEANER_CUDA_CHECK(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyDefault, copy_stream_));
-}
-
-void CudaBackend::wait_copies() {
-    GLEANER_CUDA_CHECK(cudaEventRecord(copies_done_, copy_stream_));
-    GLEANER_CUDA_CHECK(cudaStreamWaitEvent(stream_, copies_done_, 0));  // later ops see the copies
-    GLEANER_CUDA_CHECK(cudaEventSynchronize(copies_done_));             // and so does the host
 }
 
 }  // namespace

@@ -82,6 +82,5 @@ void launch_score_blocks_topk(const float* qbar, const float* reprs, int64_t n_b
 void launch_gemfilter_select(const float* q, const float* keys, int64_t n, size_t stride, int H, int Hkv, int D,
                              float* qs, float* raw, float* pooled, uint8_t* scratch, int32_t** sorted_idx,
                              cudaStream_t s);
-void launch_gather_rows(const float* src, size_t row_floats, const int32_t* idx, int n, float* dst, cudaStream_t s);
 
 }  // namespace gleaner::gpu

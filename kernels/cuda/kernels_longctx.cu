@@ -54,16 +54,6 @@ __global__ void pool5_kernel(const float* __restrict__ raw, int64_t n, float* __
     }
 }
 
-__global__ void gather_rows_kernel(const float* __restrict__ src, size_t row_floats, const int32_t* __restrict__ idx,
-                                   int n, float* __restrict__ dst) {
-    const size_t total = static_cast<size_t>(n) * row_floats;
-    for (size_t i = static_cast<size_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < total;
-         i += static_cast<size_t>(gridDim.x) * blockDim.x) {
-        const size_t r = i / row_floats, c = i % row_floats;
-        dst[i] = src[static_cast<size_t>(idx[r]) * row_floats + c];
-    }
-}
-
 }  // namespace
 
 size_t topk_scratch_bytes(int64_t n) {
@@ -116,13 +106,6 @@ void launch_gemfilter_select(const float* q, const float* keys_f, int64_t n, siz
     pool5_kernel<<<elementwise_blocks(static_cast<size_t>(n)), kElementwiseThreads, 0, s>>>(raw, n, pooled, keys, idx);
     GLEANER_CUDA_CHECK_LAUNCH();
     sort_pairs(scratch, n, keys, idx, sorted_idx, s);
-}
-
-void launch_gather_rows(const float* src, size_t row_floats, const int32_t* idx, int n, float* dst, cudaStream_t s) {
-    const size_t total = static_cast<size_t>(n) * row_floats;
-    if (total == 0) return;
-    gather_rows_kernel<<<elementwise_blocks(total), kElementwiseThreads, 0, s>>>(src, row_floats, idx, n, dst);
-    GLEANER_CUDA_CHECK_LAUNCH();
 }
 
 }  // namespace gleaner::gpu

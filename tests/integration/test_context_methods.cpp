@@ -2,6 +2,7 @@
 // reference notes (qllm_infllm.md section 6, selection_methods.md section 9) and the evidence.
 #include <QtTest>
 
+#include <atomic>
 #include <cmath>
 #include <fstream>
 #include <numeric>
@@ -131,6 +132,38 @@ private slots:
         backend_ = make_cpu_backend(2);
         text_ = read_text(test::dataFile("ppl_excerpt.txt"));
         QVERIFY(text_.size() > 10000);
+    }
+
+    // Every method's prefill polls the cancel flag between its forward calls: a cancel asked for
+    // at the first progress report stops the prefill there with CancelledError.
+    void prefillStopsWhenCancelled() {
+        const QaPrompt p = prompt(700);  // more than one forward call of 512 tokens (full, gemfilter)
+        for (const char* name : {"full", "streaming", "infllm", "qllm", "gemfilter"}) {
+            MethodSettings s;
+            if (std::string(name) == "streaming") s.set("chunk_size", "128");
+            if (std::string(name) == "infllm" || std::string(name) == "qllm") {
+                s.set("n_local", "256");
+                s.set("exc_block", "64");
+                s.set("chunk_size", "128");
+            }
+            auto m = make_context_method(name, *model_, *backend_, s);
+            std::atomic<bool> cancel{false};
+            int reports = 0;
+            PrefillProgress progress;
+            progress.cancel = &cancel;
+            progress.on_progress = [&](int64_t, int64_t) {
+                ++reports;
+                cancel = true;
+            };
+            bool cancelled = false;
+            try {
+                m->prefill(p, 4, progress);
+            } catch (const CancelledError&) {
+                cancelled = true;
+            }
+            QVERIFY2(cancelled, name);
+            QVERIFY2(reports == 1, name);
+        }
     }
 
     // qllm_infllm.md 6.1: with a local window covering the whole input no init tokens or blocks

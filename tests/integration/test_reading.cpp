@@ -5,6 +5,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <atomic>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -170,6 +171,38 @@ private slots:
                  qPrintable(QString::number(r.trace.tokens.size())));
         QCOMPARE(r.trace.layers.size(), size_t(1));
         QCOMPARE(r.trace.layers[0].layer, m->settings().filter_layer);
+    }
+
+    // Asking polls the cancel flag between its passes (probe, question pass, scoring, pass 2): a
+    // cancel asked for at its first progress report stops it there, before the book is scored;
+    // a cancel asked for before it starts runs nothing.
+    void askIsCancelledBetweenSteps() {
+        auto m = open(tmp_.filePath("a").toStdString());
+        QVERIFY(m->complete());
+        auto method = make_gleaner_method(*model_, *backend_, *m, small_settings());
+        const QaPrompt p = build_qa_prompt(*model_, m->doc_ids(), "What is the pass key?");
+        std::atomic<bool> cancel{false};
+        int reports = 0;
+        PrefillProgress progress;
+        progress.cancel = &cancel;
+        progress.on_progress = [&](int64_t, int64_t) {
+            ++reports;
+            cancel = true;
+        };
+        auto cancelled = [&] {
+            try {
+                method->prefill(p, 8, progress);
+            } catch (const CancelledError&) {
+                return true;
+            }
+            return false;
+        };
+        QVERIFY(cancelled());
+        QCOMPARE(reports, 1);
+        QVERIFY(method->trace().tokens.empty());  // nothing was selected
+        reports = 0;
+        QVERIFY(cancelled());
+        QCOMPARE(reports, 0);
     }
 };
 

@@ -421,13 +421,6 @@ private slots:
             QVERIFY(std::fabs(smax[i] - best) < 1e-4 * best + 1e-7);
             QVERIFY(std::fabs(ssum[i] - sum_of_best) < 1e-4 * sum_of_best + 1e-7);
         }
-        // one query: GemFilter's raw score with the group-summed form
-        const auto one = gemfilter_scores_f16(*be_, q.data(), k16.data(), n, Hq, Hk, D, rp, ScoreRope::Absolute, qpos[0], key0, 0);
-        for (int i = 0; i < n; ++i) {
-            double e = 0;
-            for (int h = 0; h < Hq; ++h) e += lg[h][i];
-            QVERIFY(std::fabs(one[i] - e) < 1e-3 * (1 + std::fabs(e)));
-        }
     }
 
 private:
