@@ -8,6 +8,7 @@
 #include "chat_template.h"
 #include "excerpt_selection.h"
 #include "generator.h"
+#include "methods/method_steps.h"
 #include "transformer.h"
 
 namespace gleaner {
@@ -65,16 +66,18 @@ Answer answer_from_excerpt(const Model& model, Backend& backend, const Document&
     const auto t0 = Clock::now();
     // Prefill all but the last prompt token in chunks (progress, Stop), then let generate() take
     // the last one: it samples the first answer token from its logits.
-    for (int done = 0; done < n_prompt - 1;) {
-        if (callbacks.cancel && callbacks.cancel->load()) {
-            a.cancelled = true;
-            a.prompt_s = seconds_since(t0);
-            return a;
-        }
-        const int n = std::min(kPromptChunk, n_prompt - 1 - done);
-        tf.forward(std::span<const int32_t>(prompt.data() + done, size_t(n)), Logits::None);
-        done += n;
-        if (callbacks.on_progress) callbacks.on_progress("prompt", done, n_prompt);
+    PrefillProgress progress;
+    progress.cancel = callbacks.cancel;
+    progress.on_progress = [&](int64_t done, int64_t total) {
+        if (callbacks.on_progress) callbacks.on_progress("prompt", done, total);
+    };
+    try {
+        prefill_in_chunks(tf, std::span<const int32_t>(prompt.data(), size_t(n_prompt - 1)), kPromptChunk, Logits::None,
+                          progress, n_prompt);
+    } catch (const CancelledError&) {
+        a.cancelled = true;
+        a.prompt_s = seconds_since(t0);
+        return a;
     }
     a.prompt_s = seconds_since(t0);
 
