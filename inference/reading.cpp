@@ -15,6 +15,7 @@
 #include "disk_space.h"
 #include "file_lock.h"
 #include "methods/gemfilter.h"
+#include "methods/method_steps.h"
 #include "qa_prompt.h"
 #include "quant/fp16.h"
 #include "model_identity.h"
@@ -476,20 +477,22 @@ void ReadingMemory::read_locked(const std::function<void(const ReadingProgress&)
 
     const int64_t resumed_from = saved_.done;
     const auto t0 = clock::now();
-    const int64_t end = stop_at >= 0 ? std::min(stop_at, total_) : total_;
-    std::vector<int32_t> pos;
-    while (saved_.done < end) {
-        if (cancel && cancel->load()) throw CancelledError();
-        const int64_t done = saved_.done;
-        const int64_t len = std::min<int64_t>(settings_.checkpoint_tokens, total_ - done);
-        pos.resize(len);
-        for (int64_t i = 0; i < len; ++i) pos[i] = static_cast<int32_t>(done + i);
-        tf.forward(std::span<const int32_t>(read_ids_.data() + done, len), Logits::None, pos.data());
-        // checkpoint: arrays first, then the state that points into them; the new checkpoint
-        // becomes this object's only once its state file is written (an error keeps the last)
+    // Whole checkpoints from where the last one left off: stop_at ends at the checkpoint holding it.
+    const int64_t ckpt = settings_.checkpoint_tokens;
+    const int64_t want = stop_at >= 0 ? std::min(stop_at, total_) : total_;
+    if (resumed_from >= want) return;
+    const int64_t end = std::min(total_, resumed_from + (want - resumed_from + ckpt - 1) / ckpt * ckpt);
+    std::vector<int32_t> pos(static_cast<size_t>(end - resumed_from));
+    for (size_t i = 0; i < pos.size(); ++i) pos[i] = static_cast<int32_t>(resumed_from + static_cast<int64_t>(i));
+    // After each chunk (one checkpoint's worth of tokens): arrays first, then the state that
+    // points into them; the new checkpoint becomes this object's only once its state file is
+    // written (an error keeps the last).
+    PrefillProgress chunks;
+    chunks.cancel = cancel;
+    chunks.on_progress = [&](int64_t read_here, int64_t) {
         policy.flush();
         keys.flush();
-        Checkpoint next = checkpoint_of(policy, keys, done + len);
+        Checkpoint next = checkpoint_of(policy, keys, resumed_from + read_here);
         if (next.done == total_) {
             write_sealed_file(path(kTail), kTailKind, kVersion, encode_tail(policy));
             keys.finalize();
@@ -510,7 +513,9 @@ void ReadingMemory::read_locked(const std::function<void(const ReadingProgress&)
             p.eta_s = (total_ - saved_.done) / std::max(1e-9, p.tokens_per_s);
             progress(p);
         }
-    }
+    };
+    prefill_in_chunks(tf, std::span<const int32_t>(read_ids_.data() + resumed_from, pos.size()), static_cast<int>(ckpt),
+                      Logits::None, chunks, -1, pos.data());
 }
 
 // The block memory without its blocks: init tokens and the remainder, per layer.
