@@ -15,6 +15,7 @@
 #include "model.h"
 #include "qa_prompt.h"
 #include "sampler.h"
+#include "cancel_on_first_report.h"
 #include "test_support.h"
 #include "transformer.h"
 
@@ -147,22 +148,9 @@ private slots:
                 s.set("chunk_size", "128");
             }
             auto m = make_context_method(name, *model_, *backend_, s);
-            std::atomic<bool> cancel{false};
-            int reports = 0;
-            PrefillProgress progress;
-            progress.cancel = &cancel;
-            progress.on_progress = [&](int64_t, int64_t) {
-                ++reports;
-                cancel = true;
-            };
-            bool cancelled = false;
-            try {
-                m->prefill(p, 4, progress);
-            } catch (const CancelledError&) {
-                cancelled = true;
-            }
-            QVERIFY2(cancelled, name);
-            QVERIFY2(reports == 1, name);
+            test::CancelOnFirstReport stop;
+            QVERIFY2(stop.cancels(*m, p, 4), name);
+            QVERIFY2(stop.reports == 1, name);
         }
     }
 

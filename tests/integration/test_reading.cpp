@@ -16,6 +16,7 @@
 #include "qa_prompt.h"
 #include "reading.h"
 #include "small_reading_settings.h"
+#include "cancel_on_first_report.h"
 #include "test_support.h"
 
 using namespace gleaner;
@@ -181,28 +182,13 @@ private slots:
         QVERIFY(m->complete());
         auto method = make_gleaner_method(*model_, *backend_, *m, small_settings());
         const QaPrompt p = build_qa_prompt(*model_, m->doc_ids(), "What is the pass key?");
-        std::atomic<bool> cancel{false};
-        int reports = 0;
-        PrefillProgress progress;
-        progress.cancel = &cancel;
-        progress.on_progress = [&](int64_t, int64_t) {
-            ++reports;
-            cancel = true;
-        };
-        auto cancelled = [&] {
-            try {
-                method->prefill(p, 8, progress);
-            } catch (const CancelledError&) {
-                return true;
-            }
-            return false;
-        };
-        QVERIFY(cancelled());
-        QCOMPARE(reports, 1);
+        test::CancelOnFirstReport stop;
+        QVERIFY(stop.cancels(*method, p, 8));
+        QCOMPARE(stop.reports, 1);
         QVERIFY(method->trace().tokens.empty());  // nothing was selected
-        reports = 0;
-        QVERIFY(cancelled());
-        QCOMPARE(reports, 0);
+        stop.reports = 0;
+        QVERIFY(stop.cancels(*method, p, 8));  // the flag is still set: nothing runs
+        QCOMPARE(stop.reports, 0);
     }
 };
 

@@ -17,6 +17,7 @@
 #include "gguf.h"
 #include "test_support.h"
 #include "tokenizer.h"
+#include "tokenizer_checks.h"
 
 using namespace gleaner;
 
@@ -122,14 +123,8 @@ private slots:
     void roundTripsText_data() {
         QTest::addColumn<QString>("model");
         QTest::addColumn<QByteArray>("text");
-        const QByteArray samples[] = {
-            "", " ", "Hello world", "  leading and trailing  ", "line\nbreaks\r\n\n\ttabs",
-            "caf\xC3\xA9 \xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E \xF0\x9F\xA6\x99 \xE2\x80\x8B",
-            "\xC2\xA0\xE2\x80\xA8 unusual spaces\xE3\x80\x80", "12345 3.14159 x\xC2\xB2",
-            "<|im_start|> and <start_of_turn> as plain text </s>",
-        };
         for (const QString& model : {QStringLiteral("smollm2"), QStringLiteral("gemma3")}) {
-            for (const QByteArray& s : samples) {
+            for (const QByteArray& s : test::kRoundTripTexts) {
                 QTest::addRow("%s '%s'", qPrintable(model), qPrintable(excerpt(s.toStdString()))) << model << s;
             }
         }
@@ -200,15 +195,7 @@ private slots:
         REQUIRE_TOKENIZER(tok, model);
         const int32_t id = tok->vocab().find(special.toStdString());
         QVERIFY(id >= 0);
-        QCOMPARE(tok->vocab().type(id), TokenType::Control);
-        const std::string text = special.toStdString() + "user\nHi";
-        const auto parsed = tok->encode(text, false, true);
-        QCOMPARE(parsed.front(), id);
-        QCOMPARE(std::vector<int32_t>(parsed.begin() + 1, parsed.end()), tok->encode("user\nHi", false, true));
-        // Without parse_special the marker is ordinary text: several pieces, never the control id.
-        const auto literal = tok->encode(text, false, false);
-        QVERIFY(std::find(literal.begin(), literal.end(), id) == literal.end());
-        QVERIFY(literal.size() > parsed.size());
+        test::checkControlTokenParsedOnlyOnRequest(*tok, special.toStdString(), id);
     }
 
     // Gemma's USER_DEFINED tokens (runs of newlines or spaces, HTML tags) are matched even

@@ -15,6 +15,7 @@
 #include "test_support.h"
 #include "tiny_gguf.h"
 #include "tokenizer.h"
+#include "tokenizer_checks.h"
 
 using namespace gleaner;
 
@@ -159,14 +160,8 @@ private slots:
     void roundTripsText_data() {
         QTest::addColumn<QString>("kind");
         QTest::addColumn<QByteArray>("text");
-        const QByteArray samples[] = {
-            "", " ", "Hello world", "  leading and trailing  ", "line\nbreaks\r\n\n\ttabs",
-            "caf\xC3\xA9 \xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E \xF0\x9F\xA6\x99 \xE2\x80\x8B",
-            "\xC2\xA0\xE2\x80\xA8 unusual spaces\xE3\x80\x80", "12345 3.14159 x\xC2\xB2",
-            "<|im_start|> and <start_of_turn> as plain text </s>",
-        };
         for (const QString& kind : {QStringLiteral("bpe"), QStringLiteral("spm")})
-            for (const QByteArray& s : samples)
+            for (const QByteArray& s : test::kRoundTripTexts)
                 QTest::addRow("%s '%s'", qPrintable(kind), qPrintable(excerpt(s.toStdString()))) << kind << s;
     }
     void roundTripsText() {
@@ -199,14 +194,7 @@ private slots:
         QFETCH(int, id);
         const auto tok = tiny_tokenizer(kind);
         QCOMPARE(tok->vocab().find(special.toStdString()), id);
-        QCOMPARE(tok->vocab().type(id), TokenType::Control);
-        const std::string text = special.toStdString() + "user\nHi";
-        const auto parsed = tok->encode(text, false, true);
-        QCOMPARE(parsed.front(), id);
-        QCOMPARE(std::vector<int32_t>(parsed.begin() + 1, parsed.end()), tok->encode("user\nHi", false, true));
-        const auto literal = tok->encode(text, false, false);
-        QVERIFY(std::find(literal.begin(), literal.end(), id) == literal.end());
-        QVERIFY(literal.size() > parsed.size());
+        test::checkControlTokenParsedOnlyOnRequest(*tok, special.toStdString(), id);
     }
 
     // End of generation: the vocabulary's EOS plus the well-known terminators, never a turn start.
