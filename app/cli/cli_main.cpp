@@ -25,11 +25,13 @@ const std::vector<Command>& all_commands() {
         {"text", "text FILE [--page N] [--password P]                 print a document's canonical text", cmd_text},
         {"library", "library [list | remove ID [--keep-memory]] [--json] the books in the library (remove: with its reading memory)", cmd_library},
         {"bench", "bench [--model M] [--prompt-tokens 512] [--gen-tokens 128] [--threads T] [--device cpu|cuda:N|auto] [--json]", cmd_bench},
-        {"read", "read FILE [--model M] [--method NAME] [--cache-dir D] [--device D] [--json] [--quiet]   read a\n"
-                 "           document into the reading memory of a method that keeps one (resumable; progress on stderr)",
+        {"read", "read FILE [--model M] [--method NAME] [--cache-dir D] [--device D] [--password P] [--json] [--quiet]\n"
+                 "           read a document into the reading memory of a method that keeps one (resumable;\n"
+                 "           progress on stderr)",
          cmd_read},
         {"ask", "ask FILE \"QUESTION\" [--method NAME] [--model M] [--json]   (ask --method help: every method)\n"
                 "           [--max-tokens 64] [--max-evidence 20] [--per-layer] [--threads N] [--device cpu|cuda:N|auto]\n"
+                "           [--password P (an encrypted PDF)] [--cache-dir D] [--quiet]\n"
                 "           [--min-confidence 0.35 (below it: \"The book does not seem to say.\"; 0 keeps every answer)]\n"
                 "           [method knobs, see below]",
          cmd_ask},
@@ -43,6 +45,28 @@ const std::vector<Command>& all_commands() {
 }
 
 namespace {
+constexpr const char* kExitCodes =
+    "exit codes: 0 done; 1 an error (the message names what and where); 2 a usage error;\n"
+    "            130 stopped by Ctrl+C (a reading resumes where it stopped)\n";
+
+// Commands whose options include the methods' knobs.
+bool takes_method_options(const std::string& name) { return name == "read" || name == "ask" || name == "eval"; }
+
+bool asks_for_help(const CommandArgs& args) {
+    for (const std::string& a : args)
+        if (a == "--help" || a == "-h") return true;
+    return false;
+}
+
+void print_command_help(const Command& c) {
+    std::printf("usage: gleaner-cli %s\n", c.synopsis);
+    if (takes_method_options(c.name)) {
+        std::printf("\nmethods: %s (gleaner-cli ask --method help describes them)\n", method_names_text().c_str());
+        std::printf("\n%s", method_options_help().c_str());
+    }
+    std::printf("\n%s", kExitCodes);
+}
+
 void print_help(FILE* out) {
     std::fprintf(out,
                  "Gleaner %s: ask questions about whole books with a local LLM.\n\n"
@@ -54,7 +78,8 @@ void print_help(FILE* out) {
     std::fprintf(out, "\n%s", method_options_help().c_str());
     std::fprintf(out,
                  "\n--model defaults to the installed default model (Qwen2.5-Coder-0.5B-Instruct Q4_K_M);\n"
-                 "set GLEANER_MODEL to change it. Errors go to stderr with a non-zero exit.\n");
+                 "set GLEANER_MODEL to change it. Errors go to stderr. gleaner-cli COMMAND --help: one command.\n");
+    std::fprintf(out, "\n%s", kExitCodes);
 }
 }  // namespace
 
@@ -78,6 +103,10 @@ int main(int argc, char** argv) {
     for (const Command& c : all_commands()) {
         if (first != c.name) continue;
         CommandArgs rest(argv + 2, argv + argc);
+        if (asks_for_help(rest)) {
+            print_command_help(c);
+            return 0;
+        }
         try {
             return c.run(rest);
         } catch (const UsageError& e) {

@@ -53,9 +53,7 @@ int cmd_import(const CommandArgs& argv) {
     Args args(argv, {"password"}, {"json", "no-library"});
     if (args.positionals().size() != 1) throw UsageError("expected one FILE");
     const std::string path = args.positionals()[0];
-    ImportOptions opt;
-    opt.password = args.get_or("password", "");
-    const Document doc = import_document(path, opt);
+    const Document doc = load_document(path, args);
     int64_t id = 0;
     if (!args.flag("no-library")) {
         LibraryStore lib = open_library();
@@ -93,9 +91,7 @@ int cmd_import(const CommandArgs& argv) {
 int cmd_text(const CommandArgs& argv) {
     Args args(argv, {"password", "page"}, {});
     if (args.positionals().size() != 1) throw UsageError("expected one FILE");
-    ImportOptions opt;
-    opt.password = args.get_or("password", "");
-    const Document doc = import_document(args.positionals()[0], opt);
+    const Document doc = load_document(args.positionals()[0], args);
     std::string_view out = doc.text;
     if (auto page = args.get("page")) {
         if (!doc.is_paginated()) throw std::runtime_error("--page: this " + doc.format + " document has no pages");

@@ -191,7 +191,7 @@ int cmd_eval(const CommandArgs& argv) {
     // Landmark Attention's pass-key task, where the needle is the only information.
     std::string hay = *haystack_path == kFillerHaystack
                           ? std::string("The grass is green. The sky is blue. The sun is yellow. Here we go. There and back again.")
-                          : load_document_text(*haystack_path);
+                          : load_document(*haystack_path).text;
     std::vector<int32_t> hay_ids = tokenize_document(tok, hay);
     const int64_t longest = *std::max_element(lengths.begin(), lengths.end());
     {

@@ -104,8 +104,19 @@ std::string methods_help() {
     return help;
 }
 
-std::string load_document_text(const std::string& path) { return import_document(path).text; }
-Document load_document(const std::string& path) { return import_document(path); }
+Document load_document(const std::string& path, const std::string& password) {
+    ImportOptions options;
+    options.password = password;
+    try {
+        return import_document(path, options);
+    } catch (const ImportError& e) {
+        const std::string why = e.what();
+        if (why.find(path) != std::string::npos) throw;  // the importer named it already
+        throw ImportError(e.kind(), path + ": " + why);
+    }
+}
+
+Document load_document(const std::string& path, const Args& args) { return load_document(path, args.get_or("password", "")); }
 
 std::string reading_cache_root(const Args& args) {
     if (auto d = args.get("cache-dir")) return *d;

@@ -26,10 +26,10 @@ std::string method_options_help();
 // (gleaner-cli ask --method help).
 std::string methods_help();
 
-// The canonical text of a document file (any format the importers read).
-std::string load_document_text(const std::string& path);
-// The whole imported document (text, pages, front/back matter).
-Document load_document(const std::string& path);
+// The imported document (text, pages, front/back matter) of a file in any format the importers
+// read, opened with --password when the command was given one. An error names the file.
+Document load_document(const std::string& path, const Args& args);
+Document load_document(const std::string& path, const std::string& password = {});
 
 // ${XDG_CACHE_HOME:-~/.cache}/gleaner/memory, or --cache-dir.
 std::string reading_cache_root(const Args& args);

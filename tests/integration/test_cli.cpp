@@ -220,6 +220,7 @@ private slots:
         const Run r = runCli({"import", gleaner::test::dataFile(file), "--json"}, dir.path() + "/lib.sqlite3");
         QCOMPARE(r.code, 1);
         QVERIFY2(r.err.contains(reason, Qt::CaseInsensitive), qPrintable(r.err));
+        QVERIFY2(r.err.contains(gleaner::test::dataFile(file) + ": "), qPrintable(r.err));  // names the file
         QCOMPARE(r.err.count('\n'), 1);
         QVERIFY(r.out.isEmpty());
     }
@@ -309,6 +310,43 @@ private slots:
             QCOMPARE(r.code, 2);
             QVERIFY2(r.err.contains("method keeps no reading memory"), qPrintable(r.err));
         }
+    }
+
+    // Every command explains itself with --help (exit 0), with the exit codes; those that ask or
+    // read list the methods' options too.
+    void everyCommandHasHelp() {
+        for (const char* command : {"info", "tokenize", "generate", "perplexity", "import", "text", "library", "bench",
+                                    "read", "ask", "eval"}) {
+            const Run r = runCli({command, "--help"});
+            QVERIFY2(r.code == 0, command);
+            QVERIFY2(r.out.startsWith(QString("usage: gleaner-cli ") + command), qPrintable(r.out.left(80)));
+            QVERIFY2(r.out.contains("exit codes: 0 done; 1 an error"), command);
+            const bool methods = QString(command) == "read" || QString(command) == "ask" || QString(command) == "eval";
+            QCOMPARE(r.out.contains("--n-local"), methods);
+        }
+        QCOMPARE(runCli({"ask", "book.txt", "-h"}).code, 0);
+    }
+
+    // An encrypted PDF can be read and asked about with its password, like `import` and `text`;
+    // without it the error names the file and says why.
+    void anEncryptedPdfIsReadWithItsPassword() {
+        GLEANER_REQUIRE_MODEL(gleaner::test::smollm2Path());
+        QTemporaryDir dir;
+        const QString pdf = gleaner::test::dataFile("corpus/libreoffice-writer-password_encrypted.pdf");
+        const QStringList read = {"read", pdf, "--model", gleaner::test::smollm2Path(), "--cache-dir", dir.path(),
+                                  "--json", "--threads", "2"};
+        const Run refused = runCli(read);
+        QCOMPARE(refused.code, 1);
+        QVERIFY2(refused.err.contains(pdf + ": password required"), qPrintable(refused.err));
+        const Run opened = runCli(QStringList(read) << "--password" << "openpassword");
+        QCOMPARE(opened.code, 0);
+        QVERIFY(QJsonDocument::fromJson(opened.out.toUtf8()).object()["document_tokens"].toInt() > 0);
+        // A question on the read memory: no reading, and no rate printed for steps that read nothing.
+        const Run asked = runCli({"ask", pdf, "What is this document?", "--password", "openpassword", "--model",
+                                  gleaner::test::smollm2Path(), "--cache-dir", dir.path(), "--max-tokens", "4",
+                                  "--threads", "2"});
+        QCOMPARE(asked.code, 0);
+        QVERIFY2(!asked.err.contains("prefill") && !asked.err.contains("reading"), qPrintable(asked.err));
     }
 
     // One identity per book: the reading memory lives under the SHA-256 of the book's file (the
