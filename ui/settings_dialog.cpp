@@ -8,13 +8,12 @@
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
-#include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
 #include <QPushButton>
 #include <QSpinBox>
-#include <QTableWidget>
+#include <QScrollArea>
 #include <QThread>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -22,27 +21,12 @@
 #include "answer_engine.h"
 #include "app_settings.h"
 #include "compute_devices.h"
+#include "method_parameters_form.h"
 #include "method_registry.h"
 #include "model_file_info.h"
 #include "model_paths.h"
 
 namespace gleaner::ui {
-
-namespace {
-// The parameters the method reads, from the registry: the table takes any name, so its tooltip
-// says which ones mean something to the chosen method.
-QString parametersHelp(const QString& method) {
-    const MethodEntry* m = find_method(method.toStdString());
-    if (!m || m->settings.empty()) return SettingsDialog::tr("This method has no parameters.");
-    QStringList lines{SettingsDialog::tr("Parameters of %1 by name; empty rows are ignored:")
-                          .arg(QString::fromStdString(m->display_name))};
-    for (const MethodSetting& s : m->settings)
-        lines << SettingsDialog::tr("%1 (default %2): %3")
-                     .arg(QString::fromStdString(s.key), QString::fromStdString(s.default_value),
-                          QString::fromStdString(s.help));
-    return lines.join(QLatin1Char('\n'));
-}
-}  // namespace
 
 SettingsDialog::SettingsDialog(QWidget* parent) : QDialog(parent) {
     setObjectName(QStringLiteral("settingsDialog"));
@@ -117,30 +101,16 @@ SettingsDialog::SettingsDialog(QWidget* parent) : QDialog(parent) {
     context_tokens_->setSuffix(tr(" tokens"));
     context_tokens_->setToolTip(tr("How much of the book the Excerpt method puts before the question"));
     answerForm->addRow(tr("E&xcerpt size:"), context_tokens_);
-    parameters_ = new QTableWidget(0, 2, answerBox);
-    parameters_->setObjectName(QStringLiteral("methodParameters"));
-    parameters_->setHorizontalHeaderLabels({tr("Parameter"), tr("Value")});
-    parameters_->horizontalHeader()->setStretchLastSection(true);
-    parameters_->verticalHeader()->hide();
-    parameters_->setMinimumHeight(110);
-    auto* parameterButtons = new QHBoxLayout;
-    auto* addParameter = new QToolButton(answerBox);
-    addParameter->setIcon(QIcon::fromTheme(QStringLiteral("list-add")));
-    addParameter->setText(tr("Add"));
-    addParameter->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    auto* removeParameter = new QToolButton(answerBox);
-    removeParameter->setIcon(QIcon::fromTheme(QStringLiteral("list-remove")));
-    removeParameter->setText(tr("Remove"));
-    removeParameter->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    parameterButtons->addWidget(addParameter);
-    parameterButtons->addWidget(removeParameter);
-    parameterButtons->addStretch(1);
-    auto* parameterBox = new QVBoxLayout;
-    parameterBox->addWidget(parameters_);
-    parameterBox->addLayout(parameterButtons);
+    // The chosen method's parameters, generated from the registry, in a scroll area: gleaner
+    // has more than a dialog should be tall for.
+    parameters_ = new MethodParametersForm;
+    auto* parameterScroll = new QScrollArea(answerBox);
+    parameterScroll->setWidget(parameters_);
+    parameterScroll->setWidgetResizable(true);
+    parameterScroll->setMinimumHeight(150);
     auto* parametersLabel = new QLabel(tr("Method &parameters:"), answerBox);
-    parametersLabel->setBuddy(parameters_);
-    answerForm->addRow(parametersLabel, parameterBox);
+    parametersLabel->setBuddy(parameterScroll);
+    answerForm->addRow(parametersLabel, parameterScroll);
     read_on_open_ = new QCheckBox(tr("&Read each document with the model when it is opened"), answerBox);
     read_on_open_->setObjectName(QStringLiteral("readOnOpen"));
     read_on_open_->setChecked(settings.readOnOpen());
@@ -160,13 +130,6 @@ SettingsDialog::SettingsDialog(QWidget* parent) : QDialog(parent) {
         storeMethodParameters();
         loadMethodParameters(method_->currentData().toString());
     });
-    connect(addParameter, &QToolButton::clicked, this, [this] {
-        parameters_->insertRow(parameters_->rowCount());
-        parameters_->editItem(parameters_->item(parameters_->rowCount() - 1, 0));
-    });
-    connect(removeParameter, &QToolButton::clicked, this, [this] {
-        if (parameters_->currentRow() >= 0) parameters_->removeRow(parameters_->currentRow());
-    });
 
     loadMethodParameters(method_->currentData().toString());
     inspectModel(model_path_->text());
@@ -185,7 +148,7 @@ bool SettingsDialog::inspectModel(const QString& path) {
                                       QString::fromStdString(info.quantization), locale.toString(qint64(info.context_length)))
                                  .arg(info.layers)
                                  .arg(locale.formattedDataSize(qint64(info.file_size))));
-        model_info_->setForegroundRole(QPalette::WindowText);
+        model_info_->setPalette(palette());  // the dialog's colours again, after an earlier error's red
     } else {
         model_info_->setText(tr("Gleaner cannot use this file: %1").arg(QString::fromStdString(info.problem).toHtmlEscaped()));
         QPalette pal = model_info_->palette();
@@ -205,29 +168,13 @@ void SettingsDialog::chooseModel() {
 }
 
 void SettingsDialog::loadMethodParameters(const QString& method) {
-    parameters_method_ = method;
-    parameters_->setToolTip(parametersHelp(method));
     const app::AppSettings settings;
     auto it = edited_parameters_.find(method);
-    const std::map<std::string, std::string> values = it != edited_parameters_.end() ? it->second : settings.methodSettings(method);
-    parameters_->setRowCount(0);
-    for (const auto& [key, value] : values) {
-        const int row = parameters_->rowCount();
-        parameters_->insertRow(row);
-        parameters_->setItem(row, 0, new QTableWidgetItem(QString::fromStdString(key)));
-        parameters_->setItem(row, 1, new QTableWidgetItem(QString::fromStdString(value)));
-    }
+    parameters_->setMethod(method, it != edited_parameters_.end() ? it->second : settings.methodSettings(method));
 }
 
 void SettingsDialog::storeMethodParameters() {
-    std::map<std::string, std::string> values;
-    for (int row = 0; row < parameters_->rowCount(); ++row) {
-        const QTableWidgetItem* key = parameters_->item(row, 0);
-        const QTableWidgetItem* value = parameters_->item(row, 1);
-        if (key && !key->text().trimmed().isEmpty())
-            values[key->text().trimmed().toStdString()] = value ? value->text().trimmed().toStdString() : std::string();
-    }
-    edited_parameters_[parameters_method_] = values;
+    if (!parameters_->method().isEmpty()) edited_parameters_[parameters_->method()] = parameters_->values();
 }
 
 void SettingsDialog::accept() {

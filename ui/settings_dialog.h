@@ -9,9 +9,10 @@ class QDialogButtonBox;
 class QLabel;
 class QLineEdit;
 class QSpinBox;
-class QTableWidget;
 
 namespace gleaner::ui {
+
+class MethodParametersForm;
 
 class SettingsDialog : public QDialog {
     Q_OBJECT
@@ -41,10 +42,9 @@ private:
     QComboBox* method_;
     QSpinBox* max_tokens_;
     QSpinBox* context_tokens_;
-    QTableWidget* parameters_;
+    MethodParametersForm* parameters_;
     QCheckBox* read_on_open_;
     QDialogButtonBox* buttons_;
-    QString parameters_method_;  // the method whose parameters the table shows
     std::map<QString, std::map<std::string, std::string>> edited_parameters_;
 };
 

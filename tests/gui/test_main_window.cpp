@@ -23,6 +23,8 @@
 #include "app_settings.h"
 #include "ask_panel.h"
 #include "gui_test_support.h"
+#include "method_parameters_form.h"
+#include "method_registry.h"
 #include "settings_dialog.h"
 #include "library_model.h"
 #include "library_store.h"
@@ -232,17 +234,34 @@ private slots:
         QVERIFY(dialog->modelInfoLabel()->text().contains("cannot use"));
         dialog->modelPathEdit()->setText(test::smollm2Path());
         QVERIFY(ok->isEnabled());
+        // the error's red does not stay on the good model's description
+        QCOMPARE(dialog->modelInfoLabel()->palette().color(QPalette::WindowText),
+                 dialog->palette().color(QPalette::WindowText));
 
         dialog->findChild<QSpinBox*>("threads")->setValue(1);
         dialog->findChild<QSpinBox*>("maxAnswerTokens")->setValue(99);
         auto* method = dialog->findChild<QComboBox*>("defaultMethod");
         method->setCurrentIndex(method->findData("qllm"));
-        auto* parameters = dialog->findChild<QTableWidget*>("methodParameters");
-        // the registry's parameters of the chosen method, as the table's tooltip
-        QVERIFY2(parameters->toolTip().contains("question_weight (default 4)"), qPrintable(parameters->toolTip()));
-        parameters->setRowCount(1);
-        parameters->setItem(0, 0, new QTableWidgetItem("n_local"));
-        parameters->setItem(0, 1, new QTableWidgetItem("256"));
+        auto* parameters = dialog->findChild<ui::MethodParametersForm*>("methodParameters");
+        // a form of the chosen method's parameters, from the registry: every setting it reads, its
+        // default in the empty field, its help as the tooltip; a check box for a switch
+        const MethodEntry& qllm = *find_method("qllm");
+        for (const MethodSetting& s : qllm.settings) {
+            QWidget* editor = parameters->editor(s.key);
+            QVERIFY2(editor, s.key.c_str());
+            QVERIFY2(editor->toolTip().contains(QString::fromStdString(s.help)), s.key.c_str());
+            if (auto* line = qobject_cast<QLineEdit*>(editor))
+                QCOMPARE(line->placeholderText(), "default: " + QString::fromStdString(s.default_value));
+            else
+                QVERIFY2(s.is_switch && qobject_cast<QCheckBox*>(editor), s.key.c_str());
+        }
+        QVERIFY(!parameters->editor("probe_tokens"));  // gleaner's, not qllm's
+        qobject_cast<QLineEdit*>(parameters->editor("n_local"))->setText("256");
+        // switching methods and back keeps what was typed
+        method->setCurrentIndex(method->findData("gleaner"));
+        QVERIFY(parameters->editor("probe_tokens"));
+        method->setCurrentIndex(method->findData("qllm"));
+        QCOMPARE(qobject_cast<QLineEdit*>(parameters->editor("n_local"))->text(), QString("256"));
         QTest::mouseClick(ok, Qt::LeftButton);
         QTRY_VERIFY(!w.findChild<ui::SettingsDialog*>("settingsDialog"));
 
