@@ -421,6 +421,22 @@ int64_t LibraryStore::add_question(const QuestionRecord& q) {
     return id;
 }
 
+void LibraryStore::remove_question(int64_t id) {
+    WriteTransaction tx(*this);
+    Statement st(db_, "DELETE FROM questions WHERE id = ?1");
+    st.bind(1, id);
+    st.step();
+    tx.commit();
+}
+
+void LibraryStore::remove_questions(int64_t document_id) {
+    WriteTransaction tx(*this);
+    Statement st(db_, "DELETE FROM questions WHERE document_id = ?1");
+    st.bind(1, document_id);
+    st.step();
+    tx.commit();
+}
+
 std::vector<QuestionRecord> LibraryStore::questions(int64_t document_id) {
     Statement st(db_,
                  "SELECT id, document_id, model, method, question, answer, timings_json, evidence_json, asked_at "

@@ -96,6 +96,8 @@ public:
 
     int64_t add_question(const QuestionRecord& q);
     std::vector<QuestionRecord> questions(int64_t document_id);  // oldest first
+    void remove_question(int64_t id);
+    void remove_questions(int64_t document_id);  // the book's whole history
 
     void set_setting(const std::string& key, const std::string& value);
     std::optional<std::string> setting(const std::string& key);

@@ -1,11 +1,13 @@
 #include "ask_panel.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QClipboard>
 #include <QComboBox>
 #include <QFile>
 #include <QFileDialog>
 #include <QHBoxLayout>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QListView>
 #include <QMenu>
@@ -145,14 +147,24 @@ AskPanel::AskPanel(app::QuestionController* controller, QWidget* parent) : QWidg
     connect(export_, &QToolButton::clicked, this, &AskPanel::exportWithDialog);
     connect(method_, &QComboBox::currentIndexChanged, this, [this] { emit methodChanged(selectedMethod()); });
     connect(question_, &QPlainTextEdit::textChanged, this, &AskPanel::updateButtons);
+    // Delete removes the selected answer, from the library too (eventFilter: the list view would
+    // take the key itself).
+    history_->installEventFilter(this);
     // Any two answers can be compared: the shown one against the one picked here.
     history_->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(history_, &QListView::customContextMenuRequested, this, [this](const QPoint& pos) {
         const QModelIndex index = history_->indexAt(pos);
-        if (!index.isValid() || index.row() == controller_->shownRecord()) return;
+        if (!index.isValid()) return;
         QMenu menu(this);
         QAction* compare = menu.addAction(tr("Compare with the Shown Answer"));
-        if (menu.exec(history_->viewport()->mapToGlobal(pos)) == compare) controller_->compareWithRecord(index.row());
+        compare->setEnabled(index.row() != controller_->shownRecord());
+        menu.addSeparator();
+        QAction* remove = menu.addAction(QIcon::fromTheme(QStringLiteral("edit-delete")), tr("&Delete This Answer"));
+        QAction* clear = menu.addAction(QIcon::fromTheme(QStringLiteral("edit-clear-history")), tr("C&lear History…"));
+        QAction* chosen = menu.exec(history_->viewport()->mapToGlobal(pos));
+        if (chosen == compare) controller_->compareWithRecord(index.row());
+        else if (chosen == remove) controller_->deleteRecord(index.row());
+        else if (chosen == clear) confirmClearHistory();
     });
     connect(history_->selectionModel(), &QItemSelectionModel::currentChanged, this,
             [this](const QModelIndex& index) {
@@ -230,9 +242,35 @@ void AskPanel::showStreaming() {
                            method.toHtmlEscaped()));
 }
 
+bool AskPanel::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == history_ && event->type() == QEvent::KeyPress &&
+        static_cast<QKeyEvent*>(event)->key() == Qt::Key_Delete && history_->currentIndex().isValid()) {
+        controller_->deleteRecord(history_->currentIndex().row());
+        return true;
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+void AskPanel::confirmClearHistory() {
+    auto* box = new QMessageBox(QMessageBox::Question, tr("Clear History"),
+                                tr("Delete every question and answer about this book?"), QMessageBox::Cancel, this);
+    box->setObjectName(QStringLiteral("confirmClearHistory"));
+    QPushButton* clearButton = box->addButton(tr("Delete All"), QMessageBox::DestructiveRole);
+    box->setDefaultButton(QMessageBox::Cancel);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::finished, this, [this, box, clearButton] {
+        if (box->clickedButton() == clearButton) controller_->clearHistory();
+    });
+    box->open();
+}
+
 void AskPanel::showRecord(int row) {
     const QuestionRecord* r = controller_->history()->record(row);
-    if (!r) return;
+    if (!r) {
+        answer_->clear();  // nothing to show (the shown answer was deleted)
+        updateButtons();
+        return;
+    }
     if (history_->currentIndex().row() != row) history_->setCurrentIndex(controller_->history()->index(row));
     const QString meta = tr("%1 · %2 · %3 passages")
                              .arg(methodLabel(QString::fromStdString(r->method)), QString::fromStdString(r->model))

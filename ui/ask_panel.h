@@ -43,8 +43,12 @@ signals:
     void methodChanged(const QString& id);
     void citationActivated(int number);  // a [n] in the answer was clicked
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
     void showRecord(int row);
+    void confirmClearHistory();
     void showStreaming();
     void updateButtons();
     void setAnswerHtml(const QString& html);

@@ -56,7 +56,10 @@ void QuestionController::setDocument(const LoadedDocument& document) {
 
 bool QuestionController::ask(const QString& question, const QString& method) {
     const QString q = question.trimmed();
-    if (q.isEmpty()) return false;
+    if (q.isEmpty()) {
+        emit answerFailed(tr("Type a question first: an empty question has nothing to ask."));
+        return false;
+    }
     if (isBusy()) {
         emit answerFailed(tr("An answer is still being generated; stop it first."));
         return false;
@@ -109,6 +112,51 @@ void QuestionController::showRecord(int row) {
     evidence_.setEvidence(document_.document, history_.evidence(row), QString::fromStdString(r->method),
                           history_.layers(row));
     emit recordShown(row);
+}
+
+void QuestionController::deleteRecord(int row) {
+    const QuestionRecord* r = history_.record(row);
+    if (!r) return;
+    if (isBusy()) {
+        emit answerFailed(tr("An answer is being generated; stop it before deleting answers."));
+        return;
+    }
+    try {
+        if (r->id > 0) library_->store().remove_question(r->id);
+    } catch (const std::exception& e) {
+        emit answerFailed(tr("The answer could not be deleted: %1").arg(QString::fromUtf8(e.what())));
+        return;
+    }
+    const int shown = shown_row_;
+    history_.remove(row);
+    if (row == shown) {
+        // The shown answer is gone: show the one before it (or the first), else nothing.
+        shown_row_ = -1;
+        stopComparing();
+        evidence_.clear();
+        if (history_.rowCount() > 0) showRecord(std::min(row, history_.rowCount() - 1));
+        else emit recordShown(-1);
+    } else if (row < shown) {
+        --shown_row_;
+    }
+}
+
+void QuestionController::clearHistory() {
+    if (isBusy()) {
+        emit answerFailed(tr("An answer is being generated; stop it before clearing the history."));
+        return;
+    }
+    try {
+        if (document_.libraryId > 0) library_->store().remove_questions(document_.libraryId);
+    } catch (const std::exception& e) {
+        emit answerFailed(tr("The history could not be cleared: %1").arg(QString::fromUtf8(e.what())));
+        return;
+    }
+    shown_row_ = -1;
+    stopComparing();
+    evidence_.clear();
+    history_.setRecords({});
+    emit recordShown(-1);
 }
 
 bool QuestionController::compareWithMethod(const QString& method) {

@@ -45,6 +45,10 @@ public slots:
     void stop();
     // Shows a history entry: its evidence goes to the evidence model (and compare mode ends).
     void showRecord(int row);
+    // Deletes an answer from the history and the library (not while one is being generated).
+    void deleteRecord(int row);
+    // Deletes every question and answer about the open book.
+    void clearHistory();
     // Asks the shown question again with another method and compares the two selections.
     bool compareWithMethod(const QString& method);
     // Compares the shown answer with another answer of the history.

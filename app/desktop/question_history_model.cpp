@@ -38,6 +38,14 @@ const std::vector<LayerEvidence>& QuestionHistoryModel::layers(int row) const {
     return row >= 0 && row < rowCount() ? evidence_[size_t(row)].layers : none;
 }
 
+void QuestionHistoryModel::remove(int row) {
+    if (row < 0 || row >= rowCount()) return;
+    beginRemoveRows({}, row, row);
+    records_.erase(records_.begin() + row);
+    evidence_.erase(evidence_.begin() + row);
+    endRemoveRows();
+}
+
 const QuestionRecord* QuestionHistoryModel::record(int row) const {
     return row >= 0 && row < rowCount() ? &records_[size_t(row)] : nullptr;
 }
@@ -52,7 +60,10 @@ QVariant QuestionHistoryModel::data(const QModelIndex& index, int role) const {
             // The method beside the question: the same question is often asked with several.
             const MethodEntry* m = find_method(r->method);
             const QString method = m ? QString::fromStdString(m->display_name) : QString::fromStdString(r->method);
-            return tr("%1 — %2").arg(QString::fromStdString(r->question).simplified(), method);
+            // An answer stopped by the user is marked: it may end mid-sentence.
+            const bool stopped = r->timings_json.find("\"stopped\":true") != std::string::npos;
+            return (stopped ? tr("%1 — %2 (stopped)") : tr("%1 — %2"))
+                .arg(QString::fromStdString(r->question).simplified(), method);
         }
         case QuestionRole: return QString::fromStdString(r->question);
         case Qt::ToolTipRole:

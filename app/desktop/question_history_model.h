@@ -28,6 +28,7 @@ public:
     void setRecords(std::vector<QuestionRecord> records);
     // A new answer: its record (as stored) and its evidence as the engine gave it.
     void append(const QuestionRecord& record, std::vector<EvidencePassage> evidence, std::vector<LayerEvidence> layers);
+    void remove(int row);
     const QuestionRecord* record(int row) const;
     const std::vector<QuestionRecord>& records() const { return records_; }
     // The evidence of the answer in `row` (empty for a row that does not exist).

@@ -339,6 +339,41 @@ private slots:
         QVERIFY(!questions()->isBusy());
         QVERIFY(w_->findChild<QPushButton*>("askButton")->isVisible());
         QVERIFY(pieces.count() < 400);
+        // the stopped answer is marked as such in the history
+        const int last = questions()->history()->rowCount() - 1;
+        QVERIFY(last >= 0);
+        const QString entry = questions()->history()->data(questions()->history()->index(last)).toString();
+        QVERIFY2(entry.endsWith("(stopped)"), qPrintable(entry));
+    }
+
+    // Answers can be deleted one by one (Delete on the history) or all at once, from the library
+    // too; an empty question is refused with a message.
+    void answersAreDeletedOneByOneOrAllAtOnce() {
+        QVERIFY(test::openAndWait(*w_, pdf_));
+        w_->askPanel()->setSelectedMethod("excerpt");  // quick: no reading
+        QSignalSpy failed(questions(), &app::QuestionController::answerFailed);
+        QVERIFY(!questions()->ask("   ", "excerpt"));
+        QCOMPARE(failed.count(), 1);
+        QVERIFY(failed.at(0).at(0).toString().contains("empty question"));
+        askAndWait("What is written in section 1?");
+        askAndWait("What is written in section 2?");
+        if (QTest::currentTestFailed()) return;
+        LibraryStore store(profile_->libraryPath().toStdString());
+        const int64_t book = w_->library()->document(w_->library()->data(w_->library()->index(0),
+                                                                          app::LibraryModel::IdRole).toLongLong())->id;
+        QCOMPARE(int(store.questions(book).size()), 2);
+        auto* history = w_->findChild<QListView*>("questionHistory");
+        history->setFocus();
+        history->setCurrentIndex(questions()->history()->index(0));
+        QTest::keyClick(history, Qt::Key_Delete);
+        QCOMPARE(questions()->history()->rowCount(), 1);
+        QCOMPARE(questions()->history()->record(0)->question, std::string("What is written in section 2?"));
+        QCOMPARE(int(store.questions(book).size()), 1);
+        questions()->clearHistory();
+        QCOMPARE(questions()->history()->rowCount(), 0);
+        QCOMPARE(int(store.questions(book).size()), 0);
+        QCOMPARE(questions()->evidence()->rowCount(), 0);
+        QVERIFY(w_->findChild<QTextBrowser*>("answerView")->toPlainText().isEmpty());
     }
 
     void answersAreCopiedAndExportedAsMarkdown() {
