@@ -91,6 +91,7 @@ public:
     Statement& operator=(const Statement&) = delete;
 
     Statement& bind(int i, int64_t v) { check(sqlite3_bind_int64(stmt_, i, v)); return *this; }
+    int parameters() const { return sqlite3_bind_parameter_count(stmt_); }
     Statement& bind(int i, const std::string& v) {
         check(sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
         return *this;
@@ -258,6 +259,15 @@ int LibraryStore::schema_version() {
     return st.step() ? static_cast<int>(st.int64(0)) : 0;
 }
 
+void LibraryStore::write_by_id(const char* sql, int64_t id, int64_t value) {
+    WriteTransaction tx(*this);
+    Statement st(db_, sql);
+    st.bind(1, id);
+    if (st.parameters() >= 2) st.bind(2, value);
+    st.step();
+    tx.commit();
+}
+
 void LibraryStore::migrate() {
     int version = schema_version();
     if (version > kSchemaVersion)
@@ -338,27 +348,15 @@ std::vector<LibraryDocument> LibraryStore::documents() {
 }
 
 void LibraryStore::remove_document(int64_t id) {
-    WriteTransaction tx(*this);
-    Statement st(db_, "DELETE FROM documents WHERE id = ?1");
-    st.bind(1, id);
-    st.step();
-    tx.commit();
+    write_by_id("DELETE FROM documents WHERE id = ?1", id);
 }
 
 void LibraryStore::mark_opened(int64_t id, int64_t when) {
-    WriteTransaction tx(*this);
-    Statement st(db_, "UPDATE documents SET last_opened_at = ?2 WHERE id = ?1");
-    st.bind(1, id).bind(2, when);
-    st.step();
-    tx.commit();
+    write_by_id("UPDATE documents SET last_opened_at = ?2 WHERE id = ?1", id, when);
 }
 
 void LibraryStore::set_reading_position(int64_t id, int64_t position) {
-    WriteTransaction tx(*this);
-    Statement st(db_, "UPDATE documents SET reading_position = ?2 WHERE id = ?1");
-    st.bind(1, id).bind(2, position);
-    st.step();
-    tx.commit();
+    write_by_id("UPDATE documents SET reading_position = ?2 WHERE id = ?1", id, position);
 }
 
 void LibraryStore::set_reading_state(const ReadingState& s) {
@@ -422,19 +420,11 @@ int64_t LibraryStore::add_question(const QuestionRecord& q) {
 }
 
 void LibraryStore::remove_question(int64_t id) {
-    WriteTransaction tx(*this);
-    Statement st(db_, "DELETE FROM questions WHERE id = ?1");
-    st.bind(1, id);
-    st.step();
-    tx.commit();
+    write_by_id("DELETE FROM questions WHERE id = ?1", id);
 }
 
 void LibraryStore::remove_questions(int64_t document_id) {
-    WriteTransaction tx(*this);
-    Statement st(db_, "DELETE FROM questions WHERE document_id = ?1");
-    st.bind(1, document_id);
-    st.step();
-    tx.commit();
+    write_by_id("DELETE FROM questions WHERE document_id = ?1", document_id);
 }
 
 std::vector<QuestionRecord> LibraryStore::questions(int64_t document_id) {

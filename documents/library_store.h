@@ -113,6 +113,9 @@ private:
     class Statement;
     class WriteTransaction;
     void exec(const char* sql);
+    // One statement in its own write transaction, ?1 bound to `id` and ?2 to `value` (when the
+    // statement has it): the store's one-row updates and deletes.
+    void write_by_id(const char* sql, int64_t id, int64_t value = 0);
     void migrate();
 
     sqlite3* db_ = nullptr;

@@ -7,6 +7,7 @@
 
 #include "evidence.h"
 #include "excerpt_answer.h"
+#include "method_registry.h"
 #include "qa_prompt.h"
 #include "ask_document.h"
 #include "asker.h"
@@ -56,7 +57,9 @@ ReadingOutcome ModelAnswerEngine::read(const Document& doc, const MethodParamete
 }
 
 Answer ModelAnswerEngine::answer(const Document& doc, const AnswerRequest& request, const AnswerCallbacks& callbacks) {
-    if (request.method == "excerpt") return answer_from_excerpt(*model_, *backend_, doc, request, callbacks);
+    // The one method the registry leaves to the desktop program (desktop_only) is answered here.
+    if (const MethodEntry* m = find_method(request.method); m && m->desktop_only)
+        return answer_from_excerpt(*model_, *backend_, doc, request, callbacks);
     if (request.question.empty()) throw std::invalid_argument("the question is empty");
 
     Answer a;

@@ -6,6 +6,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <memory>
+
 #include "application_setup.h"
 #include "main_window.h"
 #include "test_support.h"
@@ -43,6 +45,14 @@ public:
 private:
     QTemporaryDir dir_;
 };
+
+// A new main window at the size the suites' coordinates assume, shown; true once it is exposed.
+inline bool showNewMainWindow(std::unique_ptr<ui::MainWindow>& w) {
+    w = std::make_unique<ui::MainWindow>();
+    w->resize(1300, 850);
+    w->show();
+    return QTest::qWaitForWindowExposed(w.get());
+}
 
 // Opens a document as a user would and waits for it to be shown.
 inline bool openAndWait(ui::MainWindow& w, const QString& path, int timeoutMs = 30000) {

@@ -121,10 +121,7 @@ class TestAsk : public QObject {
     app::QuestionController* questions() { return w_->questions(); }
 
     void newWindow() {
-        w_ = std::make_unique<ui::MainWindow>();
-        w_->resize(1300, 850);
-        w_->show();
-        QVERIFY(QTest::qWaitForWindowExposed(w_.get()));
+        QVERIFY(test::showNewMainWindow(w_));
     }
 
     // Types a question and presses Enter; waits for the answer to be saved.

@@ -95,10 +95,7 @@ class TestLargeText : public QObject {
 private slots:
     void initTestCase() {
         profile_ = std::make_unique<test::IsolatedProfile>();
-        w_ = std::make_unique<ui::MainWindow>();
-        w_->resize(1300, 850);
-        w_->show();
-        QVERIFY(QTest::qWaitForWindowExposed(w_.get()));
+        QVERIFY(test::showNewMainWindow(w_));
     }
     void cleanupTestCase() { w_.reset(); }
 
