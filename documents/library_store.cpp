@@ -55,6 +55,13 @@ constexpr const char* kMigrations[] = {
     R"sql(
     CREATE INDEX questions_by_document ON questions(document_id, asked_at);
     )sql",
+    // 2 -> 3: conversations (the answer a follow-up continues) and what a question was about.
+    R"sql(
+    ALTER TABLE questions ADD COLUMN follows_id INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE questions ADD COLUMN scope_begin INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE questions ADD COLUMN scope_end INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE questions ADD COLUMN scope_label TEXT NOT NULL DEFAULT '';
+    )sql",
 };
 static_assert(std::size(kMigrations) == LibraryStore::kSchemaVersion);
 
@@ -408,11 +415,13 @@ int64_t LibraryStore::add_question(const QuestionRecord& q) {
     WriteTransaction tx(*this);
     Statement st(db_,
                  "INSERT INTO questions (document_id, model, method, question, answer, timings_json, evidence_json, "
-                 "asked_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+                 "asked_at, follows_id, scope_begin, scope_end, scope_label) "
+                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
     st.bind(1, q.document_id).bind(2, q.model).bind(3, q.method).bind(4, q.question).bind(5, q.answer);
     st.bind(6, q.timings_json.empty() ? std::string("{}") : q.timings_json);
     st.bind(7, q.evidence_json.empty() ? std::string("[]") : q.evidence_json);
-    st.bind(8, q.asked_at);
+    st.bind(8, q.asked_at).bind(9, q.follows_id);
+    st.bind(10, static_cast<int64_t>(q.scope.begin)).bind(11, static_cast<int64_t>(q.scope.end)).bind(12, q.scope_label);
     st.step();
     const int64_t id = sqlite3_last_insert_rowid(db_);
     tx.commit();
@@ -429,8 +438,8 @@ void LibraryStore::remove_questions(int64_t document_id) {
 
 std::vector<QuestionRecord> LibraryStore::questions(int64_t document_id) {
     Statement st(db_,
-                 "SELECT id, document_id, model, method, question, answer, timings_json, evidence_json, asked_at "
-                 "FROM questions WHERE document_id = ?1 ORDER BY asked_at, id");
+                 "SELECT id, document_id, model, method, question, answer, timings_json, evidence_json, asked_at, "
+                 "follows_id, scope_begin, scope_end, scope_label FROM questions WHERE document_id = ?1 ORDER BY asked_at, id");
     st.bind(1, document_id);
     std::vector<QuestionRecord> out;
     while (st.step()) {
@@ -444,6 +453,9 @@ std::vector<QuestionRecord> LibraryStore::questions(int64_t document_id) {
         q.timings_json = st.text(6);
         q.evidence_json = st.text(7);
         q.asked_at = st.int64(8);
+        q.follows_id = st.int64(9);
+        q.scope = {static_cast<size_t>(std::max<int64_t>(0, st.int64(10))), static_cast<size_t>(std::max<int64_t>(0, st.int64(11)))};
+        q.scope_label = st.text(12);
         out.push_back(std::move(q));
     }
     return out;

@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "text_range.h"
+
 struct sqlite3;
 
 namespace gleaner {
@@ -63,11 +65,15 @@ struct QuestionRecord {
     std::string timings_json;   // {"ttft_ms":..., "decode_tps":...}
     std::string evidence_json;  // [{"begin":..,"end":..,"score":..,"layer":..}, ...]
     int64_t asked_at = 0;
+    int64_t follows_id = 0;     // the answer this follow-up continues (its question and answer were
+                                // in the prompt), 0 for a question asked alone
+    TextRange scope;            // what the question was about (empty: the whole document)
+    std::string scope_label;    // "Chapter III", "pages 12–14", ... (document_scope.h)
 };
 
 class LibraryStore {
 public:
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 3;
 
     // Opens or creates the database at `path` and migrates it. Throws LibraryError (also for a
     // database written by a newer version, or a file that is not a database). A database whose

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <stdexcept>
+#include <tuple>
 
 #include "method_registry.h"
 #include "model_identity.h"
@@ -74,57 +75,119 @@ const std::vector<int64_t>& Asker::offsets(std::string_view text, uint64_t hash,
     return offsets_;
 }
 
+namespace {
+// The scope clipped to the text; empty when it is the whole text.
+TextRange effective_scope(const AskDocument& doc) {
+    TextRange r{std::min(doc.scope.begin, doc.text.size()), std::min(doc.scope.end, doc.text.size())};
+    if (r.empty() || (r.begin == 0 && r.end == doc.text.size())) return {};
+    return r;
+}
+
+// The document tokens [first, last) that overlap the byte range r (offsets: n + 1 entries).
+std::pair<int32_t, int32_t> token_range(const std::vector<int64_t>& offsets, TextRange r) {
+    const auto b = static_cast<int64_t>(r.begin), e = static_cast<int64_t>(r.end);
+    // token i spans [offsets[i], offsets[i + 1])
+    const auto first = std::upper_bound(offsets.begin() + 1, offsets.end(), b) - (offsets.begin() + 1);
+    const auto last = std::lower_bound(offsets.begin(), offsets.end() - 1, e) - offsets.begin();
+    return {static_cast<int32_t>(first), static_cast<int32_t>(std::max(first, last))};
+}
+
+std::vector<std::pair<int64_t, int64_t>> skip_inside(const std::vector<std::pair<int64_t, int64_t>>& skip, TextRange r) {
+    std::vector<std::pair<int64_t, int64_t>> out;
+    const auto b = static_cast<int64_t>(r.begin), e = static_cast<int64_t>(r.end);
+    for (const auto& [sb, se] : skip)
+        if (std::max(sb, b) < std::min(se, e)) out.push_back({std::max(sb, b) - b, std::min(se, e) - b});
+    return out;
+}
+}  // namespace
+
 AskResult Asker::ask(const AskDocument& doc, const AskRequest& request) {
     if (request.question.find_first_not_of(" \t\r\n") == std::string::npos)
         throw std::invalid_argument("the question is empty");
     AskResult out;
     const auto t0 = Clock::now();
-    std::unique_ptr<ContextMethod> method;
-    std::vector<int32_t> doc_ids;
     const MethodEntry* entry = find_method(request.method);
     if (!entry) throw std::invalid_argument("unknown method '" + request.method + "' (" + method_names_text() + ")");
+    out.method = entry->name;
+    const std::string conversation = conversation_text(request.earlier);
+    const std::string previous = request.earlier.empty() ? std::string() : request.earlier.back().question;
+    const TextRange scope = effective_scope(doc);
     const uint64_t hash = text_hash(doc.text);  // once per question: a book is megabytes
+    std::string_view text = doc.text;           // what the method reads: the whole text or the scope
+    uint64_t read_hash = hash;
+    if (!scope.empty()) {
+        text = doc.text.substr(scope.begin, scope.size());
+        read_hash = text_hash(text);
+    }
+
     if (entry->keeps_reading_memory) {
         ReadingMemory& mem = memory(doc, hash, request.settings);
-        if (!mem.complete()) {
-            try {
-                mem.read(request.on_reading, request.generation.cancel);
-            } catch (const CancelledError&) {
-                out.cancelled = true;
-                return out;
+        const bool read_scope_whole = !scope.empty() && !mem.complete() &&
+                                      static_cast<int64_t>(tokens(text, read_hash).size()) <= kScopeReadWholeTokens;
+        if (!read_scope_whole) {
+            if (!mem.complete()) {
+                try {
+                    mem.read(request.on_reading, request.generation.cancel);
+                } catch (const CancelledError&) {
+                    out.cancelled = true;
+                    return out;
+                }
             }
+            const std::vector<int32_t>& doc_ids = mem.doc_ids();
+            std::unique_ptr<ContextMethod> method = make_method(*entry, model_, backend_, &mem, request.settings);
+            QaPrompt prompt = build_qa_prompt(model_, doc_ids, request.question, conversation);
+            prompt.previous_question = previous;
+            prompt.doc_text = doc.text;
+            prompt.doc_offsets = &offsets(doc.text, hash, doc_ids);
+            prompt.doc_skip = doc.skip;
+            if (!scope.empty()) std::tie(prompt.scope_begin, prompt.scope_end) = token_range(*prompt.doc_offsets, scope);
+            out.read_s = seconds_since(t0);
+            answer(doc, request, *method, prompt, *prompt.doc_offsets, out);
+            return out;
         }
-        doc_ids = mem.doc_ids();
-        method = make_method(*entry, model_, backend_, &mem, request.settings);
-    } else {
-        doc_ids = tokens(doc.text, hash);
-        method = make_method(*entry, model_, backend_, nullptr, request.settings);
+        entry = find_method("full");  // a short scope of an unread book: read whole, now
+        out.method = entry->name;
     }
-    QaPrompt prompt = build_qa_prompt(model_, doc_ids, request.question);
-    prompt.doc_text = doc.text;
-    prompt.doc_offsets = &offsets(doc.text, hash, doc_ids);
-    prompt.doc_skip = doc.skip;
+
+    const std::vector<int32_t>& doc_ids = tokens(text, read_hash);
+    std::unique_ptr<ContextMethod> method = make_method(*entry, model_, backend_, nullptr, request.settings);
+    QaPrompt prompt = build_qa_prompt(model_, doc_ids, request.question, conversation);
+    prompt.previous_question = previous;
+    prompt.doc_text = text;
+    prompt.doc_offsets = &offsets(text, read_hash, doc_ids);
+    prompt.doc_skip = scope.empty() ? doc.skip : skip_inside(doc.skip, scope);
+    const std::vector<int64_t>* text_offsets = prompt.doc_offsets;
+    if (!scope.empty()) {  // passages are ranges of the whole text
+        scope_offsets_ = *prompt.doc_offsets;
+        for (int64_t& o : scope_offsets_) o += static_cast<int64_t>(scope.begin);
+        text_offsets = &scope_offsets_;
+    }
     out.read_s = seconds_since(t0);
-    out.document_tokens = static_cast<int64_t>(doc_ids.size());
+    answer(doc, request, *method, prompt, *text_offsets, out);
+    return out;
+}
+
+void Asker::answer(const AskDocument& doc, const AskRequest& request, ContextMethod& method, QaPrompt& prompt,
+                   const std::vector<int64_t>& text_offsets, AskResult& out) {
+    out.document_tokens = prompt.doc_end - prompt.doc_begin;
     out.prompt_tokens = static_cast<int64_t>(prompt.ids.size());
     out.doc_begin = prompt.doc_begin;
     out.doc_end = prompt.doc_end;
-    out.offsets = prompt.doc_offsets;
+    out.offsets = &text_offsets;
     try {
-        out.answer = answer_question(*method, model_.tokenizer(), prompt, request.generation, request.prefill);
+        out.answer = answer_question(method, model_.tokenizer(), prompt, request.generation, request.prefill);
     } catch (const CancelledError&) {
         out.cancelled = true;
-        return out;
+        return;
     }
     out.cancelled = out.answer.cancelled;
-    out.settings = method->describe();
+    out.settings = method.describe();
     judge_support(request, model_.tokenizer(), out);
     EvidenceOptions eo;
     eo.max_passages = request.max_passages;
-    out.passages = build_passages(out.answer.trace.tokens, prompt.doc_begin, *prompt.doc_offsets, doc.text, eo);
+    out.passages = build_passages(out.answer.trace.tokens, prompt.doc_begin, text_offsets, doc.text, eo);
     for (const TokenScore& t : out.answer.trace.tokens)
         if (t.pos >= prompt.doc_begin && t.pos < prompt.doc_end) ++out.selected_tokens;
-    return out;
 }
 
 }  // namespace gleaner

@@ -16,7 +16,9 @@
 #include "context_method.h"
 #include "evidence.h"
 #include "method_registry.h"
+#include "qa_prompt.h"
 #include "reading.h"
+#include "text_range.h"
 
 namespace gleaner {
 
@@ -27,10 +29,21 @@ struct AskDocument {
     std::string id;                                     // Document::id (memory_place.h); may be empty
     std::string_view text;                              // UTF-8; outlives the call
     std::vector<std::pair<int64_t, int64_t>> skip;      // byte ranges never selected (front/back matter)
+    // The part of the text the question is about (a chapter, pages, a selected passage); empty:
+    // the whole text. Evidence comes from inside it only. A method that keeps a reading memory
+    // selects inside the scope from the memory of the whole book; when the book is not read yet
+    // and the scope is short enough to be read whole (kScopeReadWholeTokens), the scope is put in
+    // the prompt whole (method "full"), and every other method reads the scope alone.
+    TextRange scope;
 };
+
+inline constexpr int64_t kScopeReadWholeTokens = 6144;
 
 struct AskRequest {
     std::string question;
+    // The earlier turns of the conversation this question follows (oldest first); the prompt
+    // carries the last few (qa_prompt.h), and the selection is made again for this question.
+    std::vector<ConversationTurn> earlier;
     std::string method = kDefaultAnswerMethod;  // a name in method_registry() (not a desktop-only one)
     MethodSettings settings;
     GenerationOptions generation = answer_generation();  // max_tokens, sampling, cancel, on_text
@@ -63,6 +76,8 @@ struct AskResult {
     const std::vector<int64_t>* offsets = nullptr;
     double read_s = 0;                // reading / tokenizing before the method's prefill
     std::string settings;             // the method's describe()
+    std::string method;               // the method that answered: the request's, or "full" for a
+                                      // short scope of an unread book (AskDocument::scope)
     AnswerConfidence confidence;      // of the model's own answer
     // The model's answer when it was replaced by kNotStatedAnswer (shown to the user as a guess).
     std::string unsupported_answer;
@@ -96,6 +111,9 @@ private:
     // The document's tokens and their byte offsets (cached for the last text).
     const std::vector<int32_t>& tokens(std::string_view text, uint64_t text_hash);
     const std::vector<int64_t>& offsets(std::string_view text, uint64_t text_hash, const std::vector<int32_t>& ids);
+    // The method's answer and passages once the prompt is built (the steps after ask()'s setup).
+    void answer(const AskDocument& doc, const AskRequest& request, ContextMethod& method, QaPrompt& prompt,
+                const std::vector<int64_t>& text_offsets, AskResult& out);
     // The model file's identity, hashed (or looked up) at the first reading memory, then kept.
     const std::string& model_id();
 
@@ -109,6 +127,7 @@ private:
     uint64_t tokens_key_ = 0, offsets_key_ = 0;
     std::vector<int32_t> tokens_;
     std::vector<int64_t> offsets_;
+    std::vector<int64_t> scope_offsets_;  // a scope read alone: its token offsets in the whole text
 };
 
 }  // namespace gleaner

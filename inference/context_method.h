@@ -34,6 +34,16 @@ struct QaPrompt {
     int doc_begin = 0;
     int doc_end = 0;
     std::string question;  // the question text (Q-LLM locates its tokens in ids)
+    // The earlier turns of a conversation as the prompt shows them (qa_prompt.h's
+    // conversation_text), and the question before this one; both empty for a question alone.
+    // Methods that build their own prompt carry the conversation; a follow-up's selection also
+    // looks for the previous question's words ("What did she say next?").
+    std::string conversation;
+    std::string previous_question;
+    // The document tokens [scope_begin, scope_end) a selection may take (the question is about a
+    // chapter or a passage); scope_end < 0: the whole document.
+    int32_t scope_begin = 0;
+    int32_t scope_end = -1;
     // The document's text for methods that read it (Gleaner's passages and lexical signal):
     // (*doc_offsets)[i] is the byte offset of document token i (n_doc + 1 entries, evidence.h);
     // doc_skip are byte ranges no selection should take (front/back matter: licence, header).

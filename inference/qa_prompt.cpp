@@ -8,7 +8,28 @@ std::vector<int32_t> tokenize_document(const Tokenizer& tok, const std::string& 
     return tok.encode(text, /*add_bos=*/false, /*parse_special=*/false);
 }
 
-PromptFrame qa_prompt_frame(const Model& model, const std::string& question, FrameKind kind) {
+namespace {
+// Cuts at a UTF-8 character start at or before `max` bytes.
+std::string cut_utf8(const std::string& s, size_t max) {
+    if (s.size() <= max) return s;
+    size_t n = max;
+    while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+    return s.substr(0, n) + "...";
+}
+}  // namespace
+
+std::string conversation_text(const std::vector<ConversationTurn>& earlier) {
+    if (earlier.empty()) return {};
+    const size_t first = earlier.size() > kMaxEarlierTurns ? earlier.size() - kMaxEarlierTurns : 0;
+    std::string out = "Earlier questions in this conversation and their answers:\n";
+    for (size_t i = first; i < earlier.size(); ++i)
+        out += "Q: " + cut_utf8(earlier[i].question, kMaxEarlierAnswerBytes) + "\nA: " +
+               cut_utf8(earlier[i].answer, kMaxEarlierAnswerBytes) + "\n";
+    return out + "\n";
+}
+
+PromptFrame qa_prompt_frame(const Model& model, const std::string& question, FrameKind kind,
+                            const std::string& conversation) {
     const Tokenizer& tok = model.tokenizer();
     const ChatStyle style = chat_style_for(model.chat_template(), tok.vocab().tokens);
     static const std::string kMark = "\x01GLEANER_DOCUMENT\x01";
@@ -16,12 +37,12 @@ PromptFrame qa_prompt_frame(const Model& model, const std::string& question, Fra
     if (question.empty())
         user = "Read the document below.\n\nThe document begins.\n" + kMark + "\nThe document ends.";
     else if (kind == FrameKind::Document)
-        user = "Answer the question about the text below: " + question + "\n\n---\n" + kMark + "\n---\n\nQuestion: " +
+        user = "Answer the question about the text below: " + question + "\n\n---\n" + kMark + "\n---\n\n" + conversation + "Question: " +
                question + "\nAnswer in one or two sentences, from the text above only. If it does not give the "
                "answer, say that the text does not say.";
     else
         user = "Answer the question from the numbered passages of a book below: " + question + "\n\n" + kMark +
-               "\n\nQuestion: " + question + "\nAnswer in one or two sentences, from the passages only, and cite "
+               "\n\n" + conversation + "Question: " + question + "\nAnswer in one or two sentences, from the passages only, and cite "
                "the passages you used by their numbers in square brackets. If they do not give the answer, say that the "
                "book does not say.";
     std::vector<ChatMessage> msgs;
@@ -35,8 +56,9 @@ PromptFrame qa_prompt_frame(const Model& model, const std::string& question, Fra
     return f;
 }
 
-QaPrompt build_qa_prompt(const Model& model, const std::vector<int32_t>& doc_ids, const std::string& question) {
-    const PromptFrame f = qa_prompt_frame(model, question);
+QaPrompt build_qa_prompt(const Model& model, const std::vector<int32_t>& doc_ids, const std::string& question,
+                         const std::string& conversation) {
+    const PromptFrame f = qa_prompt_frame(model, question, FrameKind::Document, conversation);
     QaPrompt p;
     p.ids = f.before;
     p.doc_begin = static_cast<int>(p.ids.size());
@@ -44,6 +66,7 @@ QaPrompt build_qa_prompt(const Model& model, const std::vector<int32_t>& doc_ids
     p.doc_end = static_cast<int>(p.ids.size());
     p.ids.insert(p.ids.end(), f.after.begin(), f.after.end());
     p.question = question;
+    p.conversation = conversation;
     return p;
 }
 

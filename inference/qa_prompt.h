@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "context_method.h"
+#include "conversation_turn.h"
 #include "model.h"
 
 namespace gleaner {
@@ -28,10 +29,18 @@ struct PromptFrame {
 };
 enum class FrameKind { Document, Passages };
 
-// question empty: the frame Gleaner reads a document in (no question yet; this text is part of
-// every reading memory's identity, so it does not change).
-PromptFrame qa_prompt_frame(const Model& model, const std::string& question, FrameKind kind = FrameKind::Document);
+// The earlier turns as the prompt carries them, placed before the question: the last
+// kMaxEarlierTurns, each answer cut to kMaxEarlierAnswerBytes (conversation_turn.h). Empty when
+// there are none.
+std::string conversation_text(const std::vector<ConversationTurn>& earlier);
 
-QaPrompt build_qa_prompt(const Model& model, const std::vector<int32_t>& doc_ids, const std::string& question);
+// question empty: the frame Gleaner reads a document in (no question yet; this text is part of
+// every reading memory's identity, so it does not change). conversation: conversation_text() of
+// the earlier turns, or empty.
+PromptFrame qa_prompt_frame(const Model& model, const std::string& question, FrameKind kind = FrameKind::Document,
+                            const std::string& conversation = {});
+
+QaPrompt build_qa_prompt(const Model& model, const std::vector<int32_t>& doc_ids, const std::string& question,
+                         const std::string& conversation = {});
 
 }  // namespace gleaner

@@ -32,6 +32,7 @@ const std::vector<Command>& all_commands() {
         {"ask", "ask FILE \"QUESTION\" [--method NAME] [--model M] [--json]   (ask --method help: every method)\n"
                 "           [--max-tokens 64] [--max-evidence 20] [--per-layer] [--threads N] [--device cpu|cuda:N|auto]\n"
                 "           [--password P (an encrypted PDF)] [--cache-dir D] [--quiet]\n"
+                "           [--chapter N|TITLE|list | --pages A-B (ask about one chapter or pages; evidence from there)]\n"
                 "           [--min-confidence 0.35 (below it: \"The book does not seem to say.\"; 0 keeps every answer)]\n"
                 "           [method knobs, see below]",
          cmd_ask},

@@ -18,6 +18,7 @@
 #include "ask_document.h"
 #include "character_offsets.h"
 #include "asker.h"
+#include "document_scope.h"
 #include "reading.h"
 
 namespace gleaner::cli {
@@ -73,6 +74,48 @@ double ensure_read(ReadingMemory& mem, bool quiet, bool& read_here) {
         &g_cancel);
     line.finish();
     return seconds_since(t0);
+}
+// --chapter N|TITLE or --pages A-B: what the question is about (whole document when neither).
+// --chapter list prints the chapters and returns true (nothing to ask then).
+DocumentScope scope_from_args(const Args& args, const Document& doc, bool& listed) {
+    listed = false;
+    const auto chapter = args.get("chapter");
+    const auto pages = args.get("pages");
+    if (chapter && pages) throw UsageError("--chapter and --pages cannot be combined");
+    if (chapter) {
+        const std::vector<DocumentScope> chapters = document_chapters(doc);
+        if (chapters.empty()) throw UsageError(doc.source_path + " has no chapters (no contents or headings)");
+        if (*chapter == "list") {
+            for (size_t i = 0; i < chapters.size(); ++i) std::printf("%3zu  %s\n", i + 1, chapters[i].label.c_str());
+            listed = true;
+            return {};
+        }
+        char* end = nullptr;
+        const long n = std::strtol(chapter->c_str(), &end, 10);
+        if (end && *end == '\0' && !chapter->empty()) {
+            if (n < 1 || n > static_cast<long>(chapters.size()))
+                throw UsageError("--chapter " + *chapter + ": the document has chapters 1-" + std::to_string(chapters.size()));
+            return chapters[n - 1];
+        }
+        auto lower = [](std::string t) {
+            for (char& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            return t;
+        };
+        for (const DocumentScope& c : chapters)
+            if (lower(c.label).find(lower(*chapter)) != std::string::npos) return c;
+        throw UsageError("--chapter '" + *chapter + "': no chapter title contains it (--chapter list shows them)");
+    }
+    if (pages) {
+        if (!doc.is_paginated()) throw UsageError("--pages: " + doc.source_path + " has no pages (use --chapter)");
+        int a = 0, b = 0;
+        char rest = 0;
+        const int got = std::sscanf(pages->c_str(), "%d-%d%c", &a, &b, &rest);
+        if (got == 1) b = a;
+        if ((got != 1 && got != 2) || a < 1 || b < a || a > doc.page_count())
+            throw UsageError("--pages " + *pages + ": expected A-B within 1-" + std::to_string(doc.page_count()));
+        return page_scope(doc, a - 1, b - 1);
+    }
+    return {};
 }
 }  // namespace
 
@@ -137,7 +180,7 @@ int cmd_read(const CommandArgs& argv) {
 
 int cmd_ask(const CommandArgs& argv) {
     std::set<std::string> valued = {"model", "threads", "method", "max-tokens", "max-evidence", "cache-dir", "device",
-                                    "min-confidence", "password"};
+                                    "min-confidence", "password", "chapter", "pages"};
     valued.insert(method_option_names().begin(), method_option_names().end());
     valued.insert(sampling_option_names().begin(), sampling_option_names().end());
     Args args(argv, valued, with({"json", "per-layer", "quiet"}, method_switch_names()));
@@ -156,6 +199,9 @@ int cmd_ask(const CommandArgs& argv) {
     const bool json = args.flag("json"), quiet = args.flag("quiet");
 
     const Document document = load_document(path, args);
+    bool listed = false;
+    const DocumentScope scope = scope_from_args(args, document, listed);
+    if (listed) return 0;
     const std::string model_path = resolve_model_path(args);
     const auto model = Model::load(model_path);
     const auto backend = backend_from_args(args);
@@ -163,7 +209,9 @@ int cmd_ask(const CommandArgs& argv) {
     ignore_file_size_signal();
     Asker asker(model_path, *model, *backend, reading_cache_root(args));
 
-    const AskDocument doc = ask_document(document);
+    AskDocument doc = ask_document(document);
+    doc.scope = scope.range;
+    if (!scope.whole() && !quiet && !json) std::fprintf(stderr, "about %s\n", scope.label.c_str());
     AskRequest request;
     request.question = question;
     request.method = method_name;
@@ -195,6 +243,7 @@ int cmd_ask(const CommandArgs& argv) {
         line.update(done, total, tps, (total - done) / std::max(1e-9, tps));
     };
     const AskResult res = asker.ask(doc, request);
+    const std::string& answered_by = res.method;  // "full" for a short scope of an unread book
     read_line.finish();
     line.finish();
     if (res.cancelled) {
@@ -211,7 +260,7 @@ int cmd_ask(const CommandArgs& argv) {
         JsonWriter j;
         j.begin_object()
             .key("answer").value(r.text)
-            .key("method").value(method_name)
+            .key("method").value(answered_by)
             .key("model").value(model->config().name.empty() ? model_path : model->config().name)
             .key("document_tokens").value(res.document_tokens)
             .key("prompt_tokens").value(res.prompt_tokens)
@@ -222,6 +271,14 @@ int cmd_ask(const CommandArgs& argv) {
             .key("confidence").value(static_cast<double>(res.confidence.confidence))
             .key("new_words").value(static_cast<int64_t>(res.confidence.new_words));
         if (!res.unsupported_answer.empty()) j.key("unsupported_answer").value(res.unsupported_answer);
+        if (!scope.whole()) {
+            const CharacterOffsets chars(document.text);
+            j.key("scope").begin_object()
+                .key("label").value(scope.label)
+                .key("start_char").value(chars.of(scope.range.begin))
+                .key("end_char").value(chars.of(scope.range.end))
+                .end_object();
+        }
         // each answer token with the probability the model gave it (how sure it was)
         j.key("answer_tokens").begin_array();
         for (size_t i = 0; i < r.tokens.size() && i < r.token_probs.size(); ++i)
@@ -283,7 +340,7 @@ int cmd_ask(const CommandArgs& argv) {
             std::printf("\n\n%s (The model was not sure of this answer: confidence %.2f.)", kNotStatedAnswer,
                         res.confidence.confidence);
         std::printf("\n\n[%s: %lld of %lld document tokens selected; read %.1f s, first token %.2f s, %.1f tok/s]\n",
-                    method_name.c_str(), static_cast<long long>(selected_doc), static_cast<long long>(res.document_tokens),
+                    answered_by.c_str(), static_cast<long long>(selected_doc), static_cast<long long>(res.document_tokens),
                     read_s, r.prefill_s, decode_tps);
         if (!passages.empty()) std::printf("evidence:\n");
         for (size_t i = 0; i < passages.size(); ++i) {

@@ -16,6 +16,7 @@
 
 #include "text_range.h"
 
+#include "conversation_turn.h"
 #include "document.h"
 #include "method_registry.h"  // the methods a request can name, kDefaultAnswerMethod
 
@@ -43,6 +44,10 @@ using MethodParameters = std::map<std::string, std::string>;
 
 struct AnswerRequest {
     std::string question;
+    std::vector<ConversationTurn> earlier;  // the turns this question follows up (oldest first)
+    // What the question is about (a chapter, pages, a selected passage): evidence comes from
+    // inside it. Empty: the whole document.
+    TextRange scope;
     std::string method = kDefaultAnswerMethod;  // a name in method_registry()
     int max_tokens = 256;
     // Tokens of the book the excerpt method puts in front of the model.
@@ -63,7 +68,7 @@ struct AnswerCallbacks {
 
 struct Answer {
     std::string text;
-    std::string method;
+    std::string method;  // the method that answered (a short scope of an unread book is read whole: "full")
     std::vector<EvidencePassage> evidence;  // in document order
     std::vector<LayerEvidence> layers;      // empty for methods that do not select per layer
     int prompt_tokens = 0;

@@ -9,6 +9,7 @@
 #include "excerpt_selection.h"
 #include "generator.h"
 #include "methods/method_steps.h"
+#include "qa_prompt.h"
 #include "transformer.h"
 
 namespace gleaner {
@@ -19,14 +20,14 @@ double seconds_since(Clock::time_point t) { return std::chrono::duration<double>
 constexpr int kPromptChunk = 256;  // tokens per prefill step: the granularity of progress and Stop
 
 std::vector<int32_t> prompt_tokens(const Model& model, const std::string& title, const std::string& excerpt,
-                                   const std::string& question) {
+                                   const std::string& question, const std::string& conversation) {
     const Tokenizer& tok = model.tokenizer();
     const ChatStyle style = chat_style_for(model.chat_template(), tok.vocab().tokens);
     std::vector<ChatMessage> messages;
     if (!style.default_system.empty()) messages.push_back({"system", style.default_system});
     std::string user = "Here is an excerpt";
     if (!title.empty()) user += " from \"" + title + "\"";
-    user += ":\n\n" + excerpt + "\n\nUsing the excerpt, answer briefly: " + question;
+    user += ":\n\n" + excerpt + "\n\n" + conversation + "Using the excerpt, answer briefly: " + question;
     messages.push_back({"user", user});
     return tok.encode(render_chat(style.format, messages), tok.vocab().add_bos, /*parse_special=*/true);
 }
@@ -45,8 +46,9 @@ Answer answer_from_excerpt(const Model& model, Backend& backend, const Document&
     Excerpt excerpt;
     std::vector<int32_t> prompt;
     for (int attempt = 0; attempt < 6; ++attempt) {
-        excerpt = choose_excerpt(doc, request.question, max_chars);
-        prompt = prompt_tokens(model, request.document_title, std::string(doc.slice(excerpt.range)), request.question);
+        excerpt = choose_excerpt(doc, request.question, max_chars, request.scope);
+        prompt = prompt_tokens(model, request.document_title, std::string(doc.slice(excerpt.range)), request.question,
+                               conversation_text(request.earlier));
         const int overhead = static_cast<int>(prompt.size()) - budget;
         if (static_cast<int>(prompt.size()) + max_tokens <= n_ctx_train && overhead <= 160) break;
         max_chars = static_cast<size_t>(max_chars * 0.8);

@@ -22,9 +22,14 @@ const std::unordered_set<std::string>& stop_words() {
 
 bool is_word_byte(unsigned char c) { return std::isalnum(c) || c >= 0x80; }
 
-// The blocks to choose among: body paragraphs and headings in order, or blank-line paragraphs.
-std::vector<TextRange> passages_of(const Document& doc) {
-    const TextRange body = doc.body_range();
+// The blocks to choose among: body paragraphs and headings in order, or blank-line paragraphs;
+// inside `within` when it is not empty (a question about a chapter or a passage).
+std::vector<TextRange> passages_of(const Document& doc, TextRange within) {
+    TextRange body = doc.body_range();
+    if (!within.empty()) {
+        const TextRange both{std::max(body.begin, within.begin), std::min(body.end, within.end)};
+        body = both.empty() ? within : both;
+    }
     std::vector<TextRange> out;
     if (!doc.blocks.empty()) {
         for (const Block& b : doc.blocks)
@@ -73,8 +78,8 @@ std::vector<std::string> match_terms(std::string_view text) {
     return terms;
 }
 
-Excerpt choose_excerpt(const Document& doc, const std::string& question, size_t max_chars) {
-    const std::vector<TextRange> passages = passages_of(doc);
+Excerpt choose_excerpt(const Document& doc, const std::string& question, size_t max_chars, TextRange within) {
+    const std::vector<TextRange> passages = passages_of(doc, within);
     Excerpt ex;
     if (passages.empty()) return ex;
 

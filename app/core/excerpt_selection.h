@@ -20,6 +20,7 @@ struct Excerpt {
 std::vector<std::string> match_terms(std::string_view text);
 
 // Chooses the excerpt; max_chars > 0. A document without matching words gets its beginning.
-Excerpt choose_excerpt(const Document& doc, const std::string& question, size_t max_chars);
+// within: where to choose (empty: the whole body of the document).
+Excerpt choose_excerpt(const Document& doc, const std::string& question, size_t max_chars, TextRange within = {});
 
 }  // namespace gleaner

@@ -64,9 +64,11 @@ Answer ModelAnswerEngine::answer(const Document& doc, const AnswerRequest& reque
 
     Answer a;
     a.method = request.method;
-    const AskDocument ad = ask_document(doc);
+    AskDocument ad = ask_document(doc);
+    ad.scope = request.scope;
     AskRequest ar;
     ar.question = request.question;
+    ar.earlier = request.earlier;
     ar.method = request.method;
     ar.settings = to_method_settings(request.settings);
     ar.max_passages = std::max(1, request.max_passages);
@@ -86,6 +88,7 @@ Answer ModelAnswerEngine::answer(const Document& doc, const AnswerRequest& reque
         return a;
     }
     const AnswerResult& r = res.answer;
+    a.method = res.method;
     a.read_s = res.read_s;
     a.prompt_tokens = static_cast<int>(res.prompt_tokens);
     a.text = r.text;

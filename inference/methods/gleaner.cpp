@@ -52,7 +52,7 @@ public:
         throw_if_cancelled(progress);
         const ModelConfig& c = model_.config();
         const int r = mem_.settings().filter_layer;
-        const PromptFrame frame = qa_prompt_frame(model_, prompt.question);
+        const PromptFrame frame = qa_prompt_frame(model_, prompt.question, FrameKind::Document, prompt.conversation);
         const int64_t n_doc = static_cast<int64_t>(mem_.doc_ids().size());
 
         // 1.-2. The filter layer's queries: the question's last token, the probe (the model's own
@@ -89,6 +89,9 @@ public:
         cited_.clear();
         const bool fused = select_ == "fused" && !prompt.doc_text.empty() && prompt.doc_offsets &&
                            static_cast<int64_t>(prompt.doc_offsets->size()) == n_doc + 1;
+        auto outside_scope = [&](int64_t i) { return prompt.scope_end >= 0 && (i < prompt.scope_begin || i >= prompt.scope_end); };
+        for (int64_t i = 0; i < n_doc; ++i)
+            if (outside_scope(i)) pooled_[i] = -INFINITY;  // ranked last, then dropped below
         if (fused) {
             select_passages(prompt);
         } else if (span_ <= 0) {  // GemFilter: the k best tokens
@@ -103,6 +106,7 @@ public:
                 for (int64_t i = static_cast<int64_t>(sp) * span_; i < std::min<int64_t>(n_doc, (sp + 1) * int64_t{span_}); ++i)
                     selected_.push_back(static_cast<int32_t>(i));
         }
+        std::erase_if(selected_, outside_scope);  // a question about a chapter or passage selects inside it
         if (progress.on_progress) progress.on_progress(n_doc, n_doc);
 
         if (selection_only_) return {};  // evaluation of the selection alone
@@ -112,7 +116,7 @@ public:
         //    numbered passages (select=fused), or the tokens run together.
         std::vector<int32_t> ids;
         if (fused) {
-            const PromptFrame pf = qa_prompt_frame(model_, prompt.question, FrameKind::Passages);
+            const PromptFrame pf = qa_prompt_frame(model_, prompt.question, FrameKind::Passages, prompt.conversation);
             ids = pf.before;
             for (size_t n = 0; n < cited_.size(); ++n) {
                 const std::string mark = (n == 0 ? "[" : "\n\n[") + std::to_string(n + 1) + "] ";
@@ -136,7 +140,16 @@ public:
     // up to k tokens and numbered in book order.
     void select_passages(const QaPrompt& prompt) {
         const std::vector<int64_t>& offsets = *prompt.doc_offsets;
-        const std::vector<TokenSpan> spans = sentence_spans(offsets, prompt.doc_text, std::max(8, span_));
+        std::vector<TokenSpan> spans = sentence_spans(offsets, prompt.doc_text, std::max(8, span_));
+        if (prompt.scope_end >= 0) {  // passages cut to the scope; those outside it dropped
+            std::vector<TokenSpan> inside;
+            for (TokenSpan sp : spans) {
+                sp.begin = std::max(sp.begin, prompt.scope_begin);
+                sp.end = std::min(sp.end, prompt.scope_end);
+                if (sp.begin < sp.end) inside.push_back(sp);
+            }
+            spans = std::move(inside);
+        }
         const size_t S = spans.size();
         std::vector<std::pair<int64_t, int64_t>> bytes(S);
         std::vector<float> attn(S, -INFINITY);
@@ -147,7 +160,7 @@ public:
             for (const auto& [b, e] : prompt.doc_skip) skip[s] |= bytes[s].first < e && b < bytes[s].second;
         }
         const std::vector<float> lex = lexical_weight_ > 0
-                                           ? bm25_scores(prompt.doc_text, bytes, content_words(prompt.question))
+                                           ? bm25_scores(prompt.doc_text, bytes, content_words(prompt.question + "\n" + prompt.previous_question))
                                            : std::vector<float>(S, 0.0f);
         auto ranks = [&](const std::vector<float>& v) {  // 1-based rank among the eligible spans
             std::vector<int32_t> order(S);

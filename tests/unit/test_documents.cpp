@@ -449,6 +449,20 @@ private slots:
         QCOMPARE(qs.size(), size_t{1});
         QCOMPARE(qs[0].answer, std::string("The White Rabbit."));
         QCOMPARE(qs[0].evidence_json, std::string("[{\"begin\":10,\"end\":20}]"));
+        QCOMPARE(qs[0].follows_id, int64_t{0});
+        QVERIFY(qs[0].scope.empty());
+        // A follow-up about a chapter keeps what it continues and what it was about.
+        QuestionRecord follow = q;
+        follow.question = "Why?";
+        follow.follows_id = qid;
+        follow.scope = {100, 2500};
+        follow.scope_label = "Chapter I";
+        store.add_question(follow);
+        const auto qs2 = store.questions(id);
+        QCOMPARE(qs2.size(), size_t{2});
+        QCOMPARE(qs2[1].follows_id, qid);
+        QCOMPARE(qs2[1].scope, (TextRange{100, 2500}));
+        QCOMPARE(qs2[1].scope_label, std::string("Chapter I"));
 
         store.set_setting("method", "infllm");
         store.set_setting("method", "quest");
@@ -490,14 +504,20 @@ private slots:
                 " evidence_json TEXT NOT NULL DEFAULT '[]', asked_at INTEGER NOT NULL);"
                 "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
                 "INSERT INTO documents (path, content_hash, format, added_at) VALUES ('/a.txt', 'h1', 'text', 1);"
+                "INSERT INTO questions (document_id, model, method, question, asked_at) VALUES (1, 'm', 'full', 'Q?', 2);"
                 "PRAGMA user_version=1;";
             QCOMPARE(sqlite3_exec(db, v1, nullptr, nullptr, nullptr), SQLITE_OK);
             sqlite3_close(db);
         }
         {
             LibraryStore store(path);
-            QCOMPARE(store.schema_version(), 2);
+            QCOMPARE(store.schema_version(), LibraryStore::kSchemaVersion);
             QCOMPARE(store.documents().size(), size_t{1});
+            const auto qs = store.questions(store.documents().front().id);  // kept, as questions asked alone
+            QCOMPARE(qs.size(), size_t{1});
+            QCOMPARE(qs[0].question, std::string("Q?"));
+            QCOMPARE(qs[0].follows_id, int64_t{0});
+            QVERIFY(qs[0].scope.empty());
         }
         {
             sqlite3* db = nullptr;
