@@ -2,8 +2,12 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QCheckBox>
 #include <QClipboard>
 #include <QComboBox>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QFormLayout>
 #include <QFile>
 #include <QFileDialog>
 #include <QHBoxLayout>
@@ -16,16 +20,19 @@
 #include <QRegularExpression>
 #include <QSaveFile>
 #include <QScrollBar>
+#include <QSpinBox>
 #include <QSplitter>
 #include <QStandardItemModel>
 #include <QStandardPaths>
 #include <QStyle>
 #include <QTextBrowser>
+#include <QTextCursor>
 #include <QToolButton>
 #include <QVBoxLayout>
 
 #include "answer_engine.h"
 #include "answer_export.h"
+#include "document_scope.h"
 #include "method_registry.h"
 #include "question_controller.h"
 #include "question_edit.h"
@@ -119,6 +126,25 @@ AskPanel::AskPanel(app::QuestionController* controller, QWidget* parent) : QWidg
     methodRow->addWidget(export_);
     layout->addLayout(methodRow);
 
+    auto* scopeRow = new QHBoxLayout;
+    auto* scopeLabel = new QLabel(tr("Ab&out:"), this);
+    scope_ = new QComboBox(this);
+    scope_->setObjectName(QStringLiteral("scopeSelector"));
+    scope_->setToolTip(tr("What the question is about: the evidence is selected from there"));
+    scope_->addItem(tr("Whole book"), QStringLiteral("whole"));
+    scope_->addItem(tr("This chapter"), QStringLiteral("chapter"));
+    scope_->addItem(tr("Pages…"), QStringLiteral("pages"));
+    scope_->addItem(tr("Selected text"), QStringLiteral("selection"));
+    scopeLabel->setBuddy(scope_);
+    follow_up_ = new QCheckBox(tr("&Follow up"), this);
+    follow_up_->setObjectName(QStringLiteral("followUpCheck"));
+    follow_up_->setToolTip(tr("Ask as a follow-up of the shown answer: the conversation so far goes with the question"));
+    scopeRow->addWidget(scopeLabel);
+    scopeRow->addWidget(scope_, 1);
+    scopeRow->addWidget(follow_up_);
+    layout->addLayout(scopeRow);
+    connect(scope_, &QComboBox::activated, this, &AskPanel::scopeActivated);
+
     question_ = new QuestionEdit(this);
     layout->addWidget(question_);
 
@@ -150,24 +176,40 @@ AskPanel::AskPanel(app::QuestionController* controller, QWidget* parent) : QWidg
     // Delete removes the selected answer, from the library too (eventFilter: the list view would
     // take the key itself).
     history_->installEventFilter(this);
-    // Any two answers can be compared: the shown one against the one picked here.
+    // An entry's menu: ask it again (with its method or another), edit and resend it, compare it
+    // with the shown answer, delete it or the whole history.
     history_->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(history_, &QListView::customContextMenuRequested, this, [this](const QPoint& pos) {
         const QModelIndex index = history_->indexAt(pos);
         if (!index.isValid()) return;
         QMenu menu(this);
-        QAction* compare = menu.addAction(tr("Compare with the Shown Answer"));
-        compare->setEnabled(index.row() != controller_->shownRecord());
+        const bool idle = !controller_->isBusy();
+        const int row = index.row();
+        QAction* regenerate = menu.addAction(QIcon::fromTheme(QStringLiteral("view-refresh")), tr("&Regenerate"),
+                                             this, [this, row] { controller_->regenerate(row); });
+        regenerate->setEnabled(idle);
+        QMenu* with = menu.addMenu(tr("Regenerate &With"));
+        with->setEnabled(idle);
+        for (const MethodEntry& m : method_registry()) {
+            const QString name = QString::fromStdString(m.name);
+            with->addAction(QString::fromStdString(m.display_name), this,
+                            [this, row, name] { controller_->regenerate(row, name); });
+        }
+        menu.addAction(QIcon::fromTheme(QStringLiteral("document-edit")), tr("&Edit and Resend"), this,
+                       [this, row] { editAndResend(row); });
+        QAction* compare = menu.addAction(tr("Compare with the Shown Answer"), this,
+                                          [this, row] { controller_->compareWithRecord(row); });
+        compare->setEnabled(row != controller_->shownRecord());
         menu.addSeparator();
-        QAction* remove = menu.addAction(QIcon::fromTheme(QStringLiteral("edit-delete")), tr("&Delete This Answer"));
-        QAction* clear = menu.addAction(QIcon::fromTheme(QStringLiteral("edit-clear-history")), tr("C&lear History…"));
-        QAction* chosen = menu.exec(history_->viewport()->mapToGlobal(pos));
-        if (chosen == compare) controller_->compareWithRecord(index.row());
-        else if (chosen == remove) controller_->deleteRecord(index.row());
-        else if (chosen == clear) confirmClearHistory();
+        menu.addAction(QIcon::fromTheme(QStringLiteral("edit-delete")), tr("&Delete This Answer"), this,
+                       [this, row] { controller_->deleteRecord(row); });
+        menu.addAction(QIcon::fromTheme(QStringLiteral("edit-clear-history")), tr("C&lear History…"), this,
+                       &AskPanel::confirmClearHistory);
+        menu.exec(history_->viewport()->mapToGlobal(pos));
     });
     connect(history_->selectionModel(), &QItemSelectionModel::currentChanged, this,
             [this](const QModelIndex& index) {
+                resend_.reset();  // another entry chosen: the edit in progress no longer applies
                 if (index.isValid() && index.row() != controller_->shownRecord()) controller_->showRecord(index.row());
             });
 
@@ -213,7 +255,148 @@ void AskPanel::focusQuestion() { question_->setFocus(Qt::ShortcutFocusReason); }
 void AskPanel::send() {
     const QString q = question_->toPlainText().trimmed();
     if (q.isEmpty() || controller_->isBusy()) return;
-    if (controller_->ask(q, selectedMethod())) question_->clear();
+    const app::AskContext context = resend_ ? *resend_ : nextContext();
+    if (controller_->ask(q, selectedMethod(), context)) {
+        question_->clear();
+        resend_.reset();
+    }
+}
+
+QString AskPanel::scopeKind() const { return scope_->currentData().toString(); }
+
+app::AskContext AskPanel::nextContext() const {
+    app::AskContext c;
+    const app::DocumentPtr& doc = controller_->document();
+    const QString kind = scopeKind();
+    if (doc && kind == QLatin1String("chapter")) c.scope = chapter_at(*doc, place_.position ? place_.position() : 0);
+    else if (doc && kind == QLatin1String("pages")) c.scope = page_scope(*doc, pages_first_, pages_last_);
+    else if (doc && kind == QLatin1String("selection")) c.scope = passage_scope(*doc, passage_);
+    if (follow_up_->isChecked())
+        if (const QuestionRecord* r = controller_->history()->record(controller_->shownRecord())) c.followsId = r->id;
+    return c;
+}
+
+void AskPanel::setWholeBookScope() {
+    scope_->setCurrentIndex(0);
+    last_scope_index_ = 0;
+}
+
+void AskPanel::setPageScope(int first, int last) {
+    const app::DocumentPtr& doc = controller_->document();
+    if (!doc || !doc->is_paginated()) return setWholeBookScope();
+    pages_first_ = std::clamp(first, 0, doc->page_count() - 1);
+    pages_last_ = std::clamp(last, pages_first_, doc->page_count() - 1);
+    const int i = scope_->findData(QStringLiteral("pages"));
+    scope_->setItemText(i, QString::fromStdString(page_scope(*doc, pages_first_, pages_last_).label));
+    scope_->setCurrentIndex(i);
+    last_scope_index_ = i;
+}
+
+void AskPanel::askAboutPassage(TextRange range) {
+    const app::DocumentPtr& doc = controller_->document();
+    if (!doc || range.empty()) return;
+    passage_ = range;
+    const int i = scope_->findData(QStringLiteral("selection"));
+    const int chars = QString::fromUtf8(doc->slice(range)).size();
+    scope_->setItemText(i, tr("Selected text (%n characters)", nullptr, chars));
+    scope_->setCurrentIndex(i);
+    last_scope_index_ = i;
+    focusQuestion();
+}
+
+void AskPanel::setFollowUp(bool on) { follow_up_->setChecked(on); }
+
+void AskPanel::scopeActivated(int index) {
+    const QString kind = scope_->itemData(index).toString();
+    if (kind == QLatin1String("pages")) return choosePages();
+    if (kind == QLatin1String("selection")) {
+        const TextRange selected = place_.selection ? place_.selection() : TextRange{};
+        if (selected.empty()) {
+            scope_->setCurrentIndex(last_scope_index_);
+            progress_->setText(tr("Select some text in the book first."));
+            return;
+        }
+        return askAboutPassage(selected);
+    }
+    last_scope_index_ = index;
+}
+
+void AskPanel::choosePages() {
+    const app::DocumentPtr& doc = controller_->document();
+    if (!doc || !doc->is_paginated()) return setWholeBookScope();
+    const int here = std::max(0, doc->page_of_char(place_.position ? place_.position() : 0));
+    QDialog dialog(this);
+    dialog.setObjectName(QStringLiteral("pagesDialog"));
+    dialog.setWindowTitle(tr("Ask About Pages"));
+    auto* form = new QFormLayout(&dialog);
+    auto* from = new QSpinBox(&dialog);
+    auto* to = new QSpinBox(&dialog);
+    for (QSpinBox* box : {from, to}) box->setRange(1, doc->page_count());
+    from->setValue(pages_first_ >= 0 ? pages_first_ + 1 : here + 1);
+    to->setValue(pages_last_ >= 0 ? pages_last_ + 1 : here + 1);
+    connect(from, &QSpinBox::valueChanged, to, [to](int v) { to->setMinimum(v); });
+    form->addRow(tr("&From page:"), from);
+    form->addRow(tr("&To page:"), to);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    form->addRow(buttons);
+    if (dialog.exec() == QDialog::Accepted) setPageScope(from->value() - 1, to->value() - 1);
+    else scope_->setCurrentIndex(last_scope_index_);
+}
+
+void AskPanel::documentChanged() {
+    resend_.reset();
+    passage_ = {};
+    pages_first_ = pages_last_ = -1;
+    scope_->setItemText(scope_->findData(QStringLiteral("pages")), tr("Pages…"));
+    scope_->setItemText(scope_->findData(QStringLiteral("selection")), tr("Selected text"));
+    setWholeBookScope();
+    readerMoved();
+}
+
+void AskPanel::readerMoved() {
+    const app::DocumentPtr& doc = controller_->document();
+    auto* items = static_cast<QStandardItemModel*>(scope_->model());
+    const bool chapters = doc && !document_chapters(*doc).empty();
+    items->item(scope_->findData(QStringLiteral("chapter")))->setEnabled(chapters);
+    items->item(scope_->findData(QStringLiteral("pages")))->setEnabled(doc && doc->is_paginated());
+    QString chapter = tr("This chapter");
+    if (chapters) {
+        const DocumentScope c = chapter_at(*doc, place_.position ? place_.position() : 0);
+        if (!c.whole()) chapter = tr("This chapter: %1").arg(QString::fromStdString(c.label));
+    }
+    scope_->setItemText(scope_->findData(QStringLiteral("chapter")), chapter);
+}
+
+void AskPanel::editAndResend(int row) {
+    const QuestionRecord* r = controller_->history()->record(row);
+    if (!r) return;
+    resend_ = controller_->contextOf(row);
+    question_->setPlainText(QString::fromStdString(r->question));
+    setSelectedMethod(QString::fromStdString(r->method));
+    progress_->setText(r->scope_label.empty() && r->follows_id == 0
+                           ? tr("Edit the question and press Ask: it is sent as a new answer.")
+                           : tr("Edit the question and press Ask: it is sent as a new answer, %1.")
+                                 .arg(contextText(QString::fromStdString(r->scope_label), r->follows_id)));
+    focusQuestion();
+    QTextCursor end = question_->textCursor();
+    end.movePosition(QTextCursor::End);
+    question_->setTextCursor(end);
+}
+
+// "about Chapter II, following up “…”" (empty for a whole-book question asked alone).
+QString AskPanel::contextText(const QString& scopeLabel, int64_t followsId) const {
+    QStringList parts;
+    if (!scopeLabel.isEmpty()) parts << tr("about %1").arg(scopeLabel);
+    if (const QuestionRecord* before = controller_->history()->record(controller_->history()->rowOfId(followsId))) {
+        QString q = QString::fromStdString(before->question).simplified();
+        if (q.size() > 60) q = q.left(57) + QStringLiteral("…");
+        parts << tr("following up “%1”").arg(q);
+    } else if (followsId > 0) {
+        parts << tr("following up an earlier answer");
+    }
+    return parts.join(QStringLiteral(", "));
 }
 
 void AskPanel::updateButtons() {
@@ -235,7 +418,10 @@ void AskPanel::setAnswerHtml(const QString& html) {
 }
 
 void AskPanel::showStreaming() {
-    const QString method = methodLabel(selectedMethod());
+    QString method = methodLabel(selectedMethod());
+    const app::AskContext& running = controller_->runningContext();
+    if (const QString where = contextText(QString::fromStdString(running.scope.label), running.followsId); !where.isEmpty())
+        method += QStringLiteral(" · ") + where;
     setAnswerHtml(QStringLiteral("<p><b>%1</b></p><p>%2<span style=\"color:gray\"> ▍</span></p>"
                                  "<p style=\"color:gray\"><small>%3</small></p>")
                       .arg(controller_->streamingQuestion().toHtmlEscaped(), paragraphs(controller_->streamingAnswer()),
@@ -272,9 +458,11 @@ void AskPanel::showRecord(int row) {
         return;
     }
     if (history_->currentIndex().row() != row) history_->setCurrentIndex(controller_->history()->index(row));
-    const QString meta = tr("%1 · %2 · %3 passages")
-                             .arg(methodLabel(QString::fromStdString(r->method)), QString::fromStdString(r->model))
-                             .arg(controller_->evidence()->rowCount());
+    QString meta = tr("%1 · %2 · %3 passages")
+                       .arg(methodLabel(QString::fromStdString(r->method)), QString::fromStdString(r->model))
+                       .arg(controller_->evidence()->rowCount());
+    if (const QString where = contextText(QString::fromStdString(r->scope_label), r->follows_id); !where.isEmpty())
+        meta += QStringLiteral(" · ") + where;
     const QString answer = r->answer.empty() ? tr("(no answer)") : QString::fromStdString(r->answer);
     setAnswerHtml(QStringLiteral("<p><b>%1</b></p><p>%2</p><p style=\"color:gray\"><small>%3</small></p>")
                       .arg(QString::fromStdString(r->question).toHtmlEscaped(), citationLinks(paragraphs(answer)),

@@ -4,6 +4,13 @@
 // QuestionController; it computes nothing itself.
 #include <QWidget>
 
+#include <functional>
+#include <optional>
+
+#include "question_controller.h"  // AskContext
+#include "text_range.h"
+
+class QCheckBox;
 class QComboBox;
 class QLabel;
 class QListView;
@@ -11,13 +18,15 @@ class QPushButton;
 class QTextBrowser;
 class QToolButton;
 
-namespace gleaner::app {
-class QuestionController;
-}
-
 namespace gleaner::ui {
 
 class QuestionEdit;
+
+// Where the reader is, for the scope selector: the reading position and the user's selection.
+struct ReaderPlace {
+    std::function<size_t()> position;
+    std::function<TextRange()> selection;
+};
 
 class AskPanel : public QWidget {
     Q_OBJECT
@@ -34,8 +43,26 @@ public:
     void focusQuestion();
     void setDocumentTitle(const QString& title) { document_title_ = title; }
 
+    // What the next question is about ("Whole book", "This chapter", "Pages…", "Selected text")
+    // and whether it follows up the shown answer (the "Follow up" box).
+    void setReaderPlace(ReaderPlace place) { place_ = std::move(place); }
+    app::AskContext nextContext() const;
+    QString scopeKind() const;  // "whole", "chapter", "pages", "selection"
+    void setWholeBookScope();
+    void setPageScope(int first, int last);  // 0-based, inclusive
+    // "Ask About This": the passage becomes the next question's scope and the question box has focus.
+    void askAboutPassage(TextRange range);
+    void setFollowUp(bool on);
+    // Puts a history entry's question in the box to be edited and sent again, about the same
+    // scope and in the same conversation (as a new answer).
+    void editAndResend(int row);
+
 public slots:
     void send();
+    // A new document was opened: the scope goes back to the whole book.
+    void documentChanged();
+    // The reader moved: the chapter item names the chapter at the reading position.
+    void readerMoved();
     void copyAnswer();
     void exportWithDialog();
 
@@ -52,11 +79,21 @@ private:
     void showStreaming();
     void updateButtons();
     void setAnswerHtml(const QString& html);
+    void scopeActivated(int index);
+    void choosePages();
+    QString contextText(const QString& scopeLabel, int64_t followsId) const;
 
     app::QuestionController* controller_;
     QListView* history_;
     QTextBrowser* answer_;
     QComboBox* method_;
+    QComboBox* scope_;
+    QCheckBox* follow_up_;
+    ReaderPlace place_;
+    TextRange passage_;                     // the "Selected text" scope
+    int pages_first_ = -1, pages_last_ = -1;  // the "Pages" scope
+    int last_scope_index_ = 0;              // to go back to when a choice is cancelled
+    std::optional<app::AskContext> resend_;  // Edit and Resend: the edited entry's context
     QuestionEdit* question_;
     QPushButton* ask_;
     QPushButton* stop_;

@@ -43,6 +43,9 @@ public:
     virtual std::pair<double, double> visibleFraction() const = 0;
     virtual void scrollToFraction(double fraction) = 0;
 
+    // The text the user selected (empty when none, or where the view cannot select yet).
+    virtual TextRange selectedRange() const = 0;
+
     // Highlights, drawn over the document without changing it.
     virtual void setSearchHits(const std::vector<TextRange>& hits, int current) = 0;
     virtual void setEvidence(const std::vector<EvidencePassage>& passages) = 0;

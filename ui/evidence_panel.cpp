@@ -143,9 +143,11 @@ void EvidencePanel::updateSummary() {
     const MethodEntry* m = find_method(model_->method().toStdString());
     const QString method = m ? QString::fromStdString(m->display_name) : model_->method();
     const QString passages = n == 1 ? tr("1 passage") : tr("%1 passages").arg(n);
-    summary_->setText((where.isEmpty() ? tr("%1 selected by %2").arg(passages, method)
-                                       : tr("%1 selected by %2 on %3").arg(passages, method, where))
-                          .toHtmlEscaped());
+    QString text = where.isEmpty() ? tr("%1 selected by %2").arg(passages, method)
+                                   : tr("%1 selected by %2 on %3").arg(passages, method, where);
+    // A question about part of the book: the evidence comes from there.
+    if (!model_->scope().isEmpty()) text += tr(", from %1").arg(model_->scope());
+    summary_->setText(text.toHtmlEscaped());
 }
 
 }  // namespace gleaner::ui

@@ -122,6 +122,7 @@ void MainWindow::buildDocks() {
     library_dock_->raise();
 
     ask_panel_ = new AskPanel(questions_, this);
+    ask_panel_->setReaderPlace({[this] { return reader_->currentOffset(); }, [this] { return reader_->selectedRange(); }});
     ask_dock_ = new QDockWidget(tr("Ask"), this);
     ask_dock_->setObjectName(QStringLiteral("askDock"));
     ask_dock_->setWidget(ask_panel_);
@@ -355,6 +356,12 @@ void MainWindow::connectModels() {
     });
 
     connect(reader_, &ReaderView::positionChanged, this, &MainWindow::updatePosition);
+    connect(reader_, &ReaderView::positionChanged, ask_panel_, &AskPanel::readerMoved);
+    connect(reader_, &ReaderView::askAboutRequested, this, [this](TextRange range) {
+        ask_dock_->show();
+        ask_dock_->raise();
+        ask_panel_->askAboutPassage(range);
+    });
     connect(reader_, &ReaderView::zoomChanged, this, &MainWindow::updateZoomControls);
     connect(reader_, &ReaderView::searchResultsChanged, this, [this](int current, int total) {
         if (total > 0) statusBar()->showMessage(tr("Match %1 of %2").arg(current + 1).arg(total), 3000);
@@ -491,6 +498,7 @@ void MainWindow::onDocumentLoaded(const app::LoadedDocument& incoming) {
     reading_->setDocument(current_);
     const QString title = titleOf(current_);
     ask_panel_->setDocumentTitle(title);
+    ask_panel_->documentChanged();
     library_view_->setCurrentDocument(current_.libraryId);
     setWindowTitle(tr("%1 — Gleaner").arg(title));
     app::AppSettings().setLastDocument(current_.path);

@@ -47,6 +47,7 @@ public:
     void scrollToRange(TextRange range) override;
     // The first character of the page being read (the reading position).
     size_t currentOffset() const override;
+    TextRange selectedRange() const override { return {}; }  // page text cannot be selected yet
     void scrollToFraction(double fraction) override;
     // Where a character lies along the whole column, 0 = top of the first page.
     double fractionOfOffset(size_t offset) const override;

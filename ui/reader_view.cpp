@@ -71,6 +71,7 @@ ReaderView::ReaderView(QWidget* parent) : QWidget(parent), renderer_(new app::Pd
         updateViewportMark();
         emit positionChanged();
     });
+    connect(text_view_, &ReflowTextView::askAboutRequested, this, &ReaderView::askAboutRequested);
     connect(text_view_, &ReflowTextView::layoutChanged, heat_timer_, qOverload<>(&QTimer::start));
     connect(heat_strip_, &SelectionHeatStrip::positionClicked, this, &ReaderView::scrollToFraction);
     connect(find_bar_, &FindBar::searchChanged, this, &ReaderView::find);
@@ -132,6 +133,11 @@ int ReaderView::currentPage() const { return active_->currentPage(); }
 size_t ReaderView::currentOffset() const {
     if (!hasDocument()) return 0;
     return active_->currentOffset();
+}
+
+TextRange ReaderView::selectedRange() const {
+    if (!hasDocument()) return {};
+    return active_->selectedRange();
 }
 
 double ReaderView::positionFraction() const {

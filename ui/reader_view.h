@@ -42,6 +42,7 @@ public:
     int pageCount() const;
     int currentPage() const;       // -1 for reflowed documents
     size_t currentOffset() const;  // the reading position: a byte offset of the canonical text
+    TextRange selectedRange() const;  // the user's selection (empty: none)
     double positionFraction() const;  // how far through the document the view is, 0..1
     void goToPage(int page);
     void goToOffset(size_t offset);
@@ -78,6 +79,7 @@ public:
     SelectionHeatStrip* heatStrip() const { return heat_strip_; }
 
 signals:
+    void askAboutRequested(TextRange range);  // the selection's "Ask About This"
     void positionChanged();             // the view moved (scrolling, zoom, navigation)
     void currentPageChanged(int page);  // paginated documents
     void searchResultsChanged(int current, int total);

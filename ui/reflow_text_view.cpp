@@ -1,7 +1,9 @@
 #include "reflow_text_view.h"
 
 #include <QAbstractTextDocumentLayout>
+#include <QContextMenuEvent>
 #include <QKeyEvent>
+#include <QMenu>
 #include <QScrollBar>
 #include <QTextBlock>
 
@@ -103,6 +105,25 @@ size_t ReflowTextView::currentOffset() const {
     if (!reflow_) return 0;
     const int pos = cursorForPosition(QPoint(viewport()->width() / 2, 4)).position();
     return reflow_->offsetOf(pos);
+}
+
+TextRange ReflowTextView::selectedRange() const {
+    const QTextCursor c = textCursor();
+    if (!reflow_ || !c.hasSelection()) return {};
+    return {reflow_->offsetOf(c.selectionStart()), reflow_->offsetOf(c.selectionEnd())};
+}
+
+void ReflowTextView::contextMenuEvent(QContextMenuEvent* event) {
+    std::unique_ptr<QMenu> menu(createStandardContextMenu(event->pos()));
+    const TextRange selected = selectedRange();
+    if (!selected.empty()) {
+        QAction* ask = new QAction(tr("Ask About This…"), menu.get());
+        ask->setObjectName(QStringLiteral("askAboutSelection"));
+        connect(ask, &QAction::triggered, this, [this, selected] { emit askAboutRequested(selected); });
+        menu->insertAction(menu->actions().value(0), ask);
+        menu->insertSeparator(menu->actions().value(1));
+    }
+    menu->exec(event->globalPos());
 }
 
 void ReflowTextView::scrollToFraction(double fraction) {

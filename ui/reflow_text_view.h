@@ -38,6 +38,7 @@ public:
     void goToOffset(size_t offset) override;
     void scrollToRange(TextRange range) override;
     size_t currentOffset() const override;  // the first character at the top of the viewport
+    TextRange selectedRange() const override;
     void scrollToFraction(double fraction) override;
     double fractionOfOffset(size_t offset) const override;
     std::pair<double, double> visibleFraction() const override;
@@ -56,6 +57,8 @@ public:
 
 signals:
     void viewportMoved();
+    // "Ask About This" on the selection's context menu.
+    void askAboutRequested(TextRange range);
     // The layout changed (font, width): positions along the document moved.
     void layoutChanged();
 
@@ -63,6 +66,7 @@ protected:
     void resizeEvent(QResizeEvent* event) override;
     void changeEvent(QEvent* event) override;
     void keyPressEvent(QKeyEvent* event) override;
+    void contextMenuEvent(QContextMenuEvent* event) override;
 
 private:
     void rebuildSelections();

@@ -67,6 +67,8 @@ std::vector<DocumentScope> document_chapters(const Document& doc) {
 
 DocumentScope chapter_at(const Document& doc, size_t offset) {
     const std::vector<DocumentScope> chapters = document_chapters(doc);
+    if (chapters.empty()) return {};
+    if (offset < chapters.front().range.begin) return chapters.front();  // the title page: the book's start
     for (const DocumentScope& c : chapters)
         if (c.range.contains(offset)) return c;
     return {};

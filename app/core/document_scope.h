@@ -21,7 +21,8 @@ struct DocumentScope {
 // Front and back matter are left out of the first and last chapter.
 std::vector<DocumentScope> document_chapters(const Document& doc);
 
-// The chapter holding `offset` (none: a whole-document scope).
+// The chapter holding `offset`; before the first chapter (the title page), the first; none (a
+// whole-document scope) after the last or when the book has no chapters.
 DocumentScope chapter_at(const Document& doc, size_t offset);
 
 // Pages first..last, 0-based and inclusive, clamped to the document; labelled with the printed

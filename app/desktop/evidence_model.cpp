@@ -7,8 +7,9 @@ namespace gleaner::app {
 EvidenceModel::EvidenceModel(QObject* parent) : QAbstractTableModel(parent) {}
 
 void EvidenceModel::setEvidence(DocumentPtr document, std::vector<EvidencePassage> passages, const QString& method,
-                                std::vector<LayerEvidence> layers) {
+                                std::vector<LayerEvidence> layers, const QString& scope) {
     beginResetModel();
+    scope_ = scope;
     document_ = std::move(document);
     passages_.clear();
     layers_.clear();

@@ -24,13 +24,15 @@ public:
 
     explicit EvidenceModel(QObject* parent = nullptr);
 
+    // scope: what the question was about ("" for the whole document; the passages lie inside it).
     void setEvidence(DocumentPtr document, std::vector<EvidencePassage> passages, const QString& method,
-                     std::vector<LayerEvidence> layers = {});
+                     std::vector<LayerEvidence> layers = {}, const QString& scope = {});
     void clear();
     const std::vector<EvidencePassage>& passages() const { return passages_; }
     const std::vector<LayerEvidence>& layers() const { return layers_; }
     const DocumentPtr& document() const { return document_; }
     QString method() const { return method_; }
+    QString scope() const { return scope_; }
     // The passage's text, whitespace simplified, cut to about `maxChars`.
     QString passageText(int row, int maxChars = 400) const;
     // "p. 12" (with the PDF's own page label when it has one), or "§ 3" (the chapter) for
@@ -49,6 +51,7 @@ private:
     std::vector<EvidencePassage> passages_;
     std::vector<LayerEvidence> layers_;
     QString method_;
+    QString scope_;
 };
 
 // How much two selections agree: the bytes both cover over the bytes either covers (0..1).

@@ -1,6 +1,8 @@
 #include "question_controller.h"
 
 #include <QDateTime>
+
+#include <algorithm>
 #include <QFileInfo>
 
 #include "evidence_json.h"
@@ -54,7 +56,7 @@ void QuestionController::setDocument(const LoadedDocument& document) {
     if (history_.rowCount() > 0) showRecord(history_.rowCount() - 1);
 }
 
-bool QuestionController::ask(const QString& question, const QString& method) {
+bool QuestionController::ask(const QString& question, const QString& method, const AskContext& context) {
     const QString q = question.trimmed();
     if (q.isEmpty()) {
         emit answerFailed(tr("Type a question first: an empty question has nothing to ask."));
@@ -82,10 +84,14 @@ bool QuestionController::ask(const QString& question, const QString& method) {
     job.request.context_tokens = settings_.contextTokens();
     job.request.settings = settings_.methodSettings(method);
     job.request.document_title = document_.document->metadata.title;
+    job.request.scope = context.scope.range;
+    job.request.earlier = conversationUpTo(context.followsId);
 
     running_document_ = document_.libraryId;
     running_stop_ = job.stop;
     running_model_ = QFileInfo(job.engine.modelPath).fileName();
+    running_context_ = context;
+    if (job.request.earlier.empty()) running_context_.followsId = 0;  // what it follows is gone
     streaming_.clear();
     streaming_question_ = q;
     setBusy(job.id);
@@ -93,6 +99,39 @@ bool QuestionController::ask(const QString& question, const QString& method) {
     if (reading_) reading_->suspend();  // the question goes first; the reading continues after it
     inference_->submit(job);
     return true;
+}
+
+bool QuestionController::regenerate(int row, const QString& method) {
+    const QuestionRecord* r = history_.record(row);
+    if (!r) {
+        emit answerFailed(tr("Choose an answer to regenerate first."));
+        return false;
+    }
+    const QString m = method.isEmpty() ? QString::fromStdString(r->method) : method;
+    return ask(QString::fromStdString(r->question), m, contextOf(row));
+}
+
+AskContext QuestionController::contextOf(int row) const {
+    const QuestionRecord* r = history_.record(row);
+    if (!r) return {};
+    AskContext c;
+    c.scope.range = r->scope;
+    c.scope.label = r->scope_label;
+    c.followsId = r->follows_id;
+    return c;
+}
+
+std::vector<ConversationTurn> QuestionController::conversationUpTo(int64_t id) const {
+    std::vector<ConversationTurn> turns;
+    for (int row = history_.rowOfId(id); row >= 0 && turns.size() < kMaxEarlierTurns;) {
+        const QuestionRecord* r = history_.record(row);
+        turns.push_back({r->question, r->answer});
+        const int before = history_.rowOfId(r->follows_id);
+        if (before >= row) break;  // a record only follows an earlier one; never loop
+        row = before;
+    }
+    std::reverse(turns.begin(), turns.end());
+    return turns;
 }
 
 void QuestionController::stop() {
@@ -110,7 +149,7 @@ void QuestionController::showRecord(int row) {
     shown_row_ = row;
     stopComparing();
     evidence_.setEvidence(document_.document, history_.evidence(row), QString::fromStdString(r->method),
-                          history_.layers(row));
+                          history_.layers(row), QString::fromStdString(r->scope_label));
     emit recordShown(row);
 }
 
@@ -166,7 +205,7 @@ bool QuestionController::compareWithMethod(const QString& method) {
         return false;
     }
     const int row = shown_row_;
-    if (!ask(QString::fromStdString(r->question), method)) return false;
+    if (!ask(QString::fromStdString(r->question), method, contextOf(row))) return false;
     compare_for_row_ = row;
     return true;
 }
@@ -201,6 +240,9 @@ void QuestionController::onFinished(quint64 id, const gleaner::Answer& answer) {
     record.timings_json = timingsToJson(answer);
     record.evidence_json = evidenceToJson(answer.evidence, answer.layers);
     record.asked_at = QDateTime::currentSecsSinceEpoch();
+    record.follows_id = running_context_.followsId;
+    record.scope = running_context_.scope.range;
+    record.scope_label = running_context_.scope.label;
     const bool worthKeeping = !answer.cancelled || !answer.text.empty();
     if (worthKeeping && record.document_id > 0) {
         try {

@@ -7,7 +7,9 @@
 #include <QString>
 
 #include "app_settings.h"
+#include "conversation_turn.h"
 #include "document_ptr.h"
+#include "document_scope.h"
 #include "evidence_model.h"
 #include "inference_worker.h"
 #include "question_history_model.h"
@@ -17,6 +19,12 @@ namespace gleaner::app {
 class InferenceThread;
 class LibraryModel;
 class ReadingController;
+
+// What a question is asked in: what it is about, and the answer whose conversation it continues.
+struct AskContext {
+    DocumentScope scope;   // whole document when empty
+    int64_t followsId = 0;  // a history record's id (its conversation goes with the question), 0: none
+};
 
 class QuestionController : public QObject {
     Q_OBJECT
@@ -32,16 +40,26 @@ public:
     // The document questions are about (an empty LoadedDocument: none).
     void setDocument(const LoadedDocument& document);
     bool hasDocument() const { return document_.document != nullptr; }
+    const DocumentPtr& document() const { return document_.document; }
     bool isBusy() const { return running_id_ != 0; }
     // The answer being generated so far (empty when idle).
     QString streamingAnswer() const { return streaming_; }
     QString streamingQuestion() const { return streaming_question_; }
     int shownRecord() const { return shown_row_; }
     QString modelDescription() const { return model_description_; }
+    const AskContext& runningContext() const { return running_context_; }
+    // The context a history entry was asked in.
+    AskContext contextOf(int row) const;
+    // The conversation up to and including the record `id`, oldest first: the turns a follow-up
+    // of it carries (the last kMaxEarlierTurns).
+    std::vector<ConversationTurn> conversationUpTo(int64_t id) const;
 
 public slots:
     // Asks with the settings in effect; returns false (and emits answerFailed) when it cannot.
-    bool ask(const QString& question, const QString& method);
+    bool ask(const QString& question, const QString& method, const AskContext& context = {});
+    // Asks a history entry's question again, about the same scope and in the same conversation, as
+    // a new answer (the old one stays); method empty: the entry's own.
+    bool regenerate(int row, const QString& method = {});
     void stop();
     // Shows a history entry: its evidence goes to the evidence model (and compare mode ends).
     void showRecord(int row);
@@ -91,6 +109,7 @@ private:
     QString streaming_;
     QString streaming_question_;
     QString running_model_;
+    AskContext running_context_;
     int shown_row_ = -1;
     int compare_for_row_ = -1;  // while a comparison answer is generated: the answer it is compared with
     QString model_description_;

@@ -46,6 +46,12 @@ void QuestionHistoryModel::remove(int row) {
     endRemoveRows();
 }
 
+int QuestionHistoryModel::rowOfId(int64_t id) const {
+    for (size_t i = 0; i < records_.size(); ++i)
+        if (records_[i].id == id && id > 0) return static_cast<int>(i);
+    return -1;
+}
+
 const QuestionRecord* QuestionHistoryModel::record(int row) const {
     return row >= 0 && row < rowCount() ? &records_[size_t(row)] : nullptr;
 }
@@ -62,9 +68,15 @@ QVariant QuestionHistoryModel::data(const QModelIndex& index, int role) const {
             const QString method = m ? QString::fromStdString(m->display_name) : QString::fromStdString(r->method);
             // An answer stopped by the user is marked: it may end mid-sentence.
             const bool stopped = r->timings_json.find("\"stopped\":true") != std::string::npos;
-            return (stopped ? tr("%1 — %2 (stopped)") : tr("%1 — %2"))
-                .arg(QString::fromStdString(r->question).simplified(), method);
+            QString line = (stopped ? tr("%1 — %2 (stopped)") : tr("%1 — %2"))
+                               .arg(QString::fromStdString(r->question).simplified(), method);
+            // What it was about, and that it continued a conversation.
+            if (!r->scope_label.empty()) line = tr("[%1] %2").arg(QString::fromStdString(r->scope_label), line);
+            if (r->follows_id > 0) line = QStringLiteral("↳ ") + line;
+            return line;
         }
+        case ScopeRole: return QString::fromStdString(r->scope_label);
+        case FollowsRole: return QVariant::fromValue<qint64>(r->follows_id);
         case QuestionRole: return QString::fromStdString(r->question);
         case Qt::ToolTipRole:
             return tr("%1 · %2 · %3")

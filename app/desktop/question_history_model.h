@@ -22,6 +22,8 @@ public:
         ModelRole,
         AskedAtRole,  // QDateTime
         IdRole,
+        ScopeRole,    // what the question was about ("" for the whole document)
+        FollowsRole,  // the id of the answer it follows up (0: none)
     };
 
     explicit QuestionHistoryModel(QObject* parent = nullptr);
@@ -30,6 +32,7 @@ public:
     void append(const QuestionRecord& record, std::vector<EvidencePassage> evidence, std::vector<LayerEvidence> layers);
     void remove(int row);
     const QuestionRecord* record(int row) const;
+    int rowOfId(int64_t id) const;  // -1 when no row has it
     const std::vector<QuestionRecord>& records() const { return records_; }
     // The evidence of the answer in `row` (empty for a row that does not exist).
     const std::vector<EvidencePassage>& evidence(int row) const;
