@@ -52,10 +52,11 @@ private slots:
 
     void pagesAreNamedByTheirLabels() {
         Document d;
-        d.text = "p1 p2 p3 p4 ";
-        for (int i = 0; i < 4; ++i) d.pages.push_back({{size_t(3 * i), size_t(3 * i + 3)}, 100, 100, ""});
-        d.pages[1].label = "ii";
-        d.pages[2].label = "1";
+        d.text.append("p1 p2 p3 p4 ");
+        for (const char* label : {"", "ii", "1", ""}) {
+            const size_t at = 3 * d.pages.size();
+            d.pages.push_back({{at, at + 3}, 100, 100, label});
+        }
         const DocumentScope s = page_scope(d, 1, 2);
         QCOMPARE(s.range, (TextRange{3, 9}));
         QCOMPARE(s.label, std::string("pages ii\u20131"));
