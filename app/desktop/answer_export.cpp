@@ -26,9 +26,13 @@ QString answerToMarkdown(const QuestionRecord& r, const Document* doc) {
     QString md;
     md += QStringLiteral("## %1\n\n").arg(QString::fromStdString(r.question).simplified());
     md += QString::fromStdString(r.answer).trimmed() + QStringLiteral("\n\n");
-    md += QStringLiteral("*%1 · %2 · %3*\n")
-              .arg(QString::fromStdString(r.method), QString::fromStdString(r.model),
-                   QDateTime::fromSecsSinceEpoch(r.asked_at).toString(Qt::ISODate));
+    QString meta = QStringLiteral("%1 · %2 · %3")
+                       .arg(QString::fromStdString(r.method), QString::fromStdString(r.model),
+                            QDateTime::fromSecsSinceEpoch(r.asked_at).toString(Qt::ISODate));
+    // what the question was about, and that it continued the questions before it
+    if (!r.scope_label.empty()) meta += QStringLiteral(" · about ") + QString::fromStdString(r.scope_label);
+    if (r.follows_id > 0) meta += QStringLiteral(" · a follow-up");
+    md += QStringLiteral("*%1*\n").arg(meta);
     const std::vector<EvidencePassage> evidence = evidenceFromJson(r.evidence_json);
     if (doc && !evidence.empty()) {
         md += QStringLiteral("\n### Evidence\n\n");

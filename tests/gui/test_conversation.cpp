@@ -231,6 +231,7 @@ private slots:
         auto* summary = w_->findChild<QLabel*>("evidenceSummary");
         QVERIFY2(summary->text().contains("from CHAPTER II. The Storm"), qPrintable(summary->text()));
         QVERIFY(history()->index(0).data().toString().startsWith("[CHAPTER II. The Storm]"));
+        QVERIFY(panel()->shownAnswerMarkdown().contains("about CHAPTER II. The Storm"));  // Copy and Export say it too
 
         // Whole book again for the next question.
         panel()->setWholeBookScope();
