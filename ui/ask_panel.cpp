@@ -458,6 +458,8 @@ void AskPanel::showRecord(int row) {
         return;
     }
     if (history_->currentIndex().row() != row) history_->setCurrentIndex(controller_->history()->index(row));
+    // The method box says which method the shown answer came from (and asks the next question with it).
+    if (!controller_->isBusy()) setSelectedMethod(QString::fromStdString(r->method));
     QString meta = tr("%1 · %2 · %3 passages")
                        .arg(methodLabel(QString::fromStdString(r->method)), QString::fromStdString(r->model))
                        .arg(controller_->evidence()->rowCount());

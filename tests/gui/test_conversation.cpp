@@ -192,6 +192,10 @@ private slots:
         QCOMPARE(last().question, follow.question);
         QCOMPARE(last().method, std::string("excerpt"));
         QCOMPARE(last().follows_id, follow.follows_id);
+        // the method box says which method the shown answer came from
+        QCOMPARE(panel()->selectedMethod(), QString("excerpt"));
+        w_->findChild<QListView*>("questionHistory")->setCurrentIndex(history()->index(1));
+        QCOMPARE(panel()->selectedMethod(), QString("full"));
     }
 
     void editAndResendSendsTheEditedQuestionInItsContext() {
