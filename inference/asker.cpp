@@ -125,7 +125,7 @@ AskResult Asker::ask(const AskDocument& doc, const AskRequest& request) {
         const bool read_scope_whole = !scope.empty() && !mem.complete() &&
                                       static_cast<int64_t>(tokens(text, read_hash).size()) <= kScopeReadWholeTokens;
         if (!read_scope_whole) {
-            if (!mem.complete()) {
+            if (!mem.complete() && request.wait_for_reading) {
                 try {
                     mem.read(request.on_reading, request.generation.cancel);
                 } catch (const CancelledError&) {
@@ -142,6 +142,9 @@ AskResult Asker::ask(const AskDocument& doc, const AskRequest& request) {
             prompt.doc_skip = doc.skip;
             if (!scope.empty()) std::tie(prompt.scope_begin, prompt.scope_end) = token_range(*prompt.doc_offsets, scope);
             out.read_s = seconds_since(t0);
+            if (!mem.complete() && !mem.doc_ids().empty())
+                out.read_fraction = static_cast<double>(std::max<int64_t>(0, mem.done() - mem.prefix_len())) /
+                                    static_cast<double>(mem.doc_ids().size());
             answer(doc, request, *method, prompt, *prompt.doc_offsets, out);
             return out;
         }

@@ -61,6 +61,10 @@ struct AskRequest {
     // every answer.
     float min_confidence = 0.35f;
     std::function<void(const ReadingProgress&)> on_reading;  // gleaner: an unread book is read first
+    // false: a book not read to the end is answered at once from what has been read (its
+    // attention) and the question's words in the rest (BM25), instead of reading the rest first
+    // (AskResult::read_fraction says how much was read).
+    bool wait_for_reading = true;
     PrefillProgress prefill;          // progress of the method's prefill
 };
 
@@ -82,6 +86,9 @@ struct AskResult {
     // The model's answer when it was replaced by kNotStatedAnswer (shown to the user as a guess).
     std::string unsupported_answer;
     bool cancelled = false;           // while reading or answering
+    // The share of the book's tokens the reading memory had read when the method selected (1 for
+    // methods without one): below 1, the rest was chosen from by the question's words alone.
+    double read_fraction = 1.0;
 };
 
 class Asker {

@@ -153,8 +153,9 @@ std::string method_names_text() {
 std::unique_ptr<ContextMethod> make_method(const MethodEntry& entry, const Model& model, Backend& backend,
                                            const ReadingMemory* memory, const MethodSettings& settings) {
     if (!entry.factory) throw std::invalid_argument("the " + entry.name + " method is only in the desktop program");
-    if (entry.keeps_reading_memory && (!memory || !memory->complete()))
-        throw std::invalid_argument("the " + entry.name + " method answers from a complete reading memory");
+    // (a memory read in part is the method's to judge: Gleaner answers from what has been read)
+    if (entry.keeps_reading_memory && !memory)
+        throw std::invalid_argument("the " + entry.name + " method answers from a reading memory");
     return entry.factory(model, backend, memory, settings);
 }
 

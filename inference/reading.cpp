@@ -597,6 +597,26 @@ const uint16_t* ReadingMemory::doc_keys() const {
     return reinterpret_cast<const uint16_t*>(keys_->data()) + static_cast<size_t>(prefix_len_) * key_row_;
 }
 
+ReadingMemory::ReadKeys ReadingMemory::doc_keys_read_so_far() const {
+    if (complete()) return {doc_keys(), static_cast<int64_t>(doc_ids_.size())};
+    const int64_t n = saved_.done - prefix_len_;
+    if (n <= 0) return {};
+    const std::string file = path(kKeys);
+    partial_keys_.reset();
+    try {
+        partial_keys_ = std::make_unique<MappedFile>(file);
+        const size_t rows = static_cast<size_t>(saved_.done) * key_row_ * sizeof(uint16_t);
+        if (partial_keys_->size() < rows)
+            throw damaged_file(file, std::to_string(partial_keys_->size()) + " bytes, the checkpoint needs " + std::to_string(rows));
+        saved_.keys.verify(partial_keys_->data(), rows, file);
+        check_finite_f16(reinterpret_cast<const uint16_t*>(partial_keys_->data()), rows / sizeof(uint16_t), file);
+    } catch (const DamagedFileError& e) {
+        partial_keys_.reset();
+        rethrow_with_recovery(e);
+    }
+    return {reinterpret_cast<const uint16_t*>(partial_keys_->data()) + static_cast<size_t>(prefix_len_) * key_row_, n};
+}
+
 uint64_t ReadingMemory::persisted_bytes() const {
     uint64_t b = 0;
     for (const char* f : {kKeys, kTokens, kTail, kState, kMeta}) {

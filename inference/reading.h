@@ -100,6 +100,15 @@ public:
     int prefix_len() const { return prefix_len_; }  // frame tokens before the document
     // (n_doc, Hkv*D) raw filter-layer keys of the document's tokens, as f16 bits. Complete only.
     const uint16_t* doc_keys() const;
+    // The document tokens read so far (0 .. n_doc; all of them once complete) and their
+    // filter-layer keys, (n, Hkv*D) f16 bits, from the last checkpoint on disk: what a question
+    // asked before the reading finished can use. keys is null when n is 0. Valid until the next
+    // call or read(). Throws DamagedFileError when the keys file does not match the checkpoint.
+    struct ReadKeys {
+        const uint16_t* keys = nullptr;
+        int64_t n = 0;
+    };
+    ReadKeys doc_keys_read_so_far() const;
     int key_row() const { return key_row_; }
     // Bytes the complete memory keeps on disk.
     uint64_t persisted_bytes() const;
@@ -162,6 +171,7 @@ private:
     int key_row_ = 0;
     Checkpoint saved_;               // the last checkpoint on disk
     std::unique_ptr<MappedFile> keys_;  // complete only
+    mutable std::unique_ptr<MappedFile> partial_keys_;  // doc_keys_read_so_far() of an incomplete memory
     Tail tail_;                      // complete only
 };
 

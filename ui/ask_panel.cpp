@@ -33,6 +33,7 @@
 #include "answer_engine.h"
 #include "answer_export.h"
 #include "document_scope.h"
+#include "evidence_json.h"
 #include "method_registry.h"
 #include "question_controller.h"
 #include "question_edit.h"
@@ -85,6 +86,8 @@ AskPanel::AskPanel(app::QuestionController* controller, QWidget* parent) : QWidg
     // [n] in an answer cites evidence passage n: clicking it shows that passage
     connect(answer_, &QTextBrowser::anchorClicked, this, [this](const QUrl& url) {
         if (url.scheme() == QLatin1String("cite")) emit citationActivated(url.path().toInt());
+        // an answer given before the reading finished, asked again over the whole book
+        if (url.scheme() == QLatin1String("reask")) controller_->regenerate(controller_->shownRecord());
     });
     answer_->setAccessibleName(tr("Answer"));
     answer_->setPlaceholderText(tr("Answers appear here, with the passages they came from in the Evidence panel."));
@@ -214,6 +217,9 @@ AskPanel::AskPanel(app::QuestionController* controller, QWidget* parent) : QWidg
             });
 
     connect(controller_, &app::QuestionController::recordShown, this, &AskPanel::showRecord);
+    connect(controller_, &app::QuestionController::bookReadChanged, this, [this] {
+        if (!controller_->isBusy()) showRecord(controller_->shownRecord());  // offers to ask again
+    });
     // Which stage the answer is in; the numbers are in the status bar.
     connect(controller_, &app::QuestionController::answerStarted, this, [this] {
         progress_->setText(tr("Preparing…"));
@@ -466,9 +472,20 @@ void AskPanel::showRecord(int row) {
     if (const QString where = contextText(QString::fromStdString(r->scope_label), r->follows_id); !where.isEmpty())
         meta += QStringLiteral(" · ") + where;
     const QString answer = r->answer.empty() ? tr("(no answer)") : QString::fromStdString(r->answer);
-    setAnswerHtml(QStringLiteral("<p><b>%1</b></p><p>%2</p><p style=\"color:gray\"><small>%3</small></p>")
+    // An answer given before the reading finished says how much of the book it rests on.
+    QString partial;
+    if (const double fraction = app::readFractionOf(r->timings_json); fraction < 1.0) {
+        partial = tr("Based on the %1% of the book read so far, and the question's words in the rest.")
+                      .arg(qRound(100 * fraction))
+                      .toHtmlEscaped();
+        partial += controller_->bookRead()
+                       ? QStringLiteral(" <a href=\"reask:\">%1</a>").arg(tr("Ask again now that the book is read").toHtmlEscaped())
+                       : QLatin1Char(' ') + tr("The reading goes on; the answer can be asked again when it is done.").toHtmlEscaped();
+        partial = QStringLiteral("<p style=\"color:#8a5a00\"><small>%1</small></p>").arg(partial);
+    }
+    setAnswerHtml(QStringLiteral("<p><b>%1</b></p><p>%2</p>%4<p style=\"color:gray\"><small>%3</small></p>")
                       .arg(QString::fromStdString(r->question).toHtmlEscaped(), citationLinks(paragraphs(answer)),
-                           meta.toHtmlEscaped()));
+                           meta.toHtmlEscaped(), partial));
     answer_->verticalScrollBar()->setValue(0);
     updateButtons();
 }

@@ -33,6 +33,8 @@ const std::vector<Command>& all_commands() {
                 "           [--max-tokens 64] [--max-evidence 20] [--per-layer] [--threads N] [--device cpu|cuda:N|auto]\n"
                 "           [--password P (an encrypted PDF)] [--cache-dir D] [--quiet]\n"
                 "           [--chapter N|TITLE|list | --pages A-B (ask about one chapter or pages; evidence from there)]\n"
+                "           [--no-wait (a book not read to the end: answer now from what is read and the question's\n"
+                "            words in the rest, instead of reading the rest first)]\n"
                 "           [--min-confidence 0.35 (below it: \"The book does not seem to say.\"; 0 keeps every answer)]\n"
                 "           [method knobs, see below]",
          cmd_ask},

@@ -183,7 +183,7 @@ int cmd_ask(const CommandArgs& argv) {
                                     "min-confidence", "password", "chapter", "pages"};
     valued.insert(method_option_names().begin(), method_option_names().end());
     valued.insert(sampling_option_names().begin(), sampling_option_names().end());
-    Args args(argv, valued, with({"json", "per-layer", "quiet"}, method_switch_names()));
+    Args args(argv, valued, with({"json", "per-layer", "quiet", "no-wait"}, method_switch_names()));
     if (args.get("method") == "help") {
         std::printf("%s", methods_help().c_str());
         return 0;
@@ -217,6 +217,7 @@ int cmd_ask(const CommandArgs& argv) {
     request.method = method_name;
     request.settings = method_settings_from_args(args);
     request.max_passages = max_evidence;
+    request.wait_for_reading = !args.flag("no-wait");
     request.min_confidence = static_cast<float>(args.get_double_or("min-confidence", request.min_confidence, 0.0, 1.0));
     request.generation.max_tokens = max_tokens;
     request.generation.sampling = sampling_from_args(args);
@@ -265,6 +266,7 @@ int cmd_ask(const CommandArgs& argv) {
             .key("document_tokens").value(res.document_tokens)
             .key("prompt_tokens").value(res.prompt_tokens)
             .key("selected_tokens").value(selected_doc)
+            .key("read_fraction").value(res.read_fraction)
             .key("attended_tokens").value(r.trace.attended)
             .key("settings").value(res.settings)
             .key("stopped_by_eog").value(r.stopped_by_eog)
@@ -339,6 +341,10 @@ int cmd_ask(const CommandArgs& argv) {
         else if (!res.unsupported_answer.empty())
             std::printf("\n\n%s (The model was not sure of this answer: confidence %.2f.)", kNotStatedAnswer,
                         res.confidence.confidence);
+        if (res.read_fraction < 1.0)
+            std::printf("\n\n(Based on the %.0f%% of the book read so far, and the question's words in the rest; "
+                        "gleaner-cli read finishes the reading.)",
+                        100.0 * res.read_fraction);
         std::printf("\n\n[%s: %lld of %lld document tokens selected; read %.1f s, first token %.2f s, %.1f tok/s]\n",
                     answered_by.c_str(), static_cast<long long>(selected_doc), static_cast<long long>(res.document_tokens),
                     read_s, r.prefill_s, decode_tps);
@@ -351,8 +357,10 @@ int cmd_ask(const CommandArgs& argv) {
             std::string cites;  // the [n] the answer cites it by
             for (int32_t c : passages[i].cites) cites.append("[").append(std::to_string(c)).append("]");
             char why[64] = "";  // the signals that selected it, where the method says
-            if (passages[i].lexical >= 0)
+            if (passages[i].lexical >= 0 && passages[i].attention >= 0)
                 std::snprintf(why, sizeof why, " (attention %.2f, words %.2f)", passages[i].attention, passages[i].lexical);
+            else if (passages[i].lexical >= 0)  // not read yet: chosen by its words
+                std::snprintf(why, sizeof why, " (words %.2f)", passages[i].lexical);
             std::printf("  %2zu. %s bytes %lld-%lld  score %.2f%s  \"%s\"\n", i + 1, cites.c_str(),
                         static_cast<long long>(passages[i].begin), static_cast<long long>(passages[i].end),
                         passages[i].score, why, t.c_str());

@@ -53,6 +53,9 @@ struct AnswerRequest {
     // Tokens of the book the excerpt method puts in front of the model.
     int context_tokens = 2048;
     MethodParameters settings;   // the method's parameters by name (n_local, topk, k, ...)
+    // false: a book not read to the end is answered now from what has been read and the
+    // question's words in the rest (Answer::read_fraction), instead of reading the rest first.
+    bool wait_for_reading = true;
     std::string document_title;  // for the excerpt prompt
     int max_passages = 40;       // evidence passages kept (the strongest)
 };
@@ -78,6 +81,7 @@ struct Answer {
     double prompt_s = 0;  // until the first answer token could be sampled
     double decode_s = 0;
     bool cancelled = false;
+    double read_fraction = 1.0;  // the share of the book read when the evidence was chosen
 };
 
 struct ReadingUpdate {

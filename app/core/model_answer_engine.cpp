@@ -69,6 +69,7 @@ Answer ModelAnswerEngine::answer(const Document& doc, const AnswerRequest& reque
     AskRequest ar;
     ar.question = request.question;
     ar.earlier = request.earlier;
+    ar.wait_for_reading = request.wait_for_reading;
     ar.method = request.method;
     ar.settings = to_method_settings(request.settings);
     ar.max_passages = std::max(1, request.max_passages);
@@ -89,6 +90,7 @@ Answer ModelAnswerEngine::answer(const Document& doc, const AnswerRequest& reque
     }
     const AnswerResult& r = res.answer;
     a.method = res.method;
+    a.read_fraction = res.read_fraction;
     a.read_s = res.read_s;
     a.prompt_tokens = static_cast<int>(res.prompt_tokens);
     a.text = r.text;

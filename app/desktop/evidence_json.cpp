@@ -4,6 +4,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <algorithm>
 #include <map>
 
 namespace gleaner::app {
@@ -77,6 +78,11 @@ std::vector<LayerEvidence> layersFromJson(const std::string& json) {
     return out;
 }
 
+double readFractionOf(const std::string& timings_json) {
+    const QJsonObject o = QJsonDocument::fromJson(QByteArray::fromStdString(timings_json)).object();
+    return std::clamp(o.value("read_fraction").toDouble(1.0), 0.0, 1.0);
+}
+
 std::string timingsToJson(const Answer& a) {
     QJsonObject o;
     o["prompt_tokens"] = a.prompt_tokens;
@@ -86,6 +92,7 @@ std::string timingsToJson(const Answer& a) {
     o["prompt_s"] = a.prompt_s;
     o["decode_s"] = a.decode_s;
     if (a.cancelled) o["stopped"] = true;
+    if (a.read_fraction < 1.0) o["read_fraction"] = a.read_fraction;  // answered before the reading finished
     return QJsonDocument(o).toJson(QJsonDocument::Compact).toStdString();
 }
 

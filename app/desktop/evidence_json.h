@@ -17,5 +17,8 @@ std::vector<EvidencePassage> evidenceFromJson(const std::string& json);
 std::vector<LayerEvidence> layersFromJson(const std::string& json);
 
 std::string timingsToJson(const Answer& answer);
+// The share of the book that had been read when an answer's evidence was chosen (timingsToJson's
+// "read_fraction"; 1 when it was all read or the method reads no memory).
+double readFractionOf(const std::string& timings_json);
 
 }  // namespace gleaner::app

@@ -35,6 +35,10 @@ QuestionController::QuestionController(LibraryModel* library, InferenceThread* i
         emit modelStatusChanged(description);
     });
     connect(worker, &InferenceWorker::answerFinished, this, &QuestionController::onFinished);
+    if (reading_)
+        connect(reading_, &ReadingController::stateChanged, this, [this](ReadingController::State s) {
+            if (s == ReadingController::State::Done) emit bookReadChanged();
+        });
     connect(worker, &InferenceWorker::answerFailed, this, &QuestionController::onFailed);
 }
 
@@ -86,6 +90,9 @@ bool QuestionController::ask(const QString& question, const QString& method, con
     job.request.document_title = document_.document->metadata.title;
     job.request.scope = context.scope.range;
     job.request.earlier = conversationUpTo(context.followsId);
+    // A question never waits for the reading: it is answered from what has been read so far (and
+    // the question's words in the rest); the answer says how much that was.
+    job.request.wait_for_reading = false;
 
     running_document_ = document_.libraryId;
     running_stop_ = job.stop;
@@ -100,6 +107,8 @@ bool QuestionController::ask(const QString& question, const QString& method, con
     inference_->submit(job);
     return true;
 }
+
+bool QuestionController::bookRead() const { return reading_ && reading_->state() == ReadingController::State::Done; }
 
 bool QuestionController::regenerate(int row, const QString& method) {
     const QuestionRecord* r = history_.record(row);

@@ -41,6 +41,8 @@ public:
     void setDocument(const LoadedDocument& document);
     bool hasDocument() const { return document_.document != nullptr; }
     const DocumentPtr& document() const { return document_.document; }
+    // Whether the open book's reading has finished (an answer given before it can be asked again).
+    bool bookRead() const;
     bool isBusy() const { return running_id_ != 0; }
     // The answer being generated so far (empty when idle).
     QString streamingAnswer() const { return streaming_; }
@@ -87,6 +89,7 @@ signals:
     void modelStatusChanged(const QString& text);
     void recordShown(int row);
     void comparisonChanged();
+    void bookReadChanged();  // the reading of the open book finished (or a new book was opened)
 
 private:
     void onFinished(quint64 id, const gleaner::Answer& answer);

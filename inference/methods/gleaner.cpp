@@ -37,15 +37,22 @@ public:
           lexical_weight_(lexical_weight), order_(std::move(order)) {}
     std::string name() const override { return "gleaner"; }
     std::string describe() const override {
+        const std::string so_far = mem_.complete() || mem_.doc_ids().empty()
+                                       ? std::string()
+                                       : " read_so_far=" + std::to_string(100 * n_read_ / static_cast<int64_t>(mem_.doc_ids().size())) + "%";
         return "gleaner: k=" + std::to_string(k_) + " span=" + std::to_string(span_) + " query=" + query_ +
                " probe_tokens=" + std::to_string(probe_tokens_) + (contrast_ ? " contrast=1" : "") +
                " score=" + score_name_ + " score_rope=" + rope_name_ + " select=" + select_ +
                (select_ == "fused" ? " lexical_weight=" + std::to_string(lexical_weight_).substr(0, 4) + " order=" + order_ : "") + " (reading: " +
-               mem_.settings().cache_key() + ")";
+               mem_.settings().cache_key() + ")" + so_far;
     }
 
     std::vector<float> prefill(const QaPrompt& prompt, int max_new_tokens, const PrefillProgress& progress) override {
-        if (!mem_.complete()) throw std::logic_error("gleaner: the document has not been read");
+        // A book not read to the end yet is answered from what has been read (attention) and from
+        // the question's words in the rest (BM25): the fused selection only.
+        const ReadingMemory::ReadKeys read = mem_.doc_keys_read_so_far();
+        const bool can_fuse = select_ == "fused" && !prompt.doc_text.empty() && prompt.doc_offsets;
+        if (!mem_.complete() && !can_fuse) throw std::logic_error("gleaner: the document has not been read");
         // the passes below are short, so the cancel flag is polled between them
         PrefillProgress cancel_only;
         cancel_only.cancel = progress.cancel;
@@ -63,21 +70,23 @@ public:
         throw_if_cancelled(progress);
         const RopeParams rp = layer_rope_params(model_, r);
         const int64_t fixed = mem_.settings().memory.n_local - 1;
-        std::vector<float> raw = probe_scores_f16(backend_, fq.q.data(), fq.pos, mem_.doc_keys(), n_doc, c.n_heads,
-                                                  c.n_kv_heads, c.head_dim, c.attn_scale, rp, rope_, fq.key_pos0,
-                                                  fixed, score_);
+        n_read_ = read.n;
+        std::vector<float> raw =
+            read.n == 0 ? std::vector<float>{}
+                        : probe_scores_f16(backend_, fq.q.data(), fq.pos, read.keys, read.n, c.n_heads, c.n_kv_heads,
+                                           c.head_dim, c.attn_scale, rp, rope_, fq.key_pos0, fixed, score_);
         throw_if_cancelled(progress);
-        if (contrast_) {
+        if (contrast_ && read.n > 0) {
             // What a content-free question's queries find everywhere (attention sinks, the table
             // of contents, words like "document") is discounted: score / (null score + 1/n).
             const std::string null_question = "What does the document say?";
             const PromptFrame nf = qa_prompt_frame(model_, null_question);
             const FilterQueries nq = filter_queries(nf, make_probe(nf), null_question, cancel_only);
-            const std::vector<float> base = probe_scores_f16(backend_, nq.q.data(), nq.pos, mem_.doc_keys(), n_doc,
+            const std::vector<float> base = probe_scores_f16(backend_, nq.q.data(), nq.pos, read.keys, read.n,
                                                              c.n_heads, c.n_kv_heads, c.head_dim, c.attn_scale, rp,
                                                              rope_, nq.key_pos0, fixed, score_);
-            const float floor = 1.0f / static_cast<float>(std::max<int64_t>(1, n_doc));
-            for (int64_t i = 0; i < n_doc; ++i) raw[i] = raw[i] / (std::max(base[i], 0.0f) + floor);
+            const float floor = 1.0f / static_cast<float>(std::max<int64_t>(1, read.n));
+            for (int64_t i = 0; i < read.n; ++i) raw[i] = raw[i] / (std::max(base[i], 0.0f) + floor);
             throw_if_cancelled(progress);
         }
 
@@ -85,6 +94,7 @@ public:
         //    sentence-aligned passages ranked by attention fused with BM25 (select=fused, when the
         //    caller gave the text), or GemFilter-style tokens / fixed spans (select=attention).
         pooled_ = avg_pool5(raw);
+        pooled_.resize(n_doc, -INFINITY);  // not read yet: no attention score
         doc_begin_ = prompt.doc_begin;
         cited_.clear();
         const bool fused = select_ == "fused" && !prompt.doc_text.empty() && prompt.doc_offsets &&
@@ -176,6 +186,11 @@ public:
         std::vector<float> fusedv(S, -INFINITY);
         for (size_t s = 0; s < S; ++s) {
             if (skip[s]) continue;
+            if (spans[s].end > n_read_) {
+                // not read yet: its words alone, ranked as if its attention ranked alike
+                if (lex[s] > 0) fusedv[s] = (1.0f + lexical_weight_) / (60.0f + static_cast<float>(rl[s]));
+                continue;
+            }
             fusedv[s] = 1.0f / (60.0f + static_cast<float>(ra[s]));
             if (lex[s] > 0) fusedv[s] += lexical_weight_ / (60.0f + static_cast<float>(rl[s]));
         }
@@ -185,7 +200,7 @@ public:
         std::vector<int32_t> chosen;
         int64_t taken = 0;
         for (int32_t s : order) {
-            if (taken >= k_ || skip[s]) break;
+            if (taken >= k_ || skip[s] || !std::isfinite(fusedv[s])) break;
             chosen.push_back(s);
             taken += spans[s].end - spans[s].begin;
         }
@@ -197,8 +212,10 @@ public:
         float amin = INFINITY, amax = -INFINITY, lmax = 0.0f, fmax = 0.0f;
         for (size_t s = 0; s < S; ++s) {
             if (skip[s]) continue;
-            amin = std::min(amin, attn[s]);
-            amax = std::max(amax, attn[s]);
+            if (std::isfinite(attn[s])) {
+                amin = std::min(amin, attn[s]);
+                amax = std::max(amax, attn[s]);
+            }
             lmax = std::max(lmax, lex[s]);
             fmax = std::max(fmax, fusedv[s]);
         }
@@ -207,7 +224,9 @@ public:
             CitedSpan c;
             c.span = spans[s];
             c.score = fmax > 0 ? fusedv[s] / fmax : 1.0f;
-            c.attention = amax > amin ? (attn[s] - amin) / (amax - amin) : 1.0f;
+            c.attention = !std::isfinite(attn[s]) ? -1.0f  // not read yet: no attention
+                          : amax > amin          ? (attn[s] - amin) / (amax - amin)
+                                                 : 1.0f;
             c.lexical = lmax > 0 ? lex[s] / lmax : 0.0f;
             cited_.push_back(c);
             for (int32_t i = spans[s].begin; i < spans[s].end; ++i) selected_.push_back(i);
@@ -270,7 +289,8 @@ public:
         // of them at position `after_pos`
         int64_t after_row = 0, after_pos = 0;
         FilterQueries fq;
-        if (query_ == "tail" || query_ == "words") {
+        // The tail of the reading exists once the book is read; before that, the question alone.
+        if ((query_ == "tail" || query_ == "words") && mem_.complete()) {
             std::vector<std::vector<float>> kk, vv, aa;
             const std::vector<InfLlmLayerState> states = mem_.load_tail(kk, vv, aa);
             Transformer tf(model_, backend_, 1, mem_.settings().memory.exc_block);
@@ -348,6 +368,7 @@ private:
     bool selection_only_;
     std::vector<int32_t> probe_;
     std::vector<float> pooled_;
+    int64_t n_read_ = 0;  // document tokens the reading memory had read (all, once complete)
     std::vector<int32_t> selected_;
     std::string select_;
     float lexical_weight_;
