@@ -190,4 +190,9 @@ double JsonValue::number_or(double fallback) const {
     return d ? *d : fallback;
 }
 
+bool JsonValue::bool_or(bool fallback) const {
+    const auto* b = std::get_if<bool>(&v_);
+    return b ? *b : fallback;
+}
+
 }  // namespace gleaner

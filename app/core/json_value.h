@@ -38,6 +38,7 @@ public:
     // The string, or `fallback` for anything else.
     std::string string_or(const std::string& fallback = {}) const;
     double number_or(double fallback) const;
+    bool bool_or(bool fallback) const;
 
 private:
     friend class JsonParser;

