@@ -8,6 +8,7 @@ packages=(
     build-essential cmake ninja-build pkg-config python3 python3-pip
     qt6-base-dev qt6-base-dev-tools libgl-dev
     libpoppler-cpp-dev libpoppler-private-dev poppler-data libsentencepiece-dev libsqlite3-dev libpcre2-dev libzip-dev libxml2-dev
+    libcurl4-openssl-dev
     xvfb xauth
 )
 

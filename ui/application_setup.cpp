@@ -1,10 +1,15 @@
 #include "application_setup.h"
 
 #include <QApplication>
+#include <QDialog>
 #include <QDir>
 #include <QIcon>
 
+#include "app_settings.h"
 #include "gleaner_version.h"
+#include "model_catalog.h"
+#include "model_manager_download.h"
+#include "model_manager_first_run.h"
 
 // The icons are compiled into this static library; a static library's resources must be
 // registered by name, as nothing else references them and the linker would drop them.
@@ -31,6 +36,16 @@ void configureApplication() {
             }
         }
     }
+}
+
+bool offerDefaultModel(QWidget* parent) {
+    if (!shouldOfferDefaultModel()) return false;
+    FirstRunModelDialog dialog(default_catalog_model(), ModelDownloadTask::configuredSource(), parent);
+    const bool installed = dialog.exec() == QDialog::Accepted;
+    app::AppSettings settings;
+    if (dialog.declined()) settings.setModelOfferDeclined(true);
+    if (installed) settings.setModelPath(QString());  // a configured file that is gone: use the new default
+    return installed;
 }
 
 }  // namespace gleaner::ui

@@ -24,6 +24,10 @@ int main(int argc, char** argv) {
                                  "[files...]");
     parser.process(app);
 
+    // The first start without a model offers to download the default one, before the window is
+    // built so that the window starts with the model in place.
+    gleaner::ui::offerDefaultModel();
+
     gleaner::ui::MainWindow window;
     window.show();
     QStringList files = parser.positionalArguments();

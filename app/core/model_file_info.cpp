@@ -9,6 +9,35 @@
 
 namespace gleaner {
 
+namespace {
+
+// llama.cpp's llama_ftype values (llama.h), which quantize writes to general.file_type: the name
+// a model is published under, where the tensor types alone would say "mostly Q5_0".
+const char* file_type_name(int64_t file_type) {
+    switch (file_type & ~int64_t{1024}) {  // 1024: "guessed" by an old converter
+        case 0: return "F32";
+        case 1: return "F16";
+        case 2: return "Q4_0";
+        case 3: return "Q4_1";
+        case 7: return "Q8_0";
+        case 8: return "Q5_0";
+        case 9: return "Q5_1";
+        case 10: return "Q2_K";
+        case 11: return "Q3_K_S";
+        case 12: return "Q3_K_M";
+        case 13: return "Q3_K_L";
+        case 14: return "Q4_K_S";
+        case 15: return "Q4_K_M";
+        case 16: return "Q5_K_S";
+        case 17: return "Q5_K_M";
+        case 18: return "Q6_K";
+        case 32: return "BF16";
+        default: return nullptr;
+    }
+}
+
+}  // namespace
+
 ModelFileInfo inspect_model_file(const std::string& path) {
     ModelFileInfo info;
     if (!std::filesystem::exists(path)) {
@@ -31,6 +60,7 @@ ModelFileInfo inspect_model_file(const std::string& path) {
         uint64_t most = 0;
         for (const auto& [type, bytes] : bytes_by_type)
             if (bytes > most) most = bytes, info.quantization = type;
+        if (const char* named = file_type_name(f.get_int_or("general.file_type", -1))) info.quantization = named;
         // The same checks the engine makes when it loads: architecture, hyperparameters, and
         // every weight's presence, shape and type.
         const ModelConfig config = ModelConfig::from_gguf(f);

@@ -12,7 +12,9 @@ struct ModelFileInfo {
     std::string name;           // general.name
     std::string architecture;   // general.architecture
     int64_t parameters = 0;
-    std::string quantization;   // the weight type holding most of the bytes ("Q4_1")
+    // As llama.cpp names the file's mix (general.file_type: "Q4_K_M" mixes Q4_K, Q5_0, Q6_K...);
+    // without that key, the weight type holding most of the bytes ("Q4_1").
+    std::string quantization;
     int64_t context_length = 0;
     int layers = 0;
     uint64_t file_size = 0;

@@ -37,8 +37,9 @@ std::string default_model_path() {
 }
 
 std::string missing_model_hint(const std::string& path) {
-    return "model file '" + path + "' not found; run installer/setup.sh (or installer/fetch-models.sh) "
-           "to download the default models, or pass --model FILE.gguf";
+    return "model file '" + path + "' not found; download the default model in the desktop program "
+           "(Settings > Manage models) or with `gleaner-cli models download` (installer/fetch-models.sh fetches "
+           "all the test models), or pass --model FILE.gguf";
 }
 
 }  // namespace gleaner

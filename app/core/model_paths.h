@@ -24,7 +24,7 @@ inline constexpr const char* kSentencePieceModelFile = "gemma-3-270m-q4_k_m.gguf
 // models_dir(). The file may not exist; callers report that with setup instructions.
 std::string default_model_path();
 
-// One line telling the user how to install the default models.
+// One line telling the user how to install the default model.
 std::string missing_model_hint(const std::string& path);
 
 }  // namespace gleaner

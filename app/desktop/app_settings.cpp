@@ -1,5 +1,7 @@
 #include "app_settings.h"
 
+#include <QFileInfo>
+
 #include "answer_engine.h"
 #include "device_select.h"
 #include "model_paths.h"
@@ -54,5 +56,32 @@ void AppSettings::setReadOnOpen(bool on) { settings_.setValue("engine/readOnOpen
 
 QString AppSettings::lastDocument() const { return settings_.value("session/lastDocument").toString(); }
 void AppSettings::setLastDocument(const QString& path) { settings_.setValue("session/lastDocument", path); }
+
+namespace {
+// Settings keys group on '/', which a file name cannot hold; the rest QSettings escapes itself.
+QString speedKey(const QString& modelFile) { return QStringLiteral("modelSpeed/") + QFileInfo(modelFile).fileName(); }
+}  // namespace
+
+std::optional<AppSettings::ModelSpeed> AppSettings::modelSpeed(const QString& modelFile) const {
+    const QStringList v = settings_.value(speedKey(modelFile)).toStringList();
+    if (v.size() != 3) return std::nullopt;
+    ModelSpeed s{v[0].toDouble(), v[1].toDouble(), v[2].toInt()};
+    if (!(s.prefillTokensPerSecond > 0) || !(s.decodeTokensPerSecond > 0)) return std::nullopt;  // an edited value
+    return s;
+}
+void AppSettings::setModelSpeed(const QString& modelFile, const ModelSpeed& speed) {
+    settings_.setValue(speedKey(modelFile), QStringList{QString::number(speed.prefillTokensPerSecond),
+                                                        QString::number(speed.decodeTokensPerSecond),
+                                                        QString::number(speed.threads)});
+}
+
+QString AppSettings::modelSource() const { return settings_.value("models/source").toString(); }
+void AppSettings::setModelSource(const QString& folder) {
+    if (folder.isEmpty()) settings_.remove("models/source");
+    else settings_.setValue("models/source", folder);
+}
+
+bool AppSettings::modelOfferDeclined() const { return settings_.value("models/offerDeclined", false).toBool(); }
+void AppSettings::setModelOfferDeclined(bool declined) { settings_.setValue("models/offerDeclined", declined); }
 
 }  // namespace gleaner::app

@@ -6,6 +6,7 @@
 #include <QString>
 
 #include <map>
+#include <optional>
 #include <string>
 
 namespace gleaner::app {
@@ -47,6 +48,25 @@ public:
     // The document that was open at exit, reopened on the next start.
     QString lastDocument() const;
     void setLastDocument(const QString& path);
+
+    // A model's speed on this machine, as the model manager measured it (by file name: the
+    // manager lists the models folder, where names are unique). Empty until measured.
+    struct ModelSpeed {
+        double prefillTokensPerSecond = 0;
+        double decodeTokensPerSecond = 0;
+        int threads = 0;
+    };
+    std::optional<ModelSpeed> modelSpeed(const QString& modelFile) const;
+    void setModelSpeed(const QString& modelFile, const ModelSpeed& speed);
+
+    // Where the model manager downloads from: empty for PyPI, else a folder of wheels (offline).
+    QString modelSource() const;
+    void setModelSource(const QString& folder);
+
+    // The user said no to downloading the default model at the first start: not asked again
+    // (the model manager in Settings still offers it).
+    bool modelOfferDeclined() const;
+    void setModelOfferDeclined(bool declined);
 
 private:
     mutable QSettings settings_;

@@ -26,6 +26,7 @@
 #include "evidence_panel.h"
 #include "find_bar.h"
 #include "main_window.h"
+#include "model_manager_dialog.h"
 #include "pdf_page_view.h"
 #include "question_controller.h"
 #include "question_edit.h"
@@ -206,6 +207,17 @@ int main(int argc, char** argv) {
         (void)QTest::qWaitForWindowExposed(dialog);
         save(dialog, "10-settings");
         dialog->close();
+        delete dialog;
+    }
+
+    // The model manager: the installed models with what each is, and the catalog to download from.
+    {
+        auto* dialog = new ui::SettingsDialog(&w);
+        dialog->show();
+        ui::ModelManagerDialog* manager = dialog->openModelManager();
+        (void)QTest::qWaitForWindowExposed(manager);
+        waitFor([&] { return !manager->isListing(); }, 30000);
+        save(manager, "12-model-manager");
         delete dialog;
     }
 
