@@ -9,7 +9,9 @@ usage:
   run_qa.py --haystacks /tmp/gleaner-qa/squad_32k.jsonl [--limit N]
   common: --methods gleaner,qllm  --model FILE.gguf  --out results.json  --max-tokens 48
           --cache-dir DIR  --extra "--k 1024 --contrast 1"  (more gleaner-cli ask options)
-Read each book once first (the script does: gleaner-cli read) so that `ask` measures asking.
+Read each book once first (the script does: gleaner-cli read) so that `ask` measures asking;
+--unread asks each book before it is read instead (gleaner-cli ask --no-wait: what a question asked
+as soon as a book is opened gets), with a --cache-dir that holds no reading of it.
 """
 import argparse
 import json
@@ -100,6 +102,8 @@ def ask(path, question, method, args):
     if args.cache_dir:
         cmd += ["--cache-dir", args.cache_dir]
     cmd += shlex.split(args.extra)
+    if args.unread:
+        cmd += ["--no-wait"]
     t0 = time.time()
     d = json.loads(cli(cmd))
     d["wall_s"] = time.time() - t0
@@ -122,7 +126,7 @@ def run(items, args):
     for method in args.methods:
         results, base, ttft = [], [], []
         for rec, path, text, matter in items:
-            if method == "gleaner":
+            if method == "gleaner" and not args.unread:
                 read(path, args)
             try:
                 d = ask(path, rec["question"], method, args)
@@ -207,6 +211,9 @@ def main():
     ap.add_argument("--model", default="")
     ap.add_argument("--cache-dir", default="")
     ap.add_argument("--extra", default="")
+    # the book not read first: gleaner answers from the question's words (ask --no-wait), as a
+    # question asked as soon as a book is opened is (use a --cache-dir without its reading memory)
+    ap.add_argument("--unread", action="store_true")
     ap.add_argument("--max-tokens", type=int, default=48)
     ap.add_argument("--out", default="")
     args = ap.parse_args()
