@@ -1,5 +1,6 @@
 #include "method_registry.h"
 
+#include <map>
 #include <stdexcept>
 
 #include "reading.h"
@@ -83,6 +84,38 @@ std::unique_ptr<ContextMethod> gleaner_factory(const Model& model, Backend& back
     return make_gleaner_method(model, backend, *memory, settings);
 }
 
+// GemFilter's selection made from what Gleaner's reading stored, instead of its own pass 1 over
+// the book: the k single tokens the question's last token scores highest (raw dot products
+// summed over heads, absolute positions) at the filter layer, then the model on those alone. Not
+// the paper's method: the layer is the reading's, and the book's keys were computed under the
+// reading frame rather than the question prompt (keys depend on what precedes them). The
+// settings given win over these.
+const std::map<std::string, std::string>& gemfilter_from_reading_preset() {
+    static const std::map<std::string, std::string> preset = {
+        {"k", "1024"},         {"span", "0"},       {"query", "question"}, {"probe_tokens", "0"},
+        {"score", "gemfilter"}, {"score_rope", "absolute"}, {"select", "attention"}, {"contrast", "0"},
+    };
+    return preset;
+}
+
+std::vector<MethodSetting> gemfilter_from_reading_settings() {
+    std::vector<MethodSetting> s;
+    for (MethodSetting m : gleaner_settings()) {
+        const auto p = gemfilter_from_reading_preset().find(m.key);
+        if (p != gemfilter_from_reading_preset().end()) m.default_value = p->second;
+        s.push_back(std::move(m));
+    }
+    return s;
+}
+
+std::unique_ptr<ContextMethod> gemfilter_from_reading_factory(const Model& model, Backend& backend,
+                                                              const ReadingMemory* memory, const MethodSettings& settings) {
+    MethodSettings s = settings;
+    for (const auto& [key, value] : gemfilter_from_reading_preset())
+        if (!s.has(key)) s.set(key, value);
+    return make_gleaner_method(model, backend, *memory, s);
+}
+
 // The methods that need no reading memory take none.
 template <std::unique_ptr<ContextMethod> (*make)(const Model&, Backend&, const MethodSettings&)>
 std::unique_ptr<ContextMethod> without_memory(const Model& model, Backend& backend, const ReadingMemory*,
@@ -95,6 +128,10 @@ std::vector<MethodEntry> all_methods() {
         {"gleaner", "Gleaner",
          "reads the book once, then answers from the few thousand tokens that matter to the question",
          MethodCost::ReadsOnce, true, gleaner_settings(), gleaner_factory},
+        {"gemfilter-read", "GemFilter over the reading",
+         "GemFilter's token selection made from Gleaner's reading of the book (its layer and keys) instead of a "
+         "pass over the whole book for each question: answers in seconds once the book is read",
+         MethodCost::ReadsOnce, true, gemfilter_from_reading_settings(), gemfilter_from_reading_factory},
         {"qllm", "Q-LLM", "query-aware block memory over the whole book (reads it for each question)",
          MethodCost::RereadsPerQuestion, false, qllm_settings(), without_memory<make_qllm_method>},
         {"gemfilter", "GemFilter", "early layers pick the tokens that matter, then the model answers from them",

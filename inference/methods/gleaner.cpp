@@ -48,11 +48,9 @@ public:
     }
 
     std::vector<float> prefill(const QaPrompt& prompt, int max_new_tokens, const PrefillProgress& progress) override {
-        // A book not read to the end yet is answered from what has been read (attention) and from
-        // the question's words in the rest (BM25): the fused selection only.
+        // A book not read to the end yet is answered from what has been read (attention) and, with
+        // the fused selection, from the question's words in the rest (BM25).
         const ReadingMemory::ReadKeys read = mem_.doc_keys_read_so_far();
-        const bool can_fuse = select_ == "fused" && !prompt.doc_text.empty() && prompt.doc_offsets;
-        if (!mem_.complete() && !can_fuse) throw std::logic_error("gleaner: the document has not been read");
         // the passes below are short, so the cancel flag is polled between them
         PrefillProgress cancel_only;
         cancel_only.cancel = progress.cancel;
@@ -117,6 +115,8 @@ public:
                     selected_.push_back(static_cast<int32_t>(i));
         }
         std::erase_if(selected_, outside_scope);  // a question about a chapter or passage selects inside it
+        if (!fused)  // attention alone knows only what has been read
+            std::erase_if(selected_, [&](int32_t i) { return i >= n_read_; });
         if (progress.on_progress) progress.on_progress(n_doc, n_doc);
 
         if (selection_only_) return {};  // evaluation of the selection alone

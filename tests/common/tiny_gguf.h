@@ -199,7 +199,11 @@ private:
         tokens.push_back("<|endoftext|>");
         tokens.push_back("<|im_start|>");
         tokens.push_back("<|im_end|>");
-        while (tokens.size() < kVocab) tokens.push_back("x" + std::to_string(tokens.size()));
+        while (tokens.size() < kVocab) {  // (appended, not "x" + ...: GCC 12 warns falsely on that)
+            std::string filler(1, 'x');
+            filler.append(std::to_string(tokens.size()));
+            tokens.push_back(std::move(filler));
+        }
         std::vector<int32_t> types(tokens.size(), 1);
         types[kBpeEndOfText] = types[kBpeImStart] = types[kBpeImEnd] = 3;  // CONTROL
         set("tokenizer.ggml.model", std::string("gpt2"));

@@ -44,10 +44,27 @@ private slots:
         QCOMPARE(gleaner->cost, MethodCost::ReadsOnce);
     }
 
-    void onlyGleanerKeepsAReadingMemory() {
+    // Gleaner's reading is the one the program makes; GemFilter over the reading answers from it too.
+    void theReadingMemoryIsGleanersAndGemFilterOverTheReadingSharesIt() {
         for (const MethodEntry& m : method_registry())
-            QCOMPARE(m.keeps_reading_memory, m.name == "gleaner");
+            QCOMPARE(m.keeps_reading_memory, m.name == "gleaner" || m.name == "gemfilter-read");
         QCOMPARE(reading_memory_method().name, std::string("gleaner"));
+        // its own settings are GemFilter's choices; the reading's are Gleaner's (the same memory)
+        auto default_of = [](const MethodEntry& m, const std::string& key) -> const std::string* {
+            for (const MethodSetting& s : m.settings)
+                if (s.key == key) return &s.default_value;
+            return nullptr;
+        };
+        const MethodEntry& g = *find_method("gleaner");
+        const MethodEntry& gf = *find_method("gemfilter-read");
+        QVERIFY(default_of(gf, "span") && default_of(gf, "select") && default_of(gf, "k"));
+        QCOMPARE(*default_of(gf, "span"), std::string("0"));
+        QCOMPARE(*default_of(gf, "select"), std::string("attention"));
+        QCOMPARE(*default_of(gf, "k"), std::string("1024"));
+        for (const char* memory_key : {"filter_layer", "checkpoint_tokens", "n_local"}) {
+            QVERIFY(default_of(gf, memory_key) && default_of(g, memory_key));
+            QCOMPARE(*default_of(gf, memory_key), *default_of(g, memory_key));
+        }
     }
 
     void unknownNamesAreNotFound() {

@@ -126,7 +126,7 @@ def run(items, args):
     for method in args.methods:
         results, base, ttft = [], [], []
         for rec, path, text, matter in items:
-            if method == "gleaner" and not args.unread:
+            if method in ("gleaner", "gemfilter-read") and not args.unread:
                 read(path, args)
             try:
                 d = ask(path, rec["question"], method, args)
