@@ -223,6 +223,32 @@ private slots:
         QVERIFY(!bar->isVisible());
     }
 
+    // A question asked while the book is being read is answered at once from the part read so far
+    // (and the question's words in the rest), and the reading goes on afterwards.
+    void aQuestionDuringTheReadingIsAnsweredAtOnce() {
+        QSettings().setValue("engine/readOnOpen", true);
+        QVERIFY(test::openAndWait(*w_, test::sourceFile("resources/alice-in-wonderland.txt")));
+        QTRY_VERIFY_WITH_TIMEOUT(w_->reading()->tokensRead() > 2300, 180000);  // past the first checkpoint
+        QElapsedTimer clock;
+        clock.start();
+        askAndWait("What did the Dormouse say the three little sisters lived at the bottom of?");
+        const qint64 answered_ms = clock.elapsed();
+        const QuestionRecord r = *questions()->history()->record(0);
+        const double fraction = app::readFractionOf(r.timings_json);
+        QVERIFY2(fraction > 0.0 && fraction < 0.5, r.timings_json.c_str());
+        QVERIFY2(answered_ms < 60000, qPrintable(QString("answered after %1 ms").arg(answered_ms)));
+        // the words of the question found the Dormouse's story, which had not been read yet
+        bool well = false;
+        for (const EvidencePassage& p : questions()->evidence()->passages())
+            well |= reader()->document().document->slice(p).find("well") != std::string_view::npos &&
+                    p.begin > size_t(0.5 * reader()->document().document->text.size());
+        QVERIFY(well);
+        QTRY_COMPARE_WITH_TIMEOUT(w_->reading()->state(), State::Reading, 30000);  // and the reading goes on
+        QVERIFY(w_->findChild<QTextBrowser*>("answerView")->toPlainText().contains("of the book read so far"));
+        w_->findChild<QToolButton*>("readingCancel")->click();
+        QTRY_COMPARE_WITH_TIMEOUT(w_->reading()->state(), State::Idle, 60000);
+    }
+
     void aShortBookIsReadToTheEnd() {
         readThePdf();
         if (QTest::currentTestFailed()) return;
