@@ -98,8 +98,15 @@ public:
         const bool fused = select_ == "fused" && !prompt.doc_text.empty() && prompt.doc_offsets &&
                            static_cast<int64_t>(prompt.doc_offsets->size()) == n_doc + 1;
         auto outside_scope = [&](int64_t i) { return prompt.scope_end >= 0 && (i < prompt.scope_begin || i >= prompt.scope_end); };
+        // Tokens of the front/back matter (a licence, a header) are never selected either.
+        auto in_matter = [&](int64_t i) {
+            if (!fused && prompt.doc_offsets && static_cast<int64_t>(prompt.doc_offsets->size()) == n_doc + 1)
+                for (const auto& [b, e] : prompt.doc_skip)
+                    if ((*prompt.doc_offsets)[i] >= b && (*prompt.doc_offsets)[i] < e) return true;
+            return false;
+        };
         for (int64_t i = 0; i < n_doc; ++i)
-            if (outside_scope(i)) pooled_[i] = -INFINITY;  // ranked last, then dropped below
+            if (outside_scope(i) || in_matter(i)) pooled_[i] = -INFINITY;  // ranked last, then dropped below
         if (fused) {
             select_passages(prompt);
         } else if (span_ <= 0) {  // GemFilter: the k best tokens
@@ -115,8 +122,8 @@ public:
                     selected_.push_back(static_cast<int32_t>(i));
         }
         std::erase_if(selected_, outside_scope);  // a question about a chapter or passage selects inside it
-        if (!fused)  // attention alone knows only what has been read
-            std::erase_if(selected_, [&](int32_t i) { return i >= n_read_; });
+        if (!fused)  // attention alone knows only what has been read; never the matter
+            std::erase_if(selected_, [&](int32_t i) { return i >= n_read_ || in_matter(i); });
         if (progress.on_progress) progress.on_progress(n_doc, n_doc);
 
         if (selection_only_) return {};  // evaluation of the selection alone
