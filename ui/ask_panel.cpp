@@ -34,6 +34,7 @@
 #include "answer_export.h"
 #include "document_scope.h"
 #include "evidence_json.h"
+#include "method_cost_estimate.h"
 #include "method_registry.h"
 #include "question_controller.h"
 #include "question_edit.h"
@@ -128,6 +129,12 @@ AskPanel::AskPanel(app::QuestionController* controller, QWidget* parent) : QWidg
     methodRow->addWidget(copy_);
     methodRow->addWidget(export_);
     layout->addLayout(methodRow);
+    // What the chosen method costs for this book on this machine, before it is asked.
+    cost_ = new QLabel(this);
+    cost_->setObjectName(QStringLiteral("methodCost"));
+    cost_->setForegroundRole(QPalette::PlaceholderText);
+    cost_->setWordWrap(true);
+    layout->addWidget(cost_);
 
     auto* scopeRow = new QHBoxLayout;
     auto* scopeLabel = new QLabel(tr("Ab&out:"), this);
@@ -174,7 +181,11 @@ AskPanel::AskPanel(app::QuestionController* controller, QWidget* parent) : QWidg
     connect(stop_, &QPushButton::clicked, controller_, &app::QuestionController::stop);
     connect(copy_, &QToolButton::clicked, this, &AskPanel::copyAnswer);
     connect(export_, &QToolButton::clicked, this, &AskPanel::exportWithDialog);
-    connect(method_, &QComboBox::currentIndexChanged, this, [this] { emit methodChanged(selectedMethod()); });
+    connect(method_, &QComboBox::currentIndexChanged, this, [this] {
+        updateCostEstimates();
+        emit methodChanged(selectedMethod());
+    });
+    connect(controller_, &app::QuestionController::costChanged, this, &AskPanel::updateCostEstimates);
     connect(question_, &QPlainTextEdit::textChanged, this, &AskPanel::updateButtons);
     // Delete removes the selected answer, from the library too (eventFilter: the list view would
     // take the key itself).
@@ -224,9 +235,13 @@ AskPanel::AskPanel(app::QuestionController* controller, QWidget* parent) : QWidg
     connect(controller_, &app::QuestionController::answerStarted, this, [this] {
         progress_->setText(tr("Preparing…"));
         showStreaming();
+        // Compare mode: the comparison streams under the shown answer; bring it into view.
+        if (controller_->comparingRow() >= 0) answer_->verticalScrollBar()->setValue(answer_->verticalScrollBar()->maximum());
     });
     connect(controller_, &app::QuestionController::answerProgress, this, [this](const QString& stage) {
-        progress_->setText(stage == "reading" ? tr("Reading the book first…") : tr("Reading the passages…"));
+        progress_->setText(stage == "reading" ? tr("Reading the book first…")
+                           : controller_->comparingRow() >= 0 ? tr("Reading the passages for the comparison…")
+                                                              : tr("Reading the passages…"));
     });
     connect(controller_, &app::QuestionController::answerText, this, [this] {
         progress_->setText(tr("Writing the answer…"));
@@ -246,6 +261,7 @@ AskPanel::AskPanel(app::QuestionController* controller, QWidget* parent) : QWidg
         updateButtons();
     });
     updateButtons();
+    updateCostEstimates();
 }
 
 QString AskPanel::selectedMethod() const { return method_->currentData(Qt::UserRole).toString(); }
@@ -424,14 +440,95 @@ void AskPanel::setAnswerHtml(const QString& html) {
 }
 
 void AskPanel::showStreaming() {
-    QString method = methodLabel(selectedMethod());
+    QString method = methodLabel(controller_->streamingMethod());
     const app::AskContext& running = controller_->runningContext();
     if (const QString where = contextText(QString::fromStdString(running.scope.label), running.followsId); !where.isEmpty())
         method += QStringLiteral(" · ") + where;
-    setAnswerHtml(QStringLiteral("<p><b>%1</b></p><p>%2<span style=\"color:gray\"> ▍</span></p>"
-                                 "<p style=\"color:gray\"><small>%3</small></p>")
-                      .arg(controller_->streamingQuestion().toHtmlEscaped(), paragraphs(controller_->streamingAnswer()),
-                           method.toHtmlEscaped()));
+    const QString streamed = QStringLiteral("<p>%1<span style=\"color:gray\"> ▍</span></p>")
+                                 .arg(paragraphs(controller_->streamingAnswer()));
+    const int comparedRow = controller_->comparingRow();
+    if (comparedRow >= 0 && controller_->history()->record(comparedRow)) {
+        // Compare mode: the shown answer stays; the second method's answer grows under it.
+        setAnswerHtml(recordHtml(comparedRow) +
+                      QStringLiteral("<hr><p><b>%1</b></p>%2")
+                          .arg(tr("Comparing with %1…").arg(methodLabel(controller_->streamingMethod())).toHtmlEscaped(),
+                               streamed));
+        return;
+    }
+    setAnswerHtml(QStringLiteral("<p><b>%1</b></p>%2<p style=\"color:gray\"><small>%3</small></p>")
+                      .arg(controller_->streamingQuestion().toHtmlEscaped(), streamed, method.toHtmlEscaped()));
+}
+
+QString AskPanel::costText(const QString& id) const {
+    const MethodEntry* m = find_method(id.toStdString());
+    if (!m) return {};
+    const QString name = QString::fromStdString(m->display_name);
+    if (!controller_->hasDocument()) return tr("%1 — %2").arg(name, QString::fromStdString(std::string(describe_cost(m->cost))));
+    const CostEstimate e = controller_->costOf(id);
+    if (!e.seconds) {
+        switch (e.cost) {
+        case MethodCost::ReadsOnce: return tr("%1 — reads the book once, then answers (speed not measured yet)").arg(name);
+        case MethodCost::RereadsPerQuestion: return tr("%1 — re-reads the book for every question (speed not measured yet)").arg(name);
+        case MethodCost::QuickPart: return tr("%1 — reads part of the book (speed not measured yet)").arg(name);
+        }
+    }
+    const QString time = QString::fromStdString(describe_duration(*e.seconds));
+    switch (e.cost) {
+    case MethodCost::ReadsOnce:
+        return e.partial_memory ? tr("%1 — %2 per question, from what is read so far").arg(name, time)
+                                : tr("%1 — %2 per question").arg(name, time);
+    case MethodCost::RereadsPerQuestion: return tr("%1 — re-reads the book: %2 per question").arg(name, time);
+    case MethodCost::QuickPart: return tr("%1 — reads part of the book: %2 per question").arg(name, time);
+    }
+    return {};
+}
+
+// How the estimate was made, for the tooltips.
+QString AskPanel::costDetails(const QString& id) const {
+    if (!controller_->hasDocument()) return tr("Open a book to see how long a question takes with each method.");
+    const CostEstimate e = controller_->costOf(id);
+    QString details;
+    switch (controller_->speedSource()) {
+    case app::QuestionController::SpeedSource::ModelManager:
+        details = tr("Until the answer starts: about %1 tokens at %2 tokens/s, the model's speed measured on this machine.")
+                      .arg(e.prompt_tokens)
+                      .arg(qRound(controller_->prefillTokensPerSecond()));
+        break;
+    case app::QuestionController::SpeedSource::Reading:
+        details = tr("Until the answer starts: about %1 tokens at %2 tokens/s, the speed the reading went at.")
+                      .arg(e.prompt_tokens)
+                      .arg(qRound(controller_->prefillTokensPerSecond()));
+        break;
+    case app::QuestionController::SpeedSource::NotMeasured:
+        details = tr("About %1 tokens before the answer starts. Measure the model's speed in Settings › Manage Models "
+                     "to see how long that takes here.")
+                      .arg(e.prompt_tokens);
+        break;
+    }
+    if (e.partial_memory)
+        details += QLatin1Char(' ') + tr("The reading goes on in the background; until it is done, answers come from what "
+                                         "is read so far and the question's words in the rest.");
+    return details;
+}
+
+void AskPanel::updateCostEstimates() {
+    auto* items = static_cast<QStandardItemModel*>(method_->model());
+    for (int i = 0; i < items->rowCount(); ++i) {
+        QStandardItem* item = items->item(i);
+        const QString id = item->data(Qt::UserRole).toString();
+        const MethodEntry* m = find_method(id.toStdString());
+        item->setToolTip(QStringLiteral("%1\n\n%2\n%3")
+                             .arg(m ? QString::fromStdString(m->description) : QString(), costText(id), costDetails(id)));
+    }
+    const QString id = selectedMethod();
+    cost_->setText(costText(id));
+    cost_->setToolTip(costDetails(id));
+}
+
+void AskPanel::changeEvent(QEvent* event) {
+    // Back from Settings (where the model manager measures speeds): the estimates may have changed.
+    if (event->type() == QEvent::ActivationChange && isActiveWindow()) updateCostEstimates();
+    QWidget::changeEvent(event);
 }
 
 bool AskPanel::eventFilter(QObject* watched, QEvent* event) {
@@ -466,6 +563,15 @@ void AskPanel::showRecord(int row) {
     if (history_->currentIndex().row() != row) history_->setCurrentIndex(controller_->history()->index(row));
     // The method box says which method the shown answer came from (and asks the next question with it).
     if (!controller_->isBusy()) setSelectedMethod(QString::fromStdString(r->method));
+    setAnswerHtml(recordHtml(row));
+    answer_->verticalScrollBar()->setValue(0);
+    updateButtons();
+}
+
+// The question, the answer with its citations, and how it was asked.
+QString AskPanel::recordHtml(int row) const {
+    const QuestionRecord* r = controller_->history()->record(row);
+    if (!r) return {};
     QString meta = tr("%1 · %2 · %3 passages")
                        .arg(methodLabel(QString::fromStdString(r->method)), QString::fromStdString(r->model))
                        .arg(controller_->evidence()->rowCount());
@@ -483,11 +589,9 @@ void AskPanel::showRecord(int row) {
                        : QLatin1Char(' ') + tr("The reading goes on; the answer can be asked again when it is done.").toHtmlEscaped();
         partial = QStringLiteral("<p style=\"color:#8a5a00\"><small>%1</small></p>").arg(partial);
     }
-    setAnswerHtml(QStringLiteral("<p><b>%1</b></p><p>%2</p>%4<p style=\"color:gray\"><small>%3</small></p>")
-                      .arg(QString::fromStdString(r->question).toHtmlEscaped(), citationLinks(paragraphs(answer)),
-                           meta.toHtmlEscaped(), partial));
-    answer_->verticalScrollBar()->setValue(0);
-    updateButtons();
+    return QStringLiteral("<p><b>%1</b></p><p>%2</p>%4<p style=\"color:gray\"><small>%3</small></p>")
+        .arg(QString::fromStdString(r->question).toHtmlEscaped(), citationLinks(paragraphs(answer)), meta.toHtmlEscaped(),
+             partial);
 }
 
 QString AskPanel::shownAnswerMarkdown() const {

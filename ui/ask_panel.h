@@ -41,6 +41,9 @@ public:
     // The shown answer as Markdown (what Copy puts on the clipboard).
     QString shownAnswerMarkdown() const;
     void focusQuestion();
+    // What asking the open book with a method costs here, as the method selector says it:
+    // "Gleaner — about 6 s per question", "Q-LLM — re-reads the book: about 4 min per question".
+    QString costText(const QString& method) const;
     void setDocumentTitle(const QString& title) { document_title_ = title; }
 
     // What the next question is about ("Whole book", "This chapter", "Pages…", "Selected text")
@@ -72,11 +75,16 @@ signals:
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
+    void changeEvent(QEvent* event) override;
 
 private:
     void showRecord(int row);
     void confirmClearHistory();
     void showStreaming();
+    // The estimates under the method selector and in its items' tooltips, recomputed.
+    void updateCostEstimates();
+    QString costDetails(const QString& method) const;
+    QString recordHtml(int row) const;
     void updateButtons();
     void setAnswerHtml(const QString& html);
     void scopeActivated(int index);
@@ -87,6 +95,7 @@ private:
     QListView* history_;
     QTextBrowser* answer_;
     QComboBox* method_;
+    QLabel* cost_;  // the selected method's estimate
     QComboBox* scope_;
     QCheckBox* follow_up_;
     ReaderPlace place_;

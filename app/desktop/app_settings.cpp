@@ -75,6 +75,15 @@ void AppSettings::setModelSpeed(const QString& modelFile, const ModelSpeed& spee
                                                         QString::number(speed.threads)});
 }
 
+double AppSettings::readingSpeed(const QString& modelFile) const {
+    const double v = settings_.value(QStringLiteral("readingSpeed/") + QFileInfo(modelFile).fileName()).toDouble();
+    return v > 0 ? v : 0;
+}
+void AppSettings::setReadingSpeed(const QString& modelFile, double tokensPerSecond) {
+    if (tokensPerSecond > 0)
+        settings_.setValue(QStringLiteral("readingSpeed/") + QFileInfo(modelFile).fileName(), tokensPerSecond);
+}
+
 QString AppSettings::modelSource() const { return settings_.value("models/source").toString(); }
 void AppSettings::setModelSource(const QString& folder) {
     if (folder.isEmpty()) settings_.remove("models/source");

@@ -58,6 +58,11 @@ public:
     };
     std::optional<ModelSpeed> modelSpeed(const QString& modelFile) const;
     void setModelSpeed(const QString& modelFile, const ModelSpeed& speed);
+    // How fast the background reading went with a model (tokens/s), the last time it read: what
+    // the method selector's estimates use while the model manager has not measured the model.
+    // 0 until a reading has run.
+    double readingSpeed(const QString& modelFile) const;
+    void setReadingSpeed(const QString& modelFile, double tokensPerSecond);
 
     // Where the model manager downloads from: empty for PyPI, else a folder of wheels (offline).
     QString modelSource() const;

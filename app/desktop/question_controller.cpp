@@ -35,10 +35,23 @@ QuestionController::QuestionController(LibraryModel* library, InferenceThread* i
         emit modelStatusChanged(description);
     });
     connect(worker, &InferenceWorker::answerFinished, this, &QuestionController::onFinished);
-    if (reading_)
+    if (reading_) {
         connect(reading_, &ReadingController::stateChanged, this, [this](ReadingController::State s) {
+            // The reading's speed is remembered for the estimates when it stops (not on every step).
+            if (s != ReadingController::State::Reading && reading_speed_ > 0)
+                settings_.setReadingSpeed(settings_.modelPath(), reading_speed_);
             if (s == ReadingController::State::Done) emit bookReadChanged();
+            emit costChanged();
         });
+        connect(reading_, &ReadingController::progress, this, [this](qint64 done, qint64 total, double tokensPerSecond) {
+            if (total > 0) {
+                tokens_read_ = done;
+                book_tokens_ = total;
+            }
+            if (tokensPerSecond > 0) reading_speed_ = tokensPerSecond;
+            emit costChanged();
+        });
+    }
     connect(worker, &InferenceWorker::answerFailed, this, &QuestionController::onFailed);
 }
 
@@ -58,6 +71,55 @@ void QuestionController::setDocument(const LoadedDocument& document) {
     }
     history_.setRecords(std::move(records));
     if (history_.rowCount() > 0) showRecord(history_.rowCount() - 1);
+    loadReadingState();
+    emit costChanged();
+}
+
+void QuestionController::loadReadingState() {
+    book_tokens_ = tokens_read_ = 0;
+    if (document_.libraryId <= 0) return;
+    try {
+        const std::string model = QFileInfo(settings_.modelPath()).fileName().toStdString();
+        if (const auto state = library_->store().reading_state(document_.libraryId, model)) {
+            book_tokens_ = state->tokens_total;
+            tokens_read_ = state->tokens_read;
+        }
+    } catch (const std::exception&) {
+        // Without it the estimates count the book by its text size.
+    }
+}
+
+double QuestionController::prefillTokensPerSecond() const {
+    const QString model = settings_.modelPath();
+    if (const auto measured = settings_.modelSpeed(model)) return measured->prefillTokensPerSecond;
+    return reading_speed_ > 0 ? reading_speed_ : settings_.readingSpeed(model);
+}
+
+QuestionController::SpeedSource QuestionController::speedSource() const {
+    const QString model = settings_.modelPath();
+    if (settings_.modelSpeed(model)) return SpeedSource::ModelManager;
+    if (reading_speed_ > 0 || settings_.readingSpeed(model) > 0) return SpeedSource::Reading;
+    return SpeedSource::NotMeasured;
+}
+
+CostEstimate QuestionController::costOf(const QString& method) const {
+    const MethodEntry* entry = find_method(method.toStdString());
+    if (!entry) return {};
+    CostQuery query;
+    // The reading counts the book's tokens with the model's tokenizer; before it has, the text's
+    // size says about as much.
+    query.book_tokens = book_tokens_ > 0       ? book_tokens_
+                        : document_.document ? tokens_from_text_bytes(document_.document->text.size())
+                                             : 0;
+    if (entry->keeps_reading_memory) {
+        query.read_fraction = bookRead()          ? 1.0
+                              : book_tokens_ > 0 ? std::clamp(double(tokens_read_) / double(book_tokens_), 0.0, 1.0)
+                                                 : 0.0;
+    }
+    query.excerpt_tokens = settings_.contextTokens();
+    query.prefill_tokens_per_s = prefillTokensPerSecond();
+    query.settings = settings_.methodSettings(method);
+    return estimate_method_cost(*entry, query);
 }
 
 bool QuestionController::ask(const QString& question, const QString& method, const AskContext& context) {
@@ -97,6 +159,7 @@ bool QuestionController::ask(const QString& question, const QString& method, con
     running_document_ = document_.libraryId;
     running_stop_ = job.stop;
     running_model_ = QFileInfo(job.engine.modelPath).fileName();
+    running_method_ = method;
     running_context_ = context;
     if (job.request.earlier.empty()) running_context_.followsId = 0;  // what it follows is gone
     streaming_.clear();
@@ -150,6 +213,9 @@ void QuestionController::stop() {
 void QuestionController::settingsChanged() {
     model_description_.clear();
     inference_->unloadModel();
+    reading_speed_ = 0;  // it was the previous model's, perhaps (the settings keep each model's)
+    loadReadingState();  // another model counts the book's tokens its own way
+    emit costChanged();
 }
 
 void QuestionController::showRecord(int row) {
@@ -213,9 +279,18 @@ bool QuestionController::compareWithMethod(const QString& method) {
         emit answerFailed(tr("Choose an answer to compare first."));
         return false;
     }
+    if (isBusy()) {
+        emit answerFailed(tr("An answer is still being generated; stop it first."));
+        return false;
+    }
     const int row = shown_row_;
-    if (!ask(QString::fromStdString(r->question), method, contextOf(row))) return false;
+    // Set before asking: the views draw the streaming comparison under the shown answer from the
+    // first signal on.
     compare_for_row_ = row;
+    if (!ask(QString::fromStdString(r->question), method, contextOf(row))) {
+        compare_for_row_ = -1;
+        return false;
+    }
     return true;
 }
 

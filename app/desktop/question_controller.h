@@ -12,6 +12,7 @@
 #include "document_scope.h"
 #include "evidence_model.h"
 #include "inference_worker.h"
+#include "method_cost_estimate.h"
 #include "question_history_model.h"
 
 namespace gleaner::app {
@@ -50,6 +51,22 @@ public:
     int shownRecord() const { return shown_row_; }
     QString modelDescription() const { return model_description_; }
     const AskContext& runningContext() const { return running_context_; }
+    // The method the answer being generated is asked with (empty when idle).
+    QString streamingMethod() const { return isBusy() ? running_method_ : QString(); }
+    // While a comparison answer is generated: the history row it is compared with, else -1.
+    int comparingRow() const { return isBusy() ? compare_for_row_ : -1; }
+
+    // What asking the open book with `method` costs on this machine (method_cost_estimate.h):
+    // from the book's tokens (the reading's count, else its text size), how much of it is read,
+    // the method's settings and the model's measured speed.
+    CostEstimate costOf(const QString& method) const;
+    enum class SpeedSource {
+        NotMeasured,    // no seconds in the estimates
+        ModelManager,   // measured in the model manager
+        Reading,        // the background reading's speed
+    };
+    SpeedSource speedSource() const;
+    double prefillTokensPerSecond() const;  // what the estimates use; 0: not measured
     // The context a history entry was asked in.
     AskContext contextOf(int row) const;
     // The conversation up to and including the record `id`, oldest first: the turns a follow-up
@@ -69,7 +86,8 @@ public slots:
     void deleteRecord(int row);
     // Deletes every question and answer about the open book.
     void clearHistory();
-    // Asks the shown question again with another method and compares the two selections.
+    // Asks the shown question again with another method and compares the two selections. The
+    // shown answer stays shown meanwhile (comparingRow()).
     bool compareWithMethod(const QString& method);
     // Compares the shown answer with another answer of the history.
     void compareWithRecord(int row);
@@ -90,11 +108,15 @@ signals:
     void recordShown(int row);
     void comparisonChanged();
     void bookReadChanged();  // the reading of the open book finished (or a new book was opened)
+    // What costOf() says may have changed: another book or model, the reading went on, a speed
+    // was measured.
+    void costChanged();
 
 private:
     void onFinished(quint64 id, const gleaner::Answer& answer);
     void onFailed(quint64 id, const QString& message);
     void setBusy(quint64 id);
+    void loadReadingState();
 
     LibraryModel* library_;
     InferenceThread* inference_;
@@ -112,6 +134,12 @@ private:
     QString streaming_;
     QString streaming_question_;
     QString running_model_;
+    QString running_method_;
+    double reading_speed_ = 0;  // the running reading's tokens/s (0: none seen since the model changed)
+    // The open book's tokens as the model counts them and how many are read (0: not counted yet),
+    // from the library's reading state and then the reading's progress.
+    qint64 book_tokens_ = 0;
+    qint64 tokens_read_ = 0;
     AskContext running_context_;
     int shown_row_ = -1;
     int compare_for_row_ = -1;  // while a comparison answer is generated: the answer it is compared with
