@@ -305,6 +305,7 @@ int cmd_ask(const CommandArgs& argv) {
                 .key("end_char").value(chars.of(p.end))
                 .key("start_byte").value(static_cast<int64_t>(p.begin))
                 .key("end_byte").value(static_cast<int64_t>(p.end))
+                .key("where").value(citation(document, p.begin))  // "p. 248", "CHAPTER II. ..., ¶ 4"
                 .key("score").value(static_cast<double>(p.score));
             // which signals selected the passage, and how strongly (methods that say)
             if (p.attention >= 0 || p.lexical >= 0) {
@@ -349,6 +350,7 @@ int cmd_ask(const CommandArgs& argv) {
                     answered_by.c_str(), static_cast<long long>(selected_doc), static_cast<long long>(res.document_tokens),
                     read_s, r.prefill_s, decode_tps);
         if (!passages.empty()) std::printf("evidence:\n");
+        const CharacterOffsets chars(document.text);  // passages are cited in characters, as --json gives them
         for (size_t i = 0; i < passages.size(); ++i) {
             std::string t = passages[i].text;
             for (char& ch : t)
@@ -361,9 +363,9 @@ int cmd_ask(const CommandArgs& argv) {
                 std::snprintf(why, sizeof why, " (attention %.2f, words %.2f)", passages[i].attention, passages[i].lexical);
             else if (passages[i].lexical >= 0)  // not read yet: chosen by its words
                 std::snprintf(why, sizeof why, " (words %.2f)", passages[i].lexical);
-            std::printf("  %2zu. %s bytes %lld-%lld  score %.2f%s  \"%s\"\n", i + 1, cites.c_str(),
-                        static_cast<long long>(passages[i].begin), static_cast<long long>(passages[i].end),
-                        passages[i].score, why, t.c_str());
+            std::printf("  %2zu. %s%s (characters %lld-%lld)  score %.2f%s  \"%s\"\n", i + 1, cites.empty() ? "" : (cites + " ").c_str(),
+                        citation(document, passages[i].begin).c_str(), static_cast<long long>(chars.of(passages[i].begin)),
+                        static_cast<long long>(chars.of(passages[i].end)), passages[i].score, why, t.c_str());
         }
     }
     return 0;

@@ -79,6 +79,39 @@ std::string page_name(const Document& doc, int page) {
     return std::to_string(page + 1);
 }
 
+namespace {
+// The 1-based paragraph of [from, offset]: paragraphs and headings counted from `from`.
+int paragraph_number(const Document& doc, size_t from, size_t offset) {
+    int n = 0;
+    for (const Block& b : doc.blocks) {
+        if (b.range.end <= from) continue;
+        if (b.range.begin > offset) break;
+        ++n;
+    }
+    return std::max(1, n);
+}
+}  // namespace
+
+std::string citation(const Document& doc, size_t offset) {
+    if (doc.is_paginated()) {
+        const int page = doc.page_of_char(offset);
+        if (page >= 0) return "p. " + page_name(doc, page);
+    }
+    const std::vector<DocumentScope> chapters = document_chapters(doc);
+    for (const DocumentScope& c : chapters)
+        if (c.range.contains(offset)) {
+            if (doc.blocks.empty()) return c.label;
+            return c.label + ", \u00b6 " + std::to_string(paragraph_number(doc, c.range.begin, offset));
+        }
+    const SectionPosition s = doc.section_of_char(offset);
+    if (s.section >= 0 && doc.sections.size() > 1) {
+        const std::string& title = doc.sections[size_t(s.section)].title;
+        return title.empty() ? "\u00a7 " + std::to_string(s.section + 1) : title;
+    }
+    const size_t n = std::max<size_t>(1, doc.text.size());
+    return std::to_string((offset * 100 + n / 2) / n) + "%";
+}
+
 DocumentScope page_scope(const Document& doc, int first, int last) {
     if (!doc.is_paginated()) return {};
     first = std::clamp(first, 0, doc.page_count() - 1);

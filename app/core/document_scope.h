@@ -35,4 +35,10 @@ DocumentScope passage_scope(const Document& doc, TextRange range);
 // How a page is called in the book: its label, else its 1-based number.
 std::string page_name(const Document& doc, int page);
 
+// Where a passage starting at `offset` is, as a reader cites it: "p. 248" (the printed page
+// label) for paginated documents; "CHAPTER II. The Pool of Tears, ¶ 4" (chapter and paragraph
+// within it) for reflowed ones with chapters; else the section's title or number, else how far
+// through the text ("37%").
+std::string citation(const Document& doc, size_t offset);
+
 }  // namespace gleaner

@@ -2,16 +2,12 @@
 
 #include <QDateTime>
 
+#include "document_scope.h"
 #include "evidence_json.h"
 
 namespace gleaner::app {
 
 namespace {
-QString pageLabel(const Document& doc, int page) {
-    const std::string& label = page < doc.page_count() ? doc.pages[size_t(page)].label : std::string();
-    return label.empty() ? QString::number(page + 1) : QString::fromStdString(label);
-}
-
 // One Markdown blockquote line: no line breaks, Markdown's active characters at line start kept
 // harmless by the "> " prefix.
 QString quote(const Document& doc, const EvidencePassage& p, int maxChars) {
@@ -39,9 +35,7 @@ QString answerToMarkdown(const QuestionRecord& r, const Document* doc) {
         int n = 0;
         for (const EvidencePassage& p : evidence) {
             if (p.end > doc->text.size()) continue;
-            const int page = p.page >= 0 ? p.page : doc->page_of_char(p.begin);
-            const QString where = page >= 0 ? QStringLiteral("p. %1").arg(pageLabel(*doc, page))
-                                            : QStringLiteral("character %1").arg(p.begin);
+            const QString where = QString::fromStdString(citation(*doc, p.begin));
             md += QStringLiteral("%1. %2, score %3\n   > %4\n")
                       .arg(++n)
                       .arg(where)

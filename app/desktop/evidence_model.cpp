@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "document_scope.h"
+
 namespace gleaner::app {
 
 EvidenceModel::EvidenceModel(QObject* parent) : QAbstractTableModel(parent) {}
@@ -70,15 +72,7 @@ QString EvidenceModel::passageText(int row, int maxChars) const {
 
 QString EvidenceModel::locationText(int row) const {
     if (row < 0 || row >= rowCount() || !document_) return {};
-    const EvidencePassage& p = passages_[size_t(row)];
-    const int page = p.page >= 0 ? p.page : document_->page_of_char(p.begin);
-    if (page >= 0) {
-        const std::string& label = page < document_->page_count() ? document_->pages[size_t(page)].label : std::string();
-        return tr("p. %1").arg(label.empty() ? QString::number(page + 1) : QString::fromStdString(label));
-    }
-    const SectionPosition s = document_->section_of_char(p.begin);
-    if (s.section >= 0) return tr("§ %1").arg(s.section + 1);
-    return tr("%1%").arg(qRound(100.0 * double(p.begin) / double(std::max<size_t>(1, document_->text.size()))));
+    return QString::fromStdString(citation(*document_, passages_[size_t(row)].begin));
 }
 
 int EvidenceModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(passages_.size()); }

@@ -236,6 +236,10 @@ private slots:
         QVERIFY2(summary->text().contains("from CHAPTER II. The Storm"), qPrintable(summary->text()));
         QVERIFY(history()->index(0).data().toString().startsWith("[CHAPTER II. The Storm]"));
         QVERIFY(panel()->shownAnswerMarkdown().contains("about CHAPTER II. The Storm"));  // Copy and Export say it too
+        // each passage is cited by its chapter and paragraph, in the panel and in the export
+        QVERIFY2(questions()->evidence()->locationText(0).startsWith("CHAPTER II. The Storm, ¶ "),
+                 qPrintable(questions()->evidence()->locationText(0)));
+        QVERIFY(panel()->shownAnswerMarkdown().contains("1. CHAPTER II. The Storm, ¶ "));
 
         // Whole book again for the next question.
         panel()->setWholeBookScope();

@@ -126,6 +126,7 @@ private:
             QVERIFY2(e["start_char"].toInteger() >= s0 && e["end_char"].toInteger() <= s1,
                      qPrintable(QString("%1-%2 outside %3-%4").arg(e["start_char"].toInteger()).arg(e["end_char"].toInteger()).arg(s0).arg(s1)));
             found |= e["text"].toString().contains("gloves", Qt::CaseInsensitive);
+            QVERIFY2(e["where"].toString().startsWith("CHAPTER II. The Pool of Tears, ¶ "), qPrintable(e["where"].toString()));
         }
         QVERIFY2(found, "the gloves are not in the evidence");
         // (what the 0.5B model makes of it varies: "a pair of white kid gloves", or the chapter's

@@ -2,6 +2,8 @@
 // (qa_prompt.h's conversation_text), on documents built in memory: no model needed.
 #include <QtTest>
 
+#include <cstring>
+
 #include "document_scope.h"
 #include "qa_prompt.h"
 
@@ -17,6 +19,12 @@ Document book() {
         d.toc.push_back({t, 1, -1, d.text.find(t)});
     d.toc.push_back({"(a sub-entry)", 2, -1, d.text.find("bbbb")});
     d.back_matter = {d.text.find("LICENCE"), d.text.size()};
+    // headings and paragraphs, as the text importer marks them
+    for (const char* b : {"TITLE", "CHAPTER I. One", "aaaa", "CHAPTER II. Two", "bbbb", "CHAPTER III. Three", "cccc", "LICENCE"}) {
+        const size_t at = d.text.find(b);
+        const bool heading = std::string(b).rfind("CHAPTER", 0) == 0;
+        d.blocks.push_back({heading ? BlockKind::Heading : BlockKind::Paragraph, heading ? 1 : 0, {at, at + std::strlen(b)}});
+    }
     return d;
 }
 }  // namespace
@@ -35,6 +43,14 @@ private slots:
         QCOMPARE(chapter_at(d, d.text.find("bbbb")).label, std::string("CHAPTER II. Two"));
         QCOMPARE(chapter_at(d, 0).label, std::string("CHAPTER I. One"));  // the title page: the first chapter
         QVERIFY(chapter_at(d, d.text.find("LICENCE")).whole());
+    }
+
+    // Passages are cited as a reader would: chapter and paragraph, or the printed page label.
+    void citationsNameTheChapterAndParagraph() {
+        const Document d = book();
+        QCOMPARE(citation(d, d.text.find("bbbb") + 1), std::string("CHAPTER II. Two, \u00b6 2"));
+        QCOMPARE(citation(d, d.text.find("CHAPTER III")), std::string("CHAPTER III. Three, \u00b6 1"));
+        QCOMPARE(citation(d, 0), std::string("0%"));  // the title page: before any chapter
     }
 
     void headingsServeWhenThereAreNoContents() {
@@ -64,6 +80,8 @@ private slots:
         QVERIFY(page_scope(d, 0, 3).whole());                         // every page: the whole document
         QCOMPARE(page_scope(d, 2, 99).range, (TextRange{6, 12}));     // clamped
         QCOMPARE(passage_scope(d, {4, 5}).label, std::string("the selected passage (page ii)"));
+        QCOMPARE(citation(d, 4), std::string("p. ii"));
+        QCOMPARE(citation(d, 10), std::string("p. 4"));
         QVERIFY(passage_scope(d, {5, 5}).whole());
     }
 
