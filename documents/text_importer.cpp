@@ -93,6 +93,17 @@ std::string language_code(std::string_view name) {
     return std::string(trim(name));
 }
 
+// No extension, or one that plain-text books and notes use.
+bool has_plain_text_name(const std::string& path) {
+    const size_t slash = path.find_last_of('/');
+    const std::string name = path.substr(slash == std::string::npos ? 0 : slash + 1);
+    const size_t dot = name.find_last_of('.');
+    if (dot == std::string::npos || dot == 0) return true;  // "README", ".hidden"
+    for (const char* ext : {".txt", ".text", ".asc", ".rst", ".org", ".nfo", ".1st"})
+        if (ends_with_ci(name, ext)) return true;
+    return false;
+}
+
 // ---- chapter headings ----------------------------------------------------------------------
 
 enum class HeadingKeyword { None, Volume, Part, Book, Matter, Chapter };
@@ -189,8 +200,10 @@ public:
 
     bool can_import(const std::string& path, std::string_view head) const override {
         if (ends_with_ci(path, ".txt") || ends_with_ci(path, ".text")) return true;
-        // Anything else that looks like text (no NUL bytes; binary formats have plenty).
-        if (head.empty()) return false;
+        // A file of another kind that happens to be text (source code, a .desktop entry, JSON)
+        // is not a book: only plain-text names (no extension, as Gutenberg's "pg11", or a few
+        // text extensions) that look like text (no NUL bytes; binary formats have plenty).
+        if (!has_plain_text_name(path) || head.empty()) return false;
         if (head.substr(0, 2) == "\xFF\xFE" || head.substr(0, 2) == "\xFE\xFF") return true;
         return head.find('\0') == std::string_view::npos;
     }

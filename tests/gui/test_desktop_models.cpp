@@ -25,6 +25,18 @@
 
 using namespace gleaner;
 
+namespace {
+// An evidence passage with what the suites look at: its span, score and page.
+EvidencePassage passage(size_t begin, size_t end, float score, int page) {
+    EvidencePassage p;
+    p.begin = begin;
+    p.end = end;
+    p.score = score;
+    p.page = page;
+    return p;
+}
+}  // namespace
+
 class TestDesktopModels : public QObject {
     Q_OBJECT
     QTemporaryDir tmp_;
@@ -184,7 +196,7 @@ private slots:
     }
 
     void evidenceAndTimingsSurviveTheLibrary() {
-        std::vector<EvidencePassage> in = {{10, 20, 0.5f, 1}, {30, 45, 1.0f, -1}};
+        std::vector<EvidencePassage> in = {passage(10, 20, 0.5f, 1), passage(30, 45, 1.0f, -1)};
         const std::vector<EvidencePassage> out = app::evidenceFromJson(app::evidenceToJson(in));
         QCOMPARE(out.size(), size_t(2));
         QCOMPARE(out[1].begin, size_t(30));
@@ -204,7 +216,7 @@ private slots:
     // once when the history is loaded.
     void theHistoryKeepsEachAnswersEvidence() {
         app::QuestionHistoryModel history;
-        EvidencePassage fresh{10, 20, 0.5f, 1};
+        EvidencePassage fresh = passage(10, 20, 0.5f, 1);
         fresh.attention = 0.25f;
         fresh.cites = {3};
         LayerEvidence layer;
@@ -212,7 +224,7 @@ private slots:
         layer.passages = {fresh};
         QuestionRecord stored;
         stored.question = "Stored?";
-        stored.evidence_json = app::evidenceToJson({{30, 45, 1.0f, -1}}, {});
+        stored.evidence_json = app::evidenceToJson({passage(30, 45, 1.0f, -1)}, {});
         history.setRecords({stored});
         QCOMPARE(history.evidence(0).size(), size_t(1));
         QCOMPARE(history.evidence(0)[0].begin, size_t(30));
@@ -240,7 +252,7 @@ private slots:
         r.answer = "Some text.\n";
         r.method = "gleaner";
         r.model = "SmolLM2-135M-Instruct.Q4_1.gguf";
-        r.evidence_json = app::evidenceToJson({{at, at + 24, 0.75f, doc.page_of_char(at)}});
+        r.evidence_json = app::evidenceToJson({passage(at, at + 24, 0.75f, doc.page_of_char(at))});
         const QString md = app::answerToMarkdown(r, &doc);
         QVERIFY(md.startsWith("## What is on the page?\n\nSome text.\n"));
         QVERIFY(md.contains("*gleaner · SmolLM2-135M-Instruct.Q4_1.gguf"));
@@ -254,14 +266,14 @@ private slots:
         auto doc = std::make_shared<Document>(import_document(test::dataFile("corpus/pdflatex-outline.pdf").toStdString()));
         app::EvidenceModel model;
         const size_t last = doc->pages.back().range.begin + 5;
-        model.setEvidence(doc, {{last, last + 10, 0.3f, doc->page_count() - 1}, {0, 99999999, 1, 0}}, "qllm");
+        model.setEvidence(doc, {passage(last, last + 10, 0.3f, doc->page_count() - 1), passage(0, 99999999, 1, 0)}, "qllm");
         QCOMPARE(model.rowCount(), 1);  // a span past the text is dropped, not drawn
         QCOMPARE(model.locationText(0), QString("p. %1").arg(doc->page_count()));
         QCOMPARE(model.data(model.index(0, app::EvidenceModel::ScoreColumn)).toString(), QString("0.30"));
         QCOMPARE(model.method(), QString("qllm"));
 
         // Gleaner's passages carry the [n] the answer cites them by and the signals that chose them
-        EvidencePassage a{0, 20, 0.9f, 0}, b{30, 60, 0.5f, 0};
+        EvidencePassage a = passage(0, 20, 0.9f, 0), b = passage(30, 60, 0.5f, 0);
         a.cites = {2};
         a.attention = 0.25f;
         a.lexical = 1.0f;

@@ -185,6 +185,12 @@ private slots:
         QCOMPARE(message, std::string("the file is empty"));
         QCOMPARE(import_error_kind(write_file(dir, "blank.txt", "\n \r\n\t\n")), ImportErrorKind::Empty);
         QCOMPARE(import_error_kind(write_file(dir, "blob.bin", std::string("\x7F" "ELF\0\0\0\x01", 8))), ImportErrorKind::Unsupported);
+        // Text that is not a book: source code, a desktop entry, data (refused by name, not content)
+        for (const char* name : {"main.cpp", "gleaner.desktop", "data.json", "run.sh"})
+            QCOMPARE(import_error_kind(write_file(dir, name, "int main() { return 0; }\n")), ImportErrorKind::Unsupported);
+        // while plain-text names are books: Gutenberg's extensionless files, .rst notes
+        QCOMPARE(import_document(write_file(dir, "pg11", "Alice was beginning to get very tired.")).format, std::string("text"));
+        QCOMPARE(import_document(write_file(dir, "notes.rst", "Some notes.")).format, std::string("text"));
         QCOMPARE(import_error_kind(dir.path().toStdString()), ImportErrorKind::Unreadable);
     }
 
@@ -442,7 +448,7 @@ private slots:
         QVERIFY(!store.reading_state(id, "other"));
 
         QuestionRecord q{0, id, "smollm2", "infllm", "Who is late?", "The White Rabbit.", "{\"ttft_ms\":12}",
-                         "[{\"begin\":10,\"end\":20}]", 600};
+                         "[{\"begin\":10,\"end\":20}]", 600, 0, {}, {}};
         const int64_t qid = store.add_question(q);
         QVERIFY(qid > 0);
         const auto qs = store.questions(id);
@@ -555,7 +561,7 @@ private slots:
                         for (int i = 0; i < kBatch; ++i) {
                             std::string question = "q";
                             question += std::to_string(committed + i);
-                            store.add_question(QuestionRecord{0, doc_id, "m", "full", question, big, {}, {}, committed + i});
+                            store.add_question(QuestionRecord{0, doc_id, "m", "full", question, big, {}, {}, committed + i, 0, {}, {}});
                         }
                     });
                     committed += kBatch;
