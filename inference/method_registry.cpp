@@ -3,6 +3,7 @@
 #include <map>
 #include <stdexcept>
 
+#include "methods/lazyllm.h"
 #include "reading.h"
 
 namespace gleaner {
@@ -136,6 +137,13 @@ std::vector<MethodEntry> all_methods() {
          MethodCost::RereadsPerQuestion, false, qllm_settings(), without_memory<make_qllm_method>},
         {"gemfilter", "GemFilter", "early layers pick the tokens that matter, then the model answers from them",
          MethodCost::RereadsPerQuestion, false, gemfilter_settings(), without_memory<make_gemfilter_method>},
+        {"lazyllm", "LazyLLM",
+         "every layer drops the tokens the question's last token attends to least, so deeper layers compute fewer",
+         MethodCost::RereadsPerQuestion, false,
+         {{"start_layer", "an eighth of the model's depth", "layers up to this one see every token; pruning starts after it"},
+          {"keep", "0.1", "share of the book still computed at the last layer (the pruned set grows with depth)"},
+          {"rate", "from keep", "share of a layer's tokens pruned after every layer from start_layer on (0: no pruning)"}},
+         without_memory<make_lazyllm_method>},
         {"infllm", "InfLLM", "block memory with the most relevant blocks recalled for each chunk",
          MethodCost::RereadsPerQuestion, false, infllm_settings(), without_memory<make_infllm_method>},
         {"streaming", "StreamingLLM", "attention sinks and a sliding window: the end of the book",

@@ -121,6 +121,44 @@ void Transformer::forward_batch(const int32_t* tokens, const int32_t* pos, int T
     backend_.matmul(w.output, xn_.data(), rows, dst);
 }
 
+void Transformer::embed(std::span<const int32_t> tokens, float* x) {
+    const ModelConfig& c = config();
+    const int T = static_cast<int>(tokens.size());
+    for (int32_t id : tokens)
+        if (id < 0 || id >= c.n_vocab) throw std::invalid_argument("token id " + std::to_string(id) + " out of range");
+    ensure_scratch(T);
+    const size_t E = static_cast<size_t>(c.n_embd);
+    backend_.get_rows(model_.weights().token_embd, tokens.data(), T, x_.data());
+    if (c.embed_scale_sqrt) backend_.scale(x_.data(), T * E, std::sqrt(static_cast<float>(c.n_embd)));
+    backend_.copy(x, x_.data(), T * E * sizeof(float));
+    backend_.synchronize();
+}
+
+void Transformer::run_layer(int layer, float* x, int T, const int32_t* pos, AttentionPolicy& attend) {
+    const size_t E = static_cast<size_t>(config().n_embd);
+    ensure_scratch(T);
+    backend_.copy(x_.data(), x, T * E * sizeof(float));
+    AttentionPolicy* const saved = policy_;
+    policy_ = &attend;  // attention_block hands the attention to the policy
+    attention_block(layer, T, pos, false);
+    policy_ = saved;
+    ffn_block(layer, T);
+    backend_.copy(x, x_.data(), T * E * sizeof(float));
+    backend_.synchronize();
+}
+
+std::vector<float> Transformer::logits_of(const float* x) {
+    const ModelConfig& c = config();
+    const ModelWeights& w = model_.weights();
+    ensure_scratch(1);
+    backend_.copy(x_.data(), x, static_cast<size_t>(c.n_embd) * sizeof(float));
+    backend_.rms_norm(x_.data(), w.output_norm, 1, c.n_embd, c.norm_eps, xn_.data());
+    std::vector<float> logits(static_cast<size_t>(c.n_vocab));
+    backend_.matmul(w.output, xn_.data(), 1, logits.data());
+    backend_.synchronize();
+    return logits;
+}
+
 RopeParams layer_rope_params(const Model& model, int il) {
     const ModelConfig& c = model.config();
     const bool local = c.layer_is_local[il];

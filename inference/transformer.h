@@ -98,6 +98,16 @@ public:
         qk_sink_ = sink;
     }
     RopeParams rope_params(int layer) const { return layer_rope_params(model_, layer); }
+
+    // Layer by layer, for a method whose token set changes between layers (LazyLLM prunes tokens
+    // as the depth grows): the caller keeps each token's residual stream and does the attention
+    // through `attend` (its attend() is called once per run_layer, as a policy's would be). The
+    // KV cache and any policy set on the transformer are left alone.
+    // embed: x (T, E) = the tokens' input embeddings. run_layer: x (T, E), the input of `layer`,
+    // is replaced by its output. logits_of: the final norm and LM head of one row x (E) -> (V).
+    void embed(std::span<const int32_t> tokens, float* x);
+    void run_layer(int layer, float* x, int T, const int32_t* pos, AttentionPolicy& attend);
+    std::vector<float> logits_of(const float* x);
     Backend& backend() const { return backend_; }
     // The backend's memory plan for this model ("all 30 layers on the GPU ..."; "" on the CPU).
     const std::string& memory_plan() const { return plan_; }
