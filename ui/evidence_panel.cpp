@@ -94,6 +94,10 @@ void EvidencePanel::activateRow(int row) {
     activate(proxy);
 }
 
+void EvidencePanel::selectRow(int row) {
+    list_->setCurrentIndex(sorted_->mapFromSource(model_->index(row, EvidenceModel::PassageColumn)));
+}
+
 void EvidencePanel::activate(const QModelIndex& proxyIndex) {
     if (!proxyIndex.isValid()) return;
     const QModelIndex i = sorted_->mapToSource(proxyIndex);

@@ -28,6 +28,8 @@ public:
     QString summary() const;
     // Activates the passage in row `row` of the evidence model (as a click would).
     void activateRow(int row);
+    // Makes it the current row without showing it in the reader (Enter or a click shows it).
+    void selectRow(int row);
     // Enables the compare controls (an answer is shown and no question is being answered).
     void setCompareEnabled(bool enabled);
 

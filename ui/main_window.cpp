@@ -425,13 +425,17 @@ void MainWindow::connectModels() {
     connect(questions_, &app::QuestionController::answerFinished, this, [this](int row) {
         const auto& passages = questions_->evidence()->passages();
         if (row < 0 || passages.empty()) return;
-        // Show the strongest evidence on the page: the answer "lights up" where it came from.
+        // The answer lights up where it came from (the highlights, the strip beside the scrollbar)
+        // but the reader stays where the user is reading: the strongest passage is the current one
+        // in the Evidence panel, and a click there or on a [n] in the answer shows it.
         const auto best = std::max_element(passages.begin(), passages.end(),
                                            [](const EvidencePassage& a, const EvidencePassage& b) { return a.score < b.score; });
-        evidence_panel_->activateRow(int(best - passages.begin()));
-        statusBar()->showMessage(passages.size() == 1 ? tr("Answered from 1 passage")
-                                                      : tr("Answered from %1 passages").arg(passages.size()),
-                                 5000);
+        evidence_panel_->selectRow(int(best - passages.begin()));
+        statusBar()->showMessage(passages.size() == 1
+                                     ? tr("Answered from 1 passage: click it in the Evidence panel to see it")
+                                     : tr("Answered from %1 passages: click one in the Evidence panel to see it")
+                                           .arg(passages.size()),
+                                 8000);
     });
     connect(questions_, &app::QuestionController::answerFailed, this, [this](const QString& message) {
         showError(tr("No answer"), message);

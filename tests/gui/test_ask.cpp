@@ -264,6 +264,8 @@ private slots:
         readThePdf();
         if (QTest::currentTestFailed()) return;
         reader()->goToPage(0);
+        QTRY_COMPARE(reader()->currentPage(), 0);
+        const size_t readingAt = reader()->currentOffset();
         FreezeMeter meter;
         int pieces = 0;
         askAndWait("What is written in section 2?", &pieces);
@@ -283,9 +285,12 @@ private slots:
             QVERIFY(p.end > p.begin);
         }
         QVERIFY(evidence->locationText(0).startsWith("p. "));
-        // The strongest passage is shown and outlined.
-        QVERIFY(!reader()->focusedPassage().empty());
+        // The reader stays where the user was reading; the evidence is drawn and marked on the
+        // strip, and the strongest passage is the Evidence panel's current row, one click away.
+        QCOMPARE(reader()->currentOffset(), readingAt);
+        QVERIFY(reader()->focusedPassage().empty());
         QVERIFY(!reader()->heatStrip()->evidenceMarks().empty());
+        QVERIFY(w_->evidencePanel()->list()->currentIndex().isValid());
     }
 
     void clickingAPassageTakesTheReaderThereAndHighlightsIt() {
