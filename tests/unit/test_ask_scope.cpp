@@ -4,6 +4,7 @@
 
 #include <cstring>
 
+#include "ask_document.h"
 #include "document_scope.h"
 #include "qa_prompt.h"
 
@@ -51,6 +52,21 @@ private slots:
         QCOMPARE(citation(d, d.text.find("bbbb") + 1), std::string("CHAPTER II. Two, \u00b6 2"));
         QCOMPARE(citation(d, d.text.find("CHAPTER III")), std::string("CHAPTER III. Three, \u00b6 1"));
         QCOMPARE(citation(d, 0), std::string("0%"));  // the title page: before any chapter
+    }
+
+    // A book's index is never evidence (its lines are the question's words without sentences).
+    void theIndexIsNotAskedFrom() {
+        Document d;
+        d.text = "Chapter one text. NOTES some notes. INDEX Steamboat Willie, 21. GET IT online.";
+        d.toc = {{"Chapter one", 1, -1, 0}, {"NOTES", 1, -1, d.text.find("NOTES")},
+                 {"INDEX", 1, -1, d.text.find("INDEX")}, {"*get it", 1, -1, d.text.find("GET IT")},
+                 {"*a link", 1, -1, 0}};  // an outline entry pointing nowhere useful
+        QCOMPARE(index_range(d), (TextRange{d.text.find("INDEX"), d.text.find("GET IT")}));
+        const AskDocument a = ask_document(d);
+        QCOMPARE(int(a.skip.size()), 1);
+        QCOMPARE(a.skip[0].first, int64_t(d.text.find("INDEX")));
+        d.toc[2].title = "Indexing the web";  // a chapter about indexes is a chapter
+        QVERIFY(index_range(d).empty());
     }
 
     void headingsServeWhenThereAreNoContents() {
