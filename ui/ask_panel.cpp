@@ -76,6 +76,10 @@ AskPanel::AskPanel(app::QuestionController* controller, QWidget* parent) : QWidg
     history_->setObjectName(QStringLiteral("questionHistory"));
     history_->setModel(controller_->history());
     history_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    // Whole questions, wrapped at the panel's width (scope and method labels make them long).
+    history_->setWordWrap(true);
+    history_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    history_->setResizeMode(QListView::Adjust);
     history_->setAccessibleName(tr("Question history"));
     historyLabel->setBuddy(history_);
     historyLayout->addWidget(historyLabel);
@@ -572,9 +576,10 @@ void AskPanel::showRecord(int row) {
 QString AskPanel::recordHtml(int row) const {
     const QuestionRecord* r = controller_->history()->record(row);
     if (!r) return {};
-    QString meta = tr("%1 · %2 · %3 passages")
-                       .arg(methodLabel(QString::fromStdString(r->method)), QString::fromStdString(r->model))
-                       .arg(controller_->evidence()->rowCount());
+    const int passages = controller_->evidence()->rowCount();
+    QString meta = tr("%1 · %2 · %3")
+                       .arg(methodLabel(QString::fromStdString(r->method)), QString::fromStdString(r->model),
+                            passages == 1 ? tr("1 passage") : tr("%1 passages").arg(passages));
     if (const QString where = contextText(QString::fromStdString(r->scope_label), r->follows_id); !where.isEmpty())
         meta += QStringLiteral(" · ") + where;
     const QString answer = r->answer.empty() ? tr("(no answer)") : QString::fromStdString(r->answer);

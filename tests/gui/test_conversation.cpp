@@ -240,6 +240,9 @@ private slots:
         QVERIFY2(questions()->evidence()->locationText(0).startsWith("CHAPTER II. The Storm, ¶ "),
                  qPrintable(questions()->evidence()->locationText(0)));
         QVERIFY(panel()->shownAnswerMarkdown().contains("1. CHAPTER II. The Storm, ¶ "));
+        // GLEANER_TEST_SHOTS=DIR keeps a picture of this state, for looking at it as a user would
+        if (const QString dir = qEnvironmentVariable("GLEANER_TEST_SHOTS"); !dir.isEmpty())
+            w_->grab().save(dir + "/chapter-question.png");
 
         // Whole book again for the next question.
         panel()->setWholeBookScope();
