@@ -33,6 +33,7 @@
 #include "library_model.h"
 #include "library_view.h"
 #include "model_paths.h"
+#include "page_spin_box.h"
 #include "question_controller.h"
 #include "reader_view.h"
 #include "reading_controller.h"
@@ -205,7 +206,7 @@ void MainWindow::buildActions() {
                                QKeySequence(Qt::CTRL | Qt::Key_PageDown),
                                [this] { reader_->goToPage(reader_->currentPage() + 1); });
     QAction* firstPage = action("actionFirstPage", tr("&First Page"), QIcon::fromTheme("go-first"),
-                                QKeySequence(Qt::CTRL | Qt::Key_Home), [this] { reader_->goToOffset(0); });
+                                QKeySequence(Qt::CTRL | Qt::Key_Home), [this] { reader_->goToPage(0); });
     QAction* lastPage = action("actionLastPage", tr("&Last Page"), QIcon::fromTheme("go-last"),
                                QKeySequence(Qt::CTRL | Qt::Key_End), [this] { reader_->goToPage(reader_->pageCount() - 1); });
     QAction* goToPage = action("actionGoToPage", tr("&Go to Page…"), QIcon::fromTheme("go-jump"),
@@ -245,7 +246,7 @@ void MainWindow::buildActions() {
     bar->addAction(open);
     bar->addSeparator();
     bar->addAction(previousPage);
-    page_spin_ = new QSpinBox(bar);
+    page_spin_ = new PageSpinBox(bar);
     page_spin_->setObjectName(QStringLiteral("pageSpin"));
     page_spin_->setKeyboardTracking(false);
     page_spin_->setAccessibleName(tr("Page"));
@@ -253,7 +254,7 @@ void MainWindow::buildActions() {
     page_spin_->setButtonSymbols(QAbstractSpinBox::NoButtons);
     page_spin_->setAlignment(Qt::AlignRight);
     page_spin_->setMinimumWidth(56);
-    page_spin_->setSpecialValueText(QStringLiteral("–"));  // shown while there are no pages
+    page_spin_->setSpecialValueText(QStringLiteral("–"));  // shown while there are no pages (range 0..0)
     bar->addWidget(page_spin_);
     page_count_label_ = new QLabel(bar);
     page_count_label_->setObjectName(QStringLiteral("pageCountLabel"));
@@ -613,6 +614,7 @@ void MainWindow::updatePosition() {
         position_label_->clear();
         page_count_label_->clear();
         const QSignalBlocker block(page_spin_);
+        page_spin_->setSpecialValueText(QStringLiteral("–"));
         page_spin_->setRange(0, 0);
         page_spin_->setEnabled(false);
         return;
@@ -621,19 +623,28 @@ void MainWindow::updatePosition() {
     if (reader_->isPaginated()) {
         const int page = reader_->currentPage(), count = reader_->pageCount();
         const QSignalBlocker block(page_spin_);
+        auto* box = static_cast<PageSpinBox*>(page_spin_);
+        box->setDocument(current_.document.get());
         page_spin_->setEnabled(true);
+        page_spin_->setSpecialValueText(QString());  // the first page shows its number
         page_spin_->setRange(1, count);
         page_spin_->setValue(page + 1);
-        page_count_label_->setText(tr("of %1").arg(count));
-        position_label_->setText(tr("Page %1 of %2 · %3%").arg(page + 1).arg(count).arg(percent));
+        if (box->hasLabels()) {  // the printed label, and where the page is among the sheets
+            page_count_label_->setText(tr("(%1 of %2)").arg(page + 1).arg(count));
+            position_label_->setText(tr("Page %1 (%2 of %3) · %4%").arg(box->labelOf(page + 1)).arg(page + 1).arg(count).arg(percent));
+        } else {
+            page_count_label_->setText(tr("of %1").arg(count));
+            position_label_->setText(tr("Page %1 of %2 · %3%").arg(page + 1).arg(count).arg(percent));
+        }
     } else {
         const QSignalBlocker block(page_spin_);
+        page_spin_->setSpecialValueText(QStringLiteral("–"));
         page_spin_->setRange(0, 0);
         page_spin_->setEnabled(false);
         page_count_label_->clear();
         position_label_->setText(tr("%1% through").arg(percent));
     }
-    toc_view_->setCurrentOffset(reader_->currentOffset());
+    toc_view_->setCurrentOffset(reader_->currentOffset(), reader_->currentPage());
     if (!restoring_offset_) position_timer_->start();
 }
 

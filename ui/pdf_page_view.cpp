@@ -57,7 +57,7 @@ void PdfPageView::showDocument(app::DocumentPtr document) {
     page_rects_.clear();  // no scroll anchor carried over from the previous document
     relayout();
     verticalScrollBar()->setValue(0);
-    horizontalScrollBar()->setValue(0);
+    horizontalScrollBar()->setValue(horizontalScrollBar()->maximum() / 2);  // the page centred
     viewMoved();
     viewport()->update();
 }
@@ -69,30 +69,46 @@ void PdfPageView::setZoomMode(ZoomMode mode) {
     relayout();
 }
 
-void PdfPageView::setZoom(double zoom) {
+void PdfPageView::setZoom(double zoom) { setZoomAround(zoom, std::nullopt); }
+
+void PdfPageView::setZoomAround(double zoom, std::optional<QPointF> anchor) {
     zoom_mode_ = ZoomMode::Fixed;
     zoom_ = std::clamp(zoom, zoomSteps().front(), zoomSteps().back());
-    relayout();
+    relayout(anchor);
+}
+
+double PdfPageView::nextZoomStep(int direction) const {
+    if (direction > 0) {
+        for (double s : zoomSteps())
+            if (s > zoom_ + 1e-3) return s;
+    } else {
+        for (auto it = zoomSteps().rbegin(); it != zoomSteps().rend(); ++it)
+            if (*it < zoom_ - 1e-3) return *it;
+    }
+    return zoom_;
 }
 
 void PdfPageView::zoomIn() {
-    for (double s : zoomSteps())
-        if (s > zoom_ + 1e-3) return setZoom(s);
+    if (const double z = nextZoomStep(1); z != zoom_) setZoom(z);
 }
 
 void PdfPageView::zoomOut() {
-    for (auto it = zoomSteps().rbegin(); it != zoomSteps().rend(); ++it)
-        if (*it < zoom_ - 1e-3) return setZoom(*it);
+    if (const double z = nextZoomStep(-1); z != zoom_) setZoom(z);
 }
 
-void PdfPageView::relayout() {
-    // Keep the point at the top of the viewport in place across the change (zoom, resize).
+void PdfPageView::relayout(std::optional<QPointF> anchor) {
+    // Keep a point of the page in place across the change (zoom, resize): the point under
+    // `anchor` (viewport coordinates, the cursor for Ctrl+wheel), else the top of the viewport
+    // at its horizontal centre, so that the page stays centred as it grows or shrinks.
+    const QPointF at = anchor.value_or(QPointF(viewport()->width() / 2.0, 0));
     int anchorPage = -1;
-    double anchorFraction = 0;
+    double anchorFx = 0.5, anchorFy = 0;
     if (!page_rects_.empty()) {
-        anchorPage = pageAtContentY(verticalScrollBar()->value() + kPageGap);
+        const double y = verticalScrollBar()->value() + at.y(), x = horizontalScrollBar()->value() + at.x();
+        anchorPage = pageAtContentY(anchor ? y : y + kPageGap);
         const QRectF r = page_rects_[size_t(anchorPage)];
-        anchorFraction = (verticalScrollBar()->value() - r.top()) / std::max(1.0, r.height());
+        anchorFy = (y - r.top()) / std::max(1.0, r.height());
+        anchorFx = (x - r.left()) / std::max(1.0, r.width());
     }
 
     page_rects_.clear();
@@ -125,7 +141,10 @@ void PdfPageView::relayout() {
     updateScrollBars();
     if (anchorPage >= 0 && anchorPage < int(page_rects_.size())) {
         const QRectF r = page_rects_[size_t(anchorPage)];
-        verticalScrollBar()->setValue(int(std::round(r.top() + anchorFraction * r.height())));
+        verticalScrollBar()->setValue(int(std::round(r.top() + anchorFy * r.height() - at.y())));
+        horizontalScrollBar()->setValue(int(std::round(r.left() + anchorFx * r.width() - at.x())));
+    } else {
+        horizontalScrollBar()->setValue((horizontalScrollBar()->maximum() + 1) / 2);  // a new document: centred
     }
     emit zoomChanged();
     viewMoved();
@@ -152,8 +171,13 @@ int PdfPageView::pageAtContentY(double y) const {
 
 int PdfPageView::currentPage() const {
     if (page_rects_.empty()) return -1;
-    // The page under the middle of the viewport: what the reader is looking at.
-    return pageAtContentY(verticalScrollBar()->value() + viewport()->height() / 2.0);
+    // At the ends of the column, its first and last pages (both may be in view with pages
+    // smaller than the view); elsewhere the page under the middle of the viewport: what the
+    // reader is looking at.
+    const QScrollBar* v = verticalScrollBar();
+    if (v->value() <= v->minimum()) return 0;
+    if (v->value() >= v->maximum()) return int(page_rects_.size()) - 1;
+    return pageAtContentY(v->value() + viewport()->height() / 2.0);
 }
 
 QRect PdfPageView::pageRectInViewport(int page) const {
@@ -389,8 +413,9 @@ void PdfPageView::keyPressEvent(QKeyEvent* event) {
 
 void PdfPageView::wheelEvent(QWheelEvent* event) {
     if (event->modifiers() & Qt::ControlModifier) {
-        if (event->angleDelta().y() > 0) zoomIn();
-        else if (event->angleDelta().y() < 0) zoomOut();
+        // Zoom about the cursor: the point under it stays under it.
+        const int direction = event->angleDelta().y() > 0 ? 1 : event->angleDelta().y() < 0 ? -1 : 0;
+        if (const double z = nextZoomStep(direction); direction != 0 && z != zoom_) setZoomAround(z, event->position());
         event->accept();
         return;
     }

@@ -7,6 +7,7 @@
 #include <QAbstractScrollArea>
 #include <QHash>
 
+#include <optional>
 #include <vector>
 
 #include "answer_engine.h"
@@ -87,7 +88,10 @@ private:
     };
     void showDocument(app::DocumentPtr document);  // nullptr: none
     double pixelsPerPoint() const;
-    void relayout();
+    // anchor: the viewport point whose place on the page is kept (default: top centre).
+    void relayout(std::optional<QPointF> anchor = std::nullopt);
+    void setZoomAround(double zoom, std::optional<QPointF> anchor);
+    double nextZoomStep(int direction) const;  // zoom_ when there is none that way
     void updateScrollBars();
     void requestVisiblePages();
     void rebuildOverlays();

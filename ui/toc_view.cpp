@@ -14,8 +14,16 @@ TocView::TocView(app::TocModel* model, QWidget* parent) : QTreeView(parent), mod
     setEditTriggers(NoEditTriggers);
     setAccessibleName(tr("Table of contents"));
     header()->setStretchLastSection(false);
-    header()->setSectionResizeMode(0, QHeaderView::Stretch);
-    header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
+    // The title takes the panel's width (elided, whole in its tooltip, where the panel is
+    // narrower), the page number what it needs. The model clears its columns on every document
+    // and new columns come back with the header's default (a fixed 100 pixels): set again.
+    auto sizeColumns = [this] {
+        if (header()->count() >= 1) header()->setSectionResizeMode(0, QHeaderView::Stretch);
+        if (header()->count() >= 2) header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
+    };
+    sizeColumns();
+    connect(model, &QAbstractItemModel::modelReset, this, sizeColumns);
+    connect(model, &QAbstractItemModel::columnsInserted, this, sizeColumns);
     connect(this, &QTreeView::activated, this, &TocView::activate);
     connect(this, &QTreeView::clicked, this, &TocView::activate);
     // Chapters open, sections folded: once per rebuild, not once per inserted row.
@@ -37,8 +45,8 @@ void TocView::activate(const QModelIndex& index) {
                         index.data(app::TocModel::OffsetRole).toULongLong());
 }
 
-void TocView::setCurrentOffset(size_t offset) {
-    const QModelIndex index = model_->indexForOffset(offset);
+void TocView::setCurrentOffset(size_t offset, int page) {
+    const QModelIndex index = model_->indexForOffset(offset, page);
     if (index == currentIndex()) return;
     if (!index.isValid()) {  // before the first entry (a title page, a preface)
         selectionModel()->clear();

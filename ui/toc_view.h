@@ -14,8 +14,9 @@ class TocView : public QTreeView {
     Q_OBJECT
 public:
     explicit TocView(app::TocModel* model, QWidget* parent = nullptr);
-    // Marks the entry the reader is in, without moving the reader.
-    void setCurrentOffset(size_t offset);
+    // Marks the entry the reader is in, without moving the reader; `page`: the page being read,
+    // -1 without pages.
+    void setCurrentOffset(size_t offset, int page = -1);
 
 signals:
     void entryActivated(int page, qulonglong offset);

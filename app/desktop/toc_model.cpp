@@ -10,8 +10,11 @@ void TocModel::setDocument(const Document* doc) {
     clear();
     setHorizontalHeaderLabels({tr("Title"), tr("Page")});
     in_order_.clear();
-    offsets_.clear();
+    by_target_.clear();
+    page_begins_.clear();
     if (!doc) return;
+    for (const PageInfo& p : doc->pages) page_begins_.push_back(p.range.begin);
+    const bool paged = !page_begins_.empty();
     // parents[level - 1] is the latest entry of that level; an entry that skips levels (a
     // level-3 entry under a level-1 one) hangs under the deepest open parent.
     // Built detached from the model (no signal per entry), then moved in row by row at the top.
@@ -40,19 +43,28 @@ void TocModel::setDocument(const Document* doc) {
         QStandardItem* parent = parents.empty() ? &holder : parents.back();
         parent->appendRow({title, page});
         parents.push_back(title);
+        if (!paged) by_target_.emplace_back(e.offset, entries.size());
+        else if (e.page >= 0 && e.page < doc->page_count()) by_target_.emplace_back(size_t(e.page), entries.size());
         entries.push_back(title);
-        offsets_.push_back(e.offset);
     }
     while (holder.rowCount() > 0) invisibleRootItem()->appendRow(holder.takeRow(0));
     for (QStandardItem* item : entries) in_order_.emplace_back(item->index());
+    std::stable_sort(by_target_.begin(), by_target_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
 }
 
-QModelIndex TocModel::indexForOffset(size_t offset) const {
-    // Entries are in document order, so their offsets ascend (an importer could emit one out of
-    // order; then the nearest earlier entry by position in the list is still a fair answer).
-    auto it = std::upper_bound(offsets_.begin(), offsets_.end(), offset);
-    if (it == offsets_.begin()) return {};
-    return in_order_[size_t(it - offsets_.begin() - 1)];
+QModelIndex TocModel::indexForOffset(size_t offset, int page) const {
+    size_t position = offset;
+    if (!page_begins_.empty() && page >= 0) {
+        position = size_t(page);
+    } else if (!page_begins_.empty()) {
+        // The page holding the offset (the last page starting at or before it).
+        auto page = std::upper_bound(page_begins_.begin(), page_begins_.end(), offset);
+        position = page == page_begins_.begin() ? 0 : size_t(page - page_begins_.begin() - 1);
+    }
+    auto it = std::upper_bound(by_target_.begin(), by_target_.end(), position,
+                               [](size_t pos, const std::pair<size_t, size_t>& e) { return pos < e.first; });
+    if (it == by_target_.begin()) return {};
+    return in_order_[std::prev(it)->second];
 }
 
 }  // namespace gleaner::app

@@ -9,7 +9,9 @@
 #include <QLineEdit>
 #include <QScrollBar>
 #include <QSpinBox>
+#include <QTemporaryDir>
 #include <QTreeView>
+#include <QWheelEvent>
 
 #include <memory>
 #include <tuple>
@@ -34,6 +36,41 @@ double inkIn(const QImage& image, const QRect& region) {
         for (int x = r.left(); x <= r.right(); x += 2, ++all)
             if (qGray(image.pixel(x, y)) < 100) ++dark;
     return double(dark) / std::max(1, all);
+}
+
+// A small PDF with printed page labels: a cover without text, then "ii", then pages numbered from
+// 1 ("i", "ii", "1", "2", ...), as books number their front matter apart from the body.
+QString writeLabelledPdf(const QString& path, int pages) {
+    QByteArray pdf = "%PDF-1.4\n";
+    std::vector<qsizetype> offsets;
+    auto object = [&](const QByteArray& body) {
+        offsets.push_back(pdf.size());
+        pdf += QByteArray::number(qsizetype(offsets.size())) + " 0 obj\n" + body + "\nendobj\n";
+    };
+    QByteArray kids;
+    for (int i = 0; i < pages; ++i) kids += QByteArray::number(4 + 2 * i) + " 0 R ";
+    object("<< /Type /Catalog /Pages 2 0 R /PageLabels << /Nums [0 << /S /r >> 2 << /S /D >>] >> >>");
+    object("<< /Type /Pages /Kids [" + kids + "] /Count " + QByteArray::number(pages) + " >>");
+    object("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>");
+    for (int i = 0; i < pages; ++i) {
+        object("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents " +
+               QByteArray::number(5 + 2 * i) + " 0 R >>");
+        QByteArray content;
+        if (i > 0)  // the cover has no text
+            for (int line = 0; line < 20; ++line)
+                content += "BT /F1 14 Tf 72 " + QByteArray::number(720 - 30 * line) + " Td (Sheet " + QByteArray::number(i + 1) +
+                           " line " + QByteArray::number(line + 1) + " of the labelled test book.) Tj ET\n";
+        object("<< /Length " + QByteArray::number(content.size()) + " >>\nstream\n" + content + "endstream");
+    }
+    const qsizetype xref = pdf.size();
+    pdf += "xref\n0 " + QByteArray::number(qsizetype(offsets.size()) + 1) + "\n0000000000 65535 f \n";
+    for (qsizetype o : offsets) pdf += QByteArray::number(o).rightJustified(10, '0') + " 00000 n \n";
+    pdf += "trailer\n<< /Size " + QByteArray::number(qsizetype(offsets.size()) + 1) + " /Root 1 0 R >>\nstartxref\n" +
+           QByteArray::number(xref) + "\n%%EOF\n";
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly)) return {};
+    f.write(pdf);
+    return path;
 }
 }  // namespace
 
@@ -291,6 +328,127 @@ private slots:
         action("actionZoomOut")->trigger();
         QCOMPARE(reader()->textView()->font().pointSizeF(), size);
         QCOMPARE(reader()->zoom(), pageZoom);
+    }
+
+    // The page box shows the page's printed label with its place among the sheets, and takes a
+    // label typed in; First and Last Page go to the very ends (a cover without text, pages smaller
+    // than the view).
+    void thePageBoxShowsPrintedLabelsAndTheEndsAreTheEnds() {
+        auto* spin = w_->findChild<QSpinBox*>("pageSpin");
+        auto* count = w_->findChild<QLabel*>("pageCountLabel");
+        auto* position = w_->findChild<QLabel*>("positionLabel");
+        QVERIFY(test::openAndWait(*w_, test::dataFile("corpus/pdflatex-outline.pdf")));
+        QTRY_COMPARE(reader()->currentPage(), 0);
+        QCOMPARE(spin->text(), QString("1"));  // a number, not "–", on the first page
+        QCOMPARE(count->text(), QString("of 4"));
+
+        QTemporaryDir dir;
+        const QString pdf = writeLabelledPdf(dir.filePath("labelled.pdf"), 6);
+        QVERIFY(test::openAndWait(*w_, pdf));
+        QCOMPARE(reader()->pageCount(), 6);
+        QCOMPARE(QString::fromStdString(reader()->document().document->pages[3].label), QString("2"));
+        QTRY_COMPARE(reader()->currentPage(), 0);
+        QCOMPARE(spin->text(), QString("i"));
+        QCOMPARE(count->text(), QString("(1 of 6)"));
+        reader()->goToPage(3);
+        QTRY_COMPARE(spin->text(), QString("2"));
+        QCOMPARE(count->text(), QString("(4 of 6)"));
+        QVERIFY2(position->text().contains("Page 2 (4 of 6)"), qPrintable(position->text()));
+        // Typing a printed label goes to the page that carries it: "3" is the fifth sheet.
+        spin->setFocus();
+        spin->selectAll();
+        QTest::keyClicks(spin, "3");
+        QTest::keyClick(spin, Qt::Key_Return);
+        QTRY_COMPARE(reader()->currentPage(), 4);
+        spin->selectAll();
+        QTest::keyClicks(spin, "ii");
+        QTest::keyClick(spin, Qt::Key_Return);
+        QTRY_COMPARE(reader()->currentPage(), 1);
+
+        auto* view = reader()->pageView();
+        for (bool small : {false, true}) {
+            if (small) reader()->setZoom(0.25);  // several pages in view at once
+            else action("actionFitWidth")->trigger();
+            action("actionLastPage")->trigger();
+            QTRY_COMPARE(reader()->currentPage(), 5);
+            QCOMPARE(spin->text(), QString("4"));
+            action("actionFirstPage")->trigger();
+            QTRY_COMPARE(reader()->currentPage(), 0);
+            QCOMPARE(view->verticalScrollBar()->value(), 0);
+            QCOMPARE(spin->text(), QString("i"));
+        }
+        action("actionFitWidth")->trigger();
+    }
+
+    // Zooming keeps the page centred; Ctrl+wheel keeps the point under the cursor where it is.
+    void zoomKeepsThePageCentredAndThePointUnderTheCursor() {
+        QVERIFY(test::openAndWait(*w_, test::dataFile("corpus/pdflatex-outline.pdf")));
+        auto* view = reader()->pageView();
+        action("actionFitWidth")->trigger();
+        reader()->goToPage(1);
+        QTRY_COMPARE(reader()->currentPage(), 1);
+        for (int i = 0; i < 4; ++i) {
+            action("actionZoomIn")->trigger();
+            const QRect page = view->pageRectInViewport(1), vp = view->viewport()->rect();
+            QVERIFY2(qAbs(page.center().x() - vp.center().x()) <= 2,
+                     qPrintable(QString("zoom %1: page centre %2, view centre %3").arg(reader()->zoom()).arg(page.center().x()).arg(vp.center().x())));
+        }
+        QVERIFY(view->pageRectInViewport(1).width() > view->viewport()->width());
+
+        reader()->setZoom(1.5);
+        const QPoint cursor(view->viewport()->width() / 2 + 120, view->viewport()->height() / 2 + 40);
+        int under = -1;
+        for (int p = 0; p < reader()->pageCount(); ++p)
+            if (view->pageRectInViewport(p).contains(cursor)) under = p;
+        QVERIFY(under >= 0);
+        const QRect before = view->pageRectInViewport(under);
+        const double fx = (cursor.x() - before.left()) / double(before.width());
+        const double fy = (cursor.y() - before.top()) / double(before.height());
+        QWheelEvent wheel(cursor, view->viewport()->mapToGlobal(cursor), QPoint(), QPoint(0, 120), Qt::NoButton,
+                          Qt::ControlModifier, Qt::NoScrollPhase, false);
+        QApplication::sendEvent(view->viewport(), &wheel);
+        QCOMPARE(reader()->zoom(), 1.75);
+        const QRect after = view->pageRectInViewport(under);
+        const QPointF now(after.left() + fx * after.width(), after.top() + fy * after.height());
+        QVERIFY2(qAbs(now.x() - cursor.x()) <= 3 && qAbs(now.y() - cursor.y()) <= 3,
+                 qPrintable(QString("(%1, %2) moved to (%3, %4)").arg(cursor.x()).arg(cursor.y()).arg(now.x()).arg(now.y())));
+        action("actionFitWidth")->trigger();
+    }
+
+    // The contents panel shows titles whole at its width, and marks the last entry at or before
+    // the page being read.
+    void theContentsPanelShowsWholeTitlesAndFollowsTheReader() {
+        QVERIFY(test::openAndWait(*w_, test::dataFile("corpus/pdflatex-outline.pdf")));
+        auto* toc = w_->findChild<QTreeView*>("tocView");
+        auto* dock = w_->findChild<QDockWidget*>("tocDock");
+        dock->raise();
+        // Page 3 holds entries 5 to 7: the reader is in the last of them once the page is shown.
+        reader()->goToPage(2);
+        QTRY_COMPARE(reader()->currentPage(), 2);
+        QTRY_COMPARE(toc->currentIndex().row(), 6);
+        reader()->goToPage(1);
+        QTRY_COMPARE(toc->currentIndex().row(), 3);
+        reader()->goToPage(3);
+        QTRY_COMPARE(toc->currentIndex().row(), 8);
+
+        QVERIFY(test::openAndWait(*w_, test::sourceFile("resources/alice-in-wonderland.txt")));
+        dock->raise();
+        QAbstractItemModel* model = toc->model();
+        QTRY_VERIFY(model->rowCount() >= 12);
+        const QModelIndex first = model->index(0, 0);
+        const QString title = first.data().toString();
+        QVERIFY2(title.size() > 20, qPrintable(title));
+        for (int width : {420, 240, 520}) {
+            w_->resizeDocks({dock}, {width}, Qt::Horizontal);
+            QTRY_VERIFY(qAbs(dock->width() - width) < 40);
+            QApplication::processEvents();
+            const int shown = toc->visualRect(first).width();
+            const int needed = toc->fontMetrics().horizontalAdvance(title);
+            // The title column takes the panel's width (less the page column), so a title is cut
+            // only where the panel is narrower than it.
+            QVERIFY2(shown >= std::min(needed, toc->viewport()->width() - toc->columnWidth(1) - toc->indentation() - 30),
+                     qPrintable(QString("panel %1, title column %2, title needs %3").arg(toc->viewport()->width()).arg(shown).arg(needed)));
+        }
     }
 };
 
