@@ -286,6 +286,10 @@ private slots:
         env.insert("QT_QPA_PLATFORM", "offscreen");
         env.insert("XDG_DATA_HOME", profile_->path() + "/cli-data");
         env.insert("XDG_CONFIG_HOME", profile_->path() + "/cli-config");
+        // Its one-instance socket goes in the profile, not in a runtime directory shared with the machine.
+        QDir(profile_->path()).mkpath("cli-runtime");
+        QFile::setPermissions(profile_->path() + "/cli-runtime", QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+        env.insert("XDG_RUNTIME_DIR", profile_->path() + "/cli-runtime");
         gleaner.setProcessEnvironment(env);
         gleaner.start(test::binDir() + "/gleaner", {test::dataFile("corpus/pdflatex-outline.pdf"),
                                                     test::dataFile("corpus/multicolumn_2col.pdf")});
