@@ -40,6 +40,8 @@
 #include "reading_progress_widget.h"
 #include "settings_dialog.h"
 #include "toc_model.h"
+#include "thumbnail_model.h"
+#include "thumbnails_panel.h"
 #include "toc_view.h"
 
 namespace gleaner::ui {
@@ -92,6 +94,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     restoreWindowState();
     refreshModelStatus();
     updateDocumentActions();
+    updateHistoryActions();
 
     if (!library_->openError().isEmpty()) {
         QTimer::singleShot(0, this, [this] {
@@ -135,6 +138,16 @@ void MainWindow::buildDocks() {
     evidence_dock_->setWidget(evidence_panel_);
     addDockWidget(Qt::RightDockWidgetArea, evidence_dock_);
     splitDockWidget(ask_dock_, evidence_dock_, Qt::Vertical);
+
+    // Thumbnails: a tab beside Contents, rendered only for the rows in view (ThumbnailModel).
+    thumbnail_model_ = new app::ThumbnailModel(this);
+    thumbnails_panel_ = new ThumbnailsPanel(thumbnail_model_, this);
+    thumbnails_dock_ = new QDockWidget(tr("Thumbnails"), this);
+    thumbnails_dock_->setObjectName(QStringLiteral("thumbnailsDock"));
+    thumbnails_dock_->setWidget(thumbnails_panel_);
+    addDockWidget(Qt::LeftDockWidgetArea, thumbnails_dock_);
+    tabifyDockWidget(toc_dock_, thumbnails_dock_);
+    library_dock_->raise();
 
     resizeDocks({library_dock_, ask_dock_}, {270, 400}, Qt::Horizontal);
     resizeDocks({ask_dock_, evidence_dock_}, {560, 300}, Qt::Vertical);
@@ -192,19 +205,29 @@ void MainWindow::buildActions() {
                               [this] { reader_->setZoomMode(ZoomMode::FitPage); });
     view->addActions({zoomIn, zoomOut, fitWidth, fitPage});
     view->addSeparator();
-    for (QDockWidget* dock : {library_dock_, toc_dock_, ask_dock_, evidence_dock_}) view->addAction(dock->toggleViewAction());
+    for (QDockWidget* dock : {library_dock_, toc_dock_, thumbnails_dock_, ask_dock_, evidence_dock_}) view->addAction(dock->toggleViewAction());
     QAction* fullScreen = action("actionFullScreen", tr("&Full Screen"), QIcon::fromTheme("view-fullscreen"),
                                  QKeySequence::FullScreen, [this] { setWindowState(windowState() ^ Qt::WindowFullScreen); });
     view->addSeparator();
     view->addAction(fullScreen);
 
     QMenu* go = menuBar()->addMenu(tr("&Go"));
+    // Back / Forward over every jump the reader records (ReaderView::recordJump); Backspace in
+    // the reader goes back too (ReaderView).
+    back_action_ = action("actionBack", tr("&Back"), themeIcon("go-previous-view", QStyle::SP_ArrowBack),
+                          QKeySequence(Qt::ALT | Qt::Key_Left), [this] { reader_->goBack(); });
+    back_action_->setToolTip(tr("Back to where you were before the last jump (Alt+Left)"));
+    forward_action_ = action("actionForward", tr("F&orward"), themeIcon("go-next-view", QStyle::SP_ArrowForward),
+                             QKeySequence(Qt::ALT | Qt::Key_Right), [this] { reader_->goForward(); });
+    forward_action_->setToolTip(tr("Forward again (Alt+Right)"));
+    go->addActions({back_action_, forward_action_});
+    go->addSeparator();
     QAction* previousPage = action("actionPreviousPage", tr("&Previous Page"), themeIcon("go-previous", QStyle::SP_ArrowLeft),
                                    QKeySequence(Qt::CTRL | Qt::Key_PageUp),
-                                   [this] { reader_->goToPage(reader_->currentPage() - 1); });
+                                   [this] { reader_->stepPage(-1); });
     QAction* nextPage = action("actionNextPage", tr("&Next Page"), themeIcon("go-next", QStyle::SP_ArrowRight),
                                QKeySequence(Qt::CTRL | Qt::Key_PageDown),
-                               [this] { reader_->goToPage(reader_->currentPage() + 1); });
+                               [this] { reader_->stepPage(+1); });
     QAction* firstPage = action("actionFirstPage", tr("&First Page"), QIcon::fromTheme("go-first"),
                                 QKeySequence(Qt::CTRL | Qt::Key_Home), [this] { reader_->goToPage(0); });
     QAction* lastPage = action("actionLastPage", tr("&Last Page"), QIcon::fromTheme("go-last"),
@@ -245,6 +268,7 @@ void MainWindow::buildActions() {
     bar->setMovable(false);
     bar->addAction(open);
     bar->addSeparator();
+    bar->addActions({back_action_, forward_action_});
     bar->addAction(previousPage);
     page_spin_ = new PageSpinBox(bar);
     page_spin_->setObjectName(QStringLiteral("pageSpin"));
@@ -357,6 +381,9 @@ void MainWindow::connectModels() {
     });
 
     connect(reader_, &ReaderView::positionChanged, this, &MainWindow::updatePosition);
+    connect(reader_, &ReaderView::historyChanged, this, &MainWindow::updateHistoryActions);
+    connect(thumbnails_panel_, &ThumbnailsPanel::pageActivated, this, [this](int page) { reader_->goToPage(page); });
+    connect(reader_, &ReaderView::currentPageChanged, thumbnails_panel_, &ThumbnailsPanel::setCurrentPage);
     connect(reader_, &ReaderView::positionChanged, ask_panel_, &AskPanel::readerMoved);
     connect(reader_, &ReaderView::askAboutRequested, this, [this](TextRange range) {
         ask_dock_->show();
@@ -498,6 +525,7 @@ void MainWindow::onDocumentLoaded(const app::LoadedDocument& incoming) {
     }
     current_ = loaded;
     reader_->setDocument(current_);
+    thumbnails_panel_->setDocument(current_);
     toc_model_->setDocument(current_.document.get());
     questions_->setDocument(current_);
     reading_->setDocument(current_);
@@ -516,6 +544,7 @@ void MainWindow::onDocumentLoaded(const app::LoadedDocument& incoming) {
         restoring_offset_ = true;
         QTimer::singleShot(0, this, [this, offset, doc = current_.document] {
             if (current_.document == doc) reader_->goToOffset(offset);
+            reader_->clearHistory();  // the place the book reopens at is where history starts
             restoring_offset_ = false;
         });
     }
@@ -557,6 +586,7 @@ void MainWindow::closeDocument() {
     saveReadingPosition();
     current_ = {};
     reader_->clear();
+    thumbnails_panel_->clear();
     toc_model_->setDocument(nullptr);
     questions_->setDocument({});
     reading_->setDocument({});
@@ -709,6 +739,11 @@ void MainWindow::showReadingProgress() {
             break;
         default: progress_->finish(); break;
     }
+}
+
+void MainWindow::updateHistoryActions() {
+    back_action_->setEnabled(reader_->canGoBack());
+    forward_action_->setEnabled(reader_->canGoForward());
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

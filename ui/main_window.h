@@ -19,6 +19,7 @@ class LibraryModel;
 class QuestionController;
 class ReadingController;
 class TocModel;
+class ThumbnailModel;
 }  // namespace gleaner::app
 
 namespace gleaner::ui {
@@ -29,6 +30,7 @@ class LibraryView;
 class ReaderView;
 class ReadingProgressWidget;
 class TocView;
+class ThumbnailsPanel;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -50,6 +52,7 @@ public:
     app::ReadingController* reading() const { return reading_; }
     AskPanel* askPanel() const { return ask_panel_; }
     EvidencePanel* evidencePanel() const { return evidence_panel_; }
+    ThumbnailsPanel* thumbnailsPanel() const { return thumbnails_panel_; }
 
 signals:
     void documentOpened(const QString& path);
@@ -83,6 +86,7 @@ private:
     void saveReadingPosition();
     void refreshModelStatus();
     void showReadingProgress();  // the status bar's progress: the answer's, else the reading's
+    void updateHistoryActions();
 
     app::LibraryModel* library_;
     app::DocumentLoader* loader_;
@@ -101,6 +105,11 @@ private:
     QDockWidget* toc_dock_;
     QDockWidget* ask_dock_;
     QDockWidget* evidence_dock_;
+    app::ThumbnailModel* thumbnail_model_ = nullptr;
+    ThumbnailsPanel* thumbnails_panel_ = nullptr;
+    QDockWidget* thumbnails_dock_ = nullptr;
+    QAction* back_action_ = nullptr;
+    QAction* forward_action_ = nullptr;
 
     QSpinBox* page_spin_;
     QLabel* page_count_label_;

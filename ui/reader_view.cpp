@@ -3,6 +3,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QScrollBar>
+#include <QShortcut>
 #include <QStackedWidget>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -81,6 +82,10 @@ ReaderView::ReaderView(QWidget* parent) : QWidget(parent), renderer_(new app::Pd
         find(QString());
         stack_->currentWidget()->setFocus();
     });
+    // Backspace goes back while the document has focus (not while typing in the find bar).
+    auto* back = new QShortcut(QKeySequence(Qt::Key_Backspace), stack_, nullptr, nullptr, Qt::WidgetWithChildrenShortcut);
+    back->setObjectName(QStringLiteral("backspaceBack"));
+    connect(back, &QShortcut::activated, this, &ReaderView::goBack);
     clear();
 }
 
@@ -103,6 +108,7 @@ void ReaderView::setDocument(const app::LoadedDocument& document) {
     if (comparison_model_ && comparison_model_->document() == document.document) comparison_ = comparison_model_->passages();
     if (!find_bar_->text().isEmpty() && find_bar_->isVisible()) find(find_bar_->text(), find_bar_->caseSensitivity());
     applyHighlights();
+    clearHistory();  // history is per document; the search repeated above was no jump
     emit positionChanged();
 }
 
@@ -124,6 +130,7 @@ void ReaderView::clear() {
     heat_strip_->setSearchMarks({});
     heat_strip_->setViewport(0, 0);
     find_bar_->setResult(-1, 0);
+    clearHistory();
 }
 
 bool ReaderView::isPaginated() const { return document_.document && document_.document->is_paginated(); }
@@ -146,14 +153,20 @@ double ReaderView::positionFraction() const {
     return bottom >= 0.999 ? 1.0 : top;
 }
 
-void ReaderView::goToPage(int page) { active_->goToPage(page); }
+void ReaderView::goToPage(int page) {
+    recordJump();
+    active_->goToPage(page);
+}
 
 void ReaderView::goToOffset(size_t offset) {
-    if (hasDocument()) active_->goToOffset(offset);
+    if (!hasDocument()) return;
+    recordJump();
+    active_->goToOffset(offset);
 }
 
 void ReaderView::showPassage(TextRange range) {
     if (!hasDocument() || range.end > document_.document->text.size()) return;
+    recordJump();
     focused_ = range;
     active_->setFocusedRange(range);
     active_->scrollToRange(range);
@@ -199,6 +212,12 @@ void ReaderView::find(const QString& text, Qt::CaseSensitivity cs) {
         if (!hits_.empty()) current_hit_ = it == hits_.end() ? 0 : int(it - hits_.begin());
     }
     applyHighlights();
+    // Typing a search moves from hit to hit; only where the search started is a place to return to.
+    if (text.isEmpty()) search_recorded_ = false;
+    if (current_hit_ >= 0 && !search_recorded_) {
+        recordJump();
+        search_recorded_ = true;
+    }
     if (current_hit_ >= 0) goToHit(current_hit_);
     find_bar_->setResult(current_hit_, int(hits_.size()));
     emit searchResultsChanged(current_hit_, int(hits_.size()));
@@ -206,11 +225,13 @@ void ReaderView::find(const QString& text, Qt::CaseSensitivity cs) {
 
 void ReaderView::findNext() {
     if (hits_.empty()) return;
+    recordJump();
     goToHit((current_hit_ + 1) % int(hits_.size()));
 }
 
 void ReaderView::findPrevious() {
     if (hits_.empty()) return;
+    recordJump();
     goToHit((current_hit_ - 1 + int(hits_.size())) % int(hits_.size()));
 }
 
@@ -266,6 +287,71 @@ void ReaderView::updateViewportMark() {
 
 void ReaderView::scrollToFraction(double fraction) {
     if (hasDocument()) active_->scrollToFraction(fraction);
+}
+
+void ReaderView::stepPage(int delta) {
+    if (hasDocument()) active_->goToPage(currentPage() + delta);
+}
+
+app::ReadingPlace ReaderView::readingPlace() const {
+    app::ReadingPlace place;
+    if (!hasDocument()) return place;
+    place.offset = currentOffset();
+    if (isPaginated()) {
+        // The page and how far down it the view's top is: a place on the page, not only the page.
+        place.page = currentPage();
+        const QRect page = page_view_->pageRectInViewport(place.page);
+        if (page.height() > 0) place.pageFraction = -double(page.top()) / page.height();
+    }
+    return place;
+}
+
+void ReaderView::goToPlace(const app::ReadingPlace& place) {
+    if (!hasDocument()) return;
+    if (isPaginated() && place.page >= 0 && place.page < pageCount()) {
+        page_view_->goToPage(place.page);
+        const QRect page = page_view_->pageRectInViewport(place.page);
+        QScrollBar* bar = page_view_->verticalScrollBar();
+        bar->setValue(bar->value() + page.top() + qRound(place.pageFraction * page.height()));
+        return;
+    }
+    // Flowing text: the line of the offset back at the top, where currentOffset() measured it.
+    text_view_->goToOffset(place.offset);
+    const QRect line = text_view_->cursorRect(text_view_->cursorForRange({place.offset, place.offset}));
+    QScrollBar* bar = text_view_->verticalScrollBar();
+    bar->setValue(bar->value() + line.top());
+}
+
+void ReaderView::recordJump() {
+    if (!hasDocument() || jump_open_) return;
+    history_.recordJump(readingPlace());
+    // The moves that follow in this turn belong to the same jump.
+    jump_open_ = true;
+    QMetaObject::invokeMethod(this, [this] { jump_open_ = false; }, Qt::QueuedConnection);
+    emit historyChanged();
+}
+
+void ReaderView::goBack() {
+    if (const auto place = history_.back(readingPlace())) {
+        jump_open_ = false;
+        goToPlace(*place);
+        emit historyChanged();
+    }
+}
+
+void ReaderView::goForward() {
+    if (const auto place = history_.forward(readingPlace())) {
+        jump_open_ = false;
+        goToPlace(*place);
+        emit historyChanged();
+    }
+}
+
+void ReaderView::clearHistory() {
+    history_.clear();
+    jump_open_ = false;
+    search_recorded_ = false;
+    emit historyChanged();
 }
 
 }  // namespace gleaner::ui

@@ -10,6 +10,7 @@
 
 #include "answer_engine.h"
 #include "document_ptr.h"
+#include "navigation_history.h"
 #include "pdf_page_view.h"
 
 class QLabel;
@@ -49,6 +50,20 @@ public:
     // Scrolls to a passage and marks it as the focused one (an evidence passage clicked).
     void showPassage(TextRange range);
     TextRange focusedPassage() const { return focused_; }
+    // Previous / Next Page: a step through the book like scrolling, not a jump for Back.
+    void stepPage(int delta);
+
+    // Back and forward over the jumps above (pages, offsets, passages, search hits): the place
+    // before each is recorded; several moves in one event-loop turn (a contents entry that
+    // scrolls, then settles on its page) are one jump. Scrolling is not recorded.
+    app::ReadingPlace readingPlace() const;
+    void goToPlace(const app::ReadingPlace& place);  // not recorded
+    bool canGoBack() const { return history_.canGoBack(); }
+    bool canGoForward() const { return history_.canGoForward(); }
+    void goBack();
+    void goForward();
+    const app::NavigationHistory& history() const { return history_; }
+    void clearHistory();  // where history starts (a reopened book back at its saved place)
 
     // The zoom mode and factor are the pages' (they stay as set while a reflowed document is
     // shown); zoomIn() and zoomOut() step whichever view shows the document.
@@ -84,6 +99,7 @@ signals:
     void currentPageChanged(int page);  // paginated documents
     void searchResultsChanged(int current, int total);
     void zoomChanged();
+    void historyChanged();  // Back / Forward became possible or not
 
 private:
     void applyHighlights();
@@ -91,6 +107,7 @@ private:
     void updateViewportMark();
     void goToHit(int index);
     void scrollToFraction(double fraction);
+    void recordJump();
 
     app::LoadedDocument document_;
     app::PdfPageRenderer* renderer_;
@@ -110,6 +127,9 @@ private:
     std::vector<TextRange> hits_;
     int current_hit_ = -1;
     TextRange focused_;
+    app::NavigationHistory history_;
+    bool jump_open_ = false;        // a jump was recorded in this event-loop turn
+    bool search_recorded_ = false;  // the search being typed recorded where it started
 };
 
 }  // namespace gleaner::ui
