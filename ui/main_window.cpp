@@ -269,6 +269,7 @@ void MainWindow::buildActions() {
     bar->addAction(open);
     bar->addSeparator();
     bar->addActions({back_action_, forward_action_});
+    bar->addSeparator();
     bar->addAction(previousPage);
     page_spin_ = new PageSpinBox(bar);
     page_spin_->setObjectName(QStringLiteral("pageSpin"));

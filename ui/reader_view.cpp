@@ -302,6 +302,9 @@ app::ReadingPlace ReaderView::readingPlace() const {
         place.page = currentPage();
         const QRect page = page_view_->pageRectInViewport(place.page);
         if (page.height() > 0) place.pageFraction = -double(page.top()) / page.height();
+    } else {
+        const QRect line = text_view_->cursorRect(text_view_->cursorForRange({place.offset, place.offset}));
+        place.lineShift = -line.top();
     }
     return place;
 }
@@ -315,11 +318,11 @@ void ReaderView::goToPlace(const app::ReadingPlace& place) {
         bar->setValue(bar->value() + page.top() + qRound(place.pageFraction * page.height()));
         return;
     }
-    // Flowing text: the line of the offset back at the top, where currentOffset() measured it.
+    // Flowing text: the offset's line back where it was against the view's top.
     text_view_->goToOffset(place.offset);
     const QRect line = text_view_->cursorRect(text_view_->cursorForRange({place.offset, place.offset}));
     QScrollBar* bar = text_view_->verticalScrollBar();
-    bar->setValue(bar->value() + line.top());
+    bar->setValue(bar->value() + line.top() + place.lineShift);
 }
 
 void ReaderView::recordJump() {

@@ -7,7 +7,7 @@ namespace gleaner::app {
 
 bool ReadingPlace::operator==(const ReadingPlace& other) const {
     // Fractions come from pixel positions: a thousandth of a page is well below a pixel.
-    return offset == other.offset && page == other.page && std::abs(pageFraction - other.pageFraction) < 1e-3;
+    return offset == other.offset && page == other.page && lineShift == other.lineShift && std::abs(pageFraction - other.pageFraction) < 1e-3;
 }
 
 NavigationHistory::NavigationHistory(size_t capacity) : capacity_(std::max<size_t>(capacity, 2)) {}

@@ -15,11 +15,13 @@ namespace gleaner::app {
 
 // Where the reader is, precisely enough to return there: the text offset at the top of the view
 // and, in a document with pages, the page being read and how far down it the view's top is
-// (a fraction of the page's height, so it holds at another zoom).
+// (a fraction of the page's height, so it holds at another zoom); in flowing text, how far
+// below the top of the offset's line the view's top is.
 struct ReadingPlace {
     size_t offset = 0;
     int page = -1;             // -1: flowing text
     double pageFraction = 0;   // the viewport's top on `page`, 0 = the page's top edge
+    int lineShift = 0;         // flowing text: pixels from the top of the offset's line to the view's top
 
     bool operator==(const ReadingPlace& other) const;
     bool operator!=(const ReadingPlace& other) const { return !(*this == other); }

@@ -132,6 +132,12 @@ void ThumbnailModel::onPageRendered(int page) {
     QImage image = renderer_->cached(page, pixelSize(page).width());
     if (image.isNull()) return;  // rendered for another resolution, or already evicted
     image.setDevicePixelRatio(ratio_);
+    {
+        // The paper's edge, so that white pages stand apart from the white list around them.
+        QPainter p(&image);
+        p.setPen(QColor(160, 160, 160));
+        p.drawRect(QRectF(QPointF(0, 0), image.deviceIndependentSize()).adjusted(0, 0, -1, -1));
+    }
     cache_.insert(page, new QImage(std::move(image)), 1);
     emit dataChanged(index(page), index(page), {Qt::DecorationRole, RenderedRole});
 }
