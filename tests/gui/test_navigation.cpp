@@ -9,6 +9,7 @@
 #include <QListView>
 #include <QScrollBar>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QTemporaryDir>
 #include <QTreeView>
 
@@ -317,6 +318,19 @@ private slots:
             QTest::qWait(300);
             w_->grab().save(shots + "/thumbnails.png");
         }
+
+        // The page box is a jump too: printed page "3" is the fifth sheet; Back returns to sheet 41.
+        reader()->clearHistory();
+        auto* box = w_->findChild<QSpinBox*>("pageSpin");
+        box->setFocus();
+        box->selectAll();
+        QTest::keyClicks(box, "3");
+        QTest::keyClick(box, Qt::Key_Return);
+        QTRY_COMPARE(reader()->currentPage(), 4);
+        QTRY_COMPARE(panel->currentPage(), 4);
+        QVERIFY(back()->isEnabled());
+        action("actionBack")->trigger();
+        QCOMPARE(reader()->currentPage(), 40);
     }
 
     void theThumbnailCacheIsBounded() {
