@@ -544,8 +544,10 @@ void MainWindow::onDocumentLoaded(const app::LoadedDocument& incoming) {
         const size_t offset = size_t(record->reading_position);
         restoring_offset_ = true;
         QTimer::singleShot(0, this, [this, offset, doc = current_.document] {
-            if (current_.document == doc) reader_->goToOffset(offset);
-            reader_->clearHistory();  // the place the book reopens at is where history starts
+            if (current_.document == doc) {
+                reader_->goToOffset(offset);
+                reader_->clearHistory();  // the place the book reopens at is where history starts
+            }
             restoring_offset_ = false;
         });
     }

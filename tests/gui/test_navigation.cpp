@@ -352,6 +352,15 @@ private slots:
         QVERIFY(most <= 5);        // ...never more than its capacity
         QVERIFY(!model.isRendered(0));  // the first pages made room for the later ones
     }
+
+    void reopeningABookAtItsSavedPlaceIsNotAJump() {
+        // The EPUB was left part-way in; it reopens there, and Back has nothing to go back to.
+        QVERIFY(test::openAndWait(*w_, test::dataFile("corpus/childrens-literature.epub")));
+        QTRY_VERIFY(reader()->currentOffset() > 1000);
+        QCoreApplication::processEvents();
+        QVERIFY(!back()->isEnabled());
+        QCOMPARE(reader()->history().size(), size_t(0));
+    }
 };
 
 QTEST_MAIN(TestNavigation)
