@@ -19,6 +19,7 @@ class QTimer;
 namespace gleaner::app {
 class EvidenceModel;
 class PdfPageRenderer;
+enum class PageColours;
 }  // namespace gleaner::app
 
 namespace gleaner::ui {
@@ -59,6 +60,16 @@ public:
     void zoomIn();
     void zoomOut();
 
+    // Reflowed text: its type size in points (0: the default; zoomChanged() follows a change)
+    // and its column's width in characters (0: the whole width).
+    double textPointSize() const;
+    void setTextPointSize(double points);
+    void setTextWidth(int characters);
+    int textWidth() const;
+    // Page colours, for both views: normal, night or sepia.
+    void setPageColours(app::PageColours colours);
+    app::PageColours pageColours() const;
+
     // The answer's evidence comes from this model and is redrawn when it changes; in compare
     // mode the second method's from the other.
     void setEvidenceModel(app::EvidenceModel* model);
@@ -69,6 +80,8 @@ public:
     void findNext();
     void findPrevious();
     void activateFind();
+    // The selection menu's "Search for": the find bar shows the text, its hits are highlighted.
+    void findInBar(const QString& text);
     const std::vector<TextRange>& searchHits() const { return hits_; }
     int currentSearchHit() const { return current_hit_; }
 
