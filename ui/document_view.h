@@ -43,7 +43,9 @@ public:
     virtual std::pair<double, double> visibleFraction() const = 0;
     virtual void scrollToFraction(double fraction) = 0;
 
-    // The text the user selected (empty when none, or where the view cannot select yet).
+    // The text the user selected (empty when none). On PDF pages a rectangle selection's range
+    // runs from its first word to its last. Both views offer the same menu on a selection
+    // (selection_context_menu.h) and ask the reader to ask about it or search for it.
     virtual TextRange selectedRange() const = 0;
 
     // Highlights, drawn over the document without changing it.

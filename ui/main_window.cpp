@@ -1,6 +1,7 @@
 #include "main_window.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QComboBox>
@@ -34,10 +35,12 @@
 #include "library_view.h"
 #include "model_paths.h"
 #include "page_spin_box.h"
+#include "pdf_page_renderer.h"
 #include "question_controller.h"
 #include "reader_view.h"
 #include "reading_controller.h"
 #include "reading_progress_widget.h"
+#include "reflow_text_view.h"
 #include "settings_dialog.h"
 #include "toc_model.h"
 #include "thumbnail_model.h"
@@ -198,12 +201,54 @@ void MainWindow::buildActions() {
                              QKeySequence::ZoomIn, [this] { reader_->zoomIn(); });
     QAction* zoomOut = action("actionZoomOut", tr("Zoom &Out"), themeIcon("zoom-out", QStyle::SP_ArrowDown),
                               QKeySequence::ZoomOut, [this] { reader_->zoomOut(); });
+    zoomIn->setShortcuts(QKeySequence::keyBindings(QKeySequence::ZoomIn) << QKeySequence(Qt::CTRL | Qt::Key_Equal));  // "+" is Shift+= on many keyboards
     QAction* fitWidth = action("actionFitWidth", tr("Fit &Width"), QIcon::fromTheme("zoom-fit-width"),
                                QKeySequence(Qt::CTRL | Qt::Key_0), [this] { reader_->setZoomMode(ZoomMode::FitWidth); });
     QAction* fitPage = action("actionFitPage", tr("Fit &Page"), QIcon::fromTheme("zoom-fit-best"),
                               QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_0),
                               [this] { reader_->setZoomMode(ZoomMode::FitPage); });
     view->addActions({zoomIn, zoomOut, fitWidth, fitPage});
+    // Reflowed text: Ctrl+0 back to the default size (where pages have Fit Width), a column width.
+    QAction* defaultTextSize = action("actionDefaultTextSize", tr("&Default Text Size"), QIcon::fromTheme("zoom-original"),
+                                      QKeySequence(Qt::CTRL | Qt::Key_0), [this] { reader_->setTextPointSize(0); });
+    view->addAction(defaultTextSize);
+    QMenu* textWidth = view->addMenu(tr("Text &Width"));
+    textWidth->setObjectName(QStringLiteral("menuTextWidth"));
+    auto* widthGroup = new QActionGroup(this);
+    const std::pair<const char*, int> widths[] = {{QT_TR_NOOP("&Narrow (60 characters)"), 60},
+                                                  {QT_TR_NOOP("&Medium (75 characters)"), 75},
+                                                  {QT_TR_NOOP("&Wide (100 characters)"), 100},
+                                                  {QT_TR_NOOP("&Full Width"), 0}};
+    const char* widthNames[] = {"actionTextWidthNarrow", "actionTextWidthMedium", "actionTextWidthWide", "actionTextWidthFull"};
+    for (size_t i = 0; i < std::size(widths); ++i) {
+        const int chars = widths[i].second;
+        QAction* a = action(widthNames[i], tr(widths[i].first), QIcon(), QKeySequence(), [this, chars] {
+            reader_->setTextWidth(chars);
+            app::AppSettings().setReflowTextWidth(chars);
+        });
+        a->setCheckable(true);
+        a->setData(chars);
+        widthGroup->addAction(a);
+        textWidth->addAction(a);
+    }
+    QMenu* pageColours = view->addMenu(tr("Page &Colours"));
+    pageColours->setObjectName(QStringLiteral("menuPageColours"));
+    auto* coloursGroup = new QActionGroup(this);
+    const std::pair<const char*, app::PageColours> schemes[] = {{QT_TR_NOOP("&Normal"), app::PageColours::Normal},
+                                                                {QT_TR_NOOP("N&ight (Inverted)"), app::PageColours::Night},
+                                                                {QT_TR_NOOP("&Sepia"), app::PageColours::Sepia}};
+    const char* schemeNames[] = {"actionPageColoursNormal", "actionPageColoursNight", "actionPageColoursSepia"};
+    for (size_t i = 0; i < std::size(schemes); ++i) {
+        const app::PageColours colours = schemes[i].second;
+        QAction* a = action(schemeNames[i], tr(schemes[i].first), QIcon(), QKeySequence(), [this, colours] {
+            reader_->setPageColours(colours);
+            app::AppSettings().setPageColours(app::pageColoursName(colours));
+        });
+        a->setCheckable(true);
+        a->setData(app::pageColoursName(colours));
+        coloursGroup->addAction(a);
+        pageColours->addAction(a);
+    }
     view->addSeparator();
     for (QDockWidget* dock : {library_dock_, toc_dock_, thumbnails_dock_, ask_dock_, evidence_dock_}) view->addAction(dock->toggleViewAction());
     QAction* fullScreen = action("actionFullScreen", tr("&Full Screen"), QIcon::fromTheme("view-fullscreen"),
@@ -295,7 +340,17 @@ void MainWindow::buildActions() {
     zoom_combo_->addItem(tr("Fit Page"), -2.0);
     for (double z : PdfPageView::zoomSteps()) zoom_combo_->addItem(QStringLiteral("%1%").arg(qRound(z * 100)), z);
     zoom_combo_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-    bar->addWidget(zoom_combo_);
+    zoom_combo_action_ = bar->addWidget(zoom_combo_);
+    // In its place while a reflowed document is shown: the text's size.
+    text_size_combo_ = new QComboBox(bar);
+    text_size_combo_->setObjectName(QStringLiteral("textSizeCombo"));
+    text_size_combo_->setAccessibleName(tr("Text size"));
+    text_size_combo_->setToolTip(tr("Text size (Ctrl++, Ctrl+-, Ctrl+0)"));
+    for (int pt : {8, 9, 10, 11, 12, 13, 14, 15, 16, 18, 20, 22, 24, 28, 32, 36, 40, 48})
+        text_size_combo_->addItem(tr("%1 pt").arg(pt), double(pt));
+    text_size_combo_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    text_size_action_ = bar->addWidget(text_size_combo_);
+    text_size_action_->setVisible(false);
     bar->addAction(zoomIn);
     bar->addSeparator();
     bar->addAction(find);
@@ -316,6 +371,14 @@ void MainWindow::buildActions() {
         else reader_->setZoom(z);
         reader_->setFocus();
     });
+    connect(text_size_combo_, &QComboBox::activated, this, [this](int index) {
+        reader_->setTextPointSize(text_size_combo_->itemData(index).toDouble());
+        reader_->setFocus();
+    });
+    connect(reader_->textView(), &ReflowTextView::textSizeChanged, this, [](double points) {
+        app::AppSettings().setReflowTextSize(points == ReflowTextView::defaultTextPointSize() ? 0 : points);
+    });
+    text_actions_ = {defaultTextSize, textWidth->menuAction()};
 
     document_actions_ = {exportAction, close, copy, find, findNext, findPrevious, zoomIn, zoomOut, askQuestion};
     page_actions_ = {fitWidth, fitPage, previousPage, nextPage, firstPage, lastPage, goToPage};
@@ -479,6 +542,15 @@ void MainWindow::restoreWindowState() {
     if (mode == "fitPage") reader_->setZoomMode(ZoomMode::FitPage);
     else if (mode == "fixed") reader_->setZoom(settings.value("reader/zoom", 1.0).toDouble());
     else reader_->setZoomMode(ZoomMode::FitWidth);
+    const app::AppSettings viewSettings;
+    reader_->setTextPointSize(viewSettings.reflowTextSize());
+    reader_->setTextWidth(viewSettings.reflowTextWidth());
+    reader_->setPageColours(app::pageColoursFromName(viewSettings.pageColours()));
+    for (QAction* a : findChildren<QAction*>()) {
+        if (a->objectName().startsWith(QLatin1String("actionTextWidth"))) a->setChecked(a->data().toInt() == reader_->textWidth());
+        if (a->objectName().startsWith(QLatin1String("actionPageColours")))
+            a->setChecked(a->data().toString() == viewSettings.pageColours());
+    }
     updateZoomControls();
 }
 
@@ -683,6 +755,18 @@ void MainWindow::updatePosition() {
 
 void MainWindow::updateZoomControls() {
     if (!zoom_combo_) return;
+    {
+        // The text's size, added to the list where it is not one of its steps.
+        const QSignalBlocker blockText(text_size_combo_);
+        const double size = reader_->textPointSize();
+        int i = text_size_combo_->findData(size);
+        if (i < 0) {
+            i = 0;
+            while (i < text_size_combo_->count() && text_size_combo_->itemData(i).toDouble() < size) ++i;
+            text_size_combo_->insertItem(i, tr("%1 pt").arg(size), size);
+        }
+        text_size_combo_->setCurrentIndex(i);
+    }
     const QSignalBlocker block(zoom_combo_);
     switch (reader_->zoomMode()) {
         case ZoomMode::FitWidth: zoom_combo_->setCurrentIndex(0); break;
@@ -700,6 +784,10 @@ void MainWindow::updateDocumentActions() {
     for (QAction* a : document_actions_) a->setEnabled(open);
     for (QAction* a : page_actions_) a->setEnabled(open && reader_->isPaginated());
     zoom_combo_->setEnabled(open && reader_->isPaginated());
+    const bool reflowed = open && !reader_->isPaginated();
+    for (QAction* a : text_actions_) a->setEnabled(reflowed);
+    zoom_combo_action_->setVisible(!reflowed);
+    text_size_action_->setVisible(reflowed);
 }
 
 void MainWindow::saveReadingPosition() {

@@ -114,6 +114,9 @@ private:
     QSpinBox* page_spin_;
     QLabel* page_count_label_;
     QComboBox* zoom_combo_;
+    QAction* zoom_combo_action_;   // the zoom box in the toolbar: shown for pages
+    QComboBox* text_size_combo_;   // ...and in its place for reflowed text, the text's size
+    QAction* text_size_action_;
     QLabel* position_label_;
     QLabel* model_label_;
     ReadingProgressWidget* progress_;
@@ -121,6 +124,7 @@ private:
 
     QList<QAction*> document_actions_;  // enabled only while a document is open
     QList<QAction*> page_actions_;      // enabled only for paginated documents
+    QList<QAction*> text_actions_;      // enabled only for reflowed documents
     app::LoadedDocument current_;
     bool restoring_offset_ = false;
     QString answer_stage_;  // the stage the status bar's progress shows while answering

@@ -1,14 +1,22 @@
 #include "pdf_page_view.h"
 
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QContextMenuEvent>
 #include <QKeyEvent>
+#include <QMenu>
 #include <QPainter>
 #include <QScrollBar>
+#include <QTimer>
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 
 #include "highlight_colors.h"
 #include "pdf_page_renderer.h"
+#include "selection_context_menu.h"
 
 namespace gleaner::ui {
 
@@ -24,10 +32,23 @@ PdfPageView::PdfPageView(app::PdfPageRenderer* renderer, QWidget* parent)
     viewport()->setCursor(Qt::OpenHandCursor);
     viewport()->setAutoFillBackground(false);
     setAccessibleName(tr("Document pages"));
+    viewport()->setMouseTracking(true);  // the text cursor over words
     connect(renderer_, &app::PdfPageRenderer::pageRendered, this, [this](int page) {
         if (page >= 0 && page < pageCount() && pageRectInViewport(page).intersects(viewport()->rect()))
             viewport()->update(pageRectInViewport(page));
     });
+
+    copy_action_ = new QAction(QIcon::fromTheme(QStringLiteral("edit-copy")), tr("&Copy"), this);
+    copy_action_->setObjectName(QStringLiteral("pdfCopyAction"));
+    copy_action_->setShortcut(QKeySequence::Copy);
+    copy_action_->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    copy_action_->setEnabled(false);
+    connect(copy_action_, &QAction::triggered, this, &PdfPageView::copySelection);
+    addAction(copy_action_);
+
+    auto_scroll_ = new QTimer(this);
+    auto_scroll_->setInterval(30);
+    connect(auto_scroll_, &QTimer::timeout, this, &PdfPageView::autoScrollStep);
 }
 
 const std::vector<double>& PdfPageView::zoomSteps() {
@@ -53,6 +74,15 @@ void PdfPageView::showDocument(app::DocumentPtr document) {
     comparison_.clear();
     focused_ = {};
     overlays_.clear();
+    selection_ = {};
+    selection_words_.clear();
+    selection_rects_.clear();
+    selecting_ = Selecting::None;
+    rubber_band_ = {};
+    auto_scroll_->stop();
+    words_page_ = -1;
+    words_on_page_.clear();
+    copy_action_->setEnabled(false);
     last_page_reported_ = -1;
     page_rects_.clear();  // no scroll anchor carried over from the previous document
     relayout();
@@ -60,6 +90,7 @@ void PdfPageView::showDocument(app::DocumentPtr document) {
     horizontalScrollBar()->setValue(horizontalScrollBar()->maximum() / 2);  // the page centred
     viewMoved();
     viewport()->update();
+    emit selectionChanged();
 }
 
 double PdfPageView::pixelsPerPoint() const { return zoom_ * logicalDpiY() / 72.0; }
@@ -327,7 +358,9 @@ void PdfPageView::viewMoved() {
 void PdfPageView::paintEvent(QPaintEvent* event) {
     QPainter p(viewport());
     const QPalette pal = palette();
-    p.fillRect(event->rect(), pal.color(QPalette::Window).darker(118));
+    const app::PageColours colours = renderer_->pageColours();
+    const bool night = colours == app::PageColours::Night;
+    p.fillRect(event->rect(), night ? QColor(18, 18, 20) : pal.color(QPalette::Window).darker(118));
     if (!document_ || page_rects_.empty()) return;
 
     const double top = verticalScrollBar()->value(), bottom = top + viewport()->height();
@@ -335,6 +368,14 @@ void PdfPageView::paintEvent(QPaintEvent* event) {
     const qreal dpr = devicePixelRatioF();
     const double ppp = pixelsPerPoint();
     const HighlightColors colors = pageOverlayColors();
+    // Translucent marks made for white paper fade into a dark page: stronger there, but never so
+    // strong that the light ink under them stops showing through.
+    auto onPage = [night](QColor c) {
+        if (night && c.alpha() < 255) c.setAlpha(std::clamp(int(c.alpha() * 1.5), c.alpha(), 150));
+        return c;
+    };
+    QColor selection = pal.color(QPalette::Active, QPalette::Highlight);
+    selection.setAlpha(night ? 140 : 100);
     for (int page = first; page <= last && page >= 0; ++page) {
         const QRect r = pageRectInViewport(page);
         if (!r.intersects(event->rect())) continue;
@@ -347,35 +388,47 @@ void PdfPageView::paintEvent(QPaintEvent* event) {
             p.setRenderHint(QPainter::SmoothPixmapTransform, image.width() != pixelWidth);
             p.drawImage(QRectF(r), image);
         } else {
-            p.fillRect(r, Qt::white);
+            p.fillRect(r, app::pagePaperColour(colours));
             p.setPen(QColor(150, 150, 150));
             p.drawText(r, Qt::AlignCenter, tr("Page %1").arg(page + 1));
         }
-        const auto it = overlays_.constFind(page);
-        if (it == overlays_.constEnd()) continue;
+        auto box = [&](const QRectF& pt) {
+            return QRectF(r.left() + pt.x() * ppp, r.top() + pt.y() * ppp, pt.width() * ppp, pt.height() * ppp);
+        };
         p.setRenderHint(QPainter::Antialiasing, true);
-        for (const Overlay& o : *it) {
-            const QRectF box(r.left() + o.rect.x() * ppp, r.top() + o.rect.y() * ppp, o.rect.width() * ppp,
-                             o.rect.height() * ppp);
-            const QRectF padded = box.adjusted(-1, -1, 1, 1);
-            switch (o.kind) {
-                case Overlay::Evidence: p.fillRect(padded, scaledEvidence(colors.evidence, o.score, Qt::white)); break;
-                case Overlay::Comparison: {
-                    // Underlined as well as tinted, so text both methods chose shows both marks.
-                    p.fillRect(padded, scaledEvidence(colors.comparison, o.score, Qt::white));
-                    p.fillRect(QRectF(padded.left(), padded.bottom() - 1.5, padded.width(), 1.5), colors.comparisonMark);
-                    break;
+        if (const auto it = overlays_.constFind(page); it != overlays_.constEnd()) {
+            for (const Overlay& o : *it) {
+                const QRectF padded = box(o.rect).adjusted(-1, -1, 1, 1);
+                switch (o.kind) {
+                    case Overlay::Evidence: p.fillRect(padded, onPage(scaledEvidence(colors.evidence, o.score, Qt::white))); break;
+                    case Overlay::Comparison: {
+                        // Underlined as well as tinted, so text both methods chose shows both marks.
+                        p.fillRect(padded, onPage(scaledEvidence(colors.comparison, o.score, Qt::white)));
+                        p.fillRect(QRectF(padded.left(), padded.bottom() - 1.5, padded.width(), 1.5),
+                                   night ? colors.comparisonMark.lighter(150) : colors.comparisonMark);
+                        break;
+                    }
+                    case Overlay::Search: p.fillRect(padded, onPage(colors.search)); break;
+                    case Overlay::SearchCurrent: p.fillRect(padded, onPage(colors.searchCurrent)); break;
+                    case Overlay::Focus:
+                        p.fillRect(padded, onPage(colors.evidenceFocus));
+                        p.setPen(QPen(night ? colors.evidenceOutline.lighter(220) : colors.evidenceOutline, 1.5));
+                        p.drawRoundedRect(padded.adjusted(-1, -1, 1, 1), 2, 2);
+                        break;
                 }
-                case Overlay::Search: p.fillRect(padded, colors.search); break;
-                case Overlay::SearchCurrent: p.fillRect(padded, colors.searchCurrent); break;
-                case Overlay::Focus:
-                    p.fillRect(padded, colors.evidenceFocus);
-                    p.setPen(QPen(colors.evidenceOutline, 1.5));
-                    p.drawRoundedRect(padded.adjusted(-1, -1, 1, 1), 2, 2);
-                    break;
             }
         }
+        // The selection on top, as a text view draws it: the palette's highlight, see-through.
+        if (const auto it = selection_rects_.constFind(page); it != selection_rects_.constEnd())
+            for (const QRectF& pt : *it) p.fillRect(box(pt).adjusted(-0.5, -1, 0.5, 1), selection);
         p.setRenderHint(QPainter::Antialiasing, false);
+    }
+    if (selecting_ == Selecting::Rectangle && !rubber_band_.isNull()) {
+        QColor edge = pal.color(QPalette::Active, QPalette::Highlight);
+        p.setPen(QPen(edge, 1, Qt::DashLine));
+        edge.setAlpha(30);
+        p.setBrush(edge);
+        p.drawRect(rubber_band_.translated(-horizontalScrollBar()->value(), -verticalScrollBar()->value()));
     }
 }
 
@@ -402,13 +455,18 @@ void PdfPageView::keyPressEvent(QKeyEvent* event) {
             return;
         case Qt::Key_Home: v->setValue(0); return;
         case Qt::Key_End: v->setValue(v->maximum()); return;
+        case Qt::Key_Escape:
+            if (!hasSelection()) break;
+            clearSelection();
+            return;
         case Qt::Key_PageDown:
         case Qt::Key_PageUp:
             // Page keys keep a little of the previous screen in view so the eye finds its line.
             v->setValue(v->value() + (event->key() == Qt::Key_PageDown ? 1 : -1) * (v->pageStep() - 40));
             return;
-        default: QAbstractScrollArea::keyPressEvent(event);
+        default: break;
     }
+    QAbstractScrollArea::keyPressEvent(event);
 }
 
 void PdfPageView::wheelEvent(QWheelEvent* event) {
@@ -423,25 +481,361 @@ void PdfPageView::wheelEvent(QWheelEvent* event) {
 }
 
 void PdfPageView::mousePressEvent(QMouseEvent* event) {
-    if (event->button() != Qt::LeftButton) return QAbstractScrollArea::mousePressEvent(event);
-    // Drag the pages with the mouse, as in a PDF viewer's browse mode.
+    const QPointF pos = event->position();
+    const bool middle = event->button() == Qt::MiddleButton;
+    if (event->button() != Qt::LeftButton && !middle) return QAbstractScrollArea::mousePressEvent(event);
+    if (!middle && document_) {
+        // A press soon after a double click, where it was: the third click selects the line.
+        if (last_double_click_.isValid() && last_double_click_.elapsed() < QApplication::doubleClickInterval() &&
+            (pos - last_double_click_pos_).manhattanLength() <= QApplication::startDragDistance()) {
+            last_double_click_.invalidate();
+            if (const TextRange line = lineAt(pos); !line.empty()) {
+                setSelection(line);
+                select_anchor_ = line.begin;
+            }
+            selecting_ = Selecting::None;
+            return;
+        }
+        if (pagePointAt(pos, false).page >= 0) {
+            // On a page: select text (with Alt or Ctrl, a rectangle; with Shift, extend).
+            const size_t at = offsetAt(pos);
+            const bool rectangle = event->modifiers() & (Qt::AltModifier | Qt::ControlModifier);
+            select_press_content_ = pos + QPointF(horizontalScrollBar()->value(), verticalScrollBar()->value());
+            select_last_viewport_ = pos;
+            rubber_band_ = {};
+            if (!rectangle && (event->modifiers() & Qt::ShiftModifier) && hasSelection() && !isRectangleSelection() &&
+                at != size_t(-1)) {
+                if (select_anchor_ != selection_.begin && select_anchor_ != selection_.end) select_anchor_ = selection_.begin;
+                selecting_ = Selecting::Text;
+                extendDragSelection(pos);
+                return;
+            }
+            clearSelection();
+            selecting_ = Selecting::Pending;
+            select_anchor_ = at;
+            press_rectangle_ = rectangle;
+            return;
+        }
+    }
+    // Off the pages (or the middle button): drag the pages with the mouse, as in a PDF viewer's
+    // browse mode.
     dragging_ = true;
-    drag_start_ = event->position().toPoint();
+    drag_start_ = pos.toPoint();
     drag_scroll_start_ = {horizontalScrollBar()->value(), verticalScrollBar()->value()};
     viewport()->setCursor(Qt::ClosedHandCursor);
 }
 
 void PdfPageView::mouseMoveEvent(QMouseEvent* event) {
-    if (!dragging_) return QAbstractScrollArea::mouseMoveEvent(event);
-    const QPoint delta = event->position().toPoint() - drag_start_;
-    horizontalScrollBar()->setValue(drag_scroll_start_.x() - delta.x());
-    verticalScrollBar()->setValue(drag_scroll_start_.y() - delta.y());
+    const QPointF pos = event->position();
+    if (dragging_) {
+        const QPoint delta = pos.toPoint() - drag_start_;
+        horizontalScrollBar()->setValue(drag_scroll_start_.x() - delta.x());
+        verticalScrollBar()->setValue(drag_scroll_start_.y() - delta.y());
+        return;
+    }
+    if (selecting_ == Selecting::None) {
+        if (!(event->buttons() & Qt::LeftButton)) updateHoverCursor(pos);
+        return QAbstractScrollArea::mouseMoveEvent(event);
+    }
+    select_last_viewport_ = pos;
+    if (selecting_ == Selecting::Pending) {
+        const QPointF content = pos + QPointF(horizontalScrollBar()->value(), verticalScrollBar()->value());
+        if ((content - select_press_content_).manhattanLength() < QApplication::startDragDistance()) return;
+        selecting_ = press_rectangle_ ? Selecting::Rectangle : Selecting::Text;
+    }
+    extendDragSelection(pos);
+    // Past the top or the bottom: the pages scroll under the pointer, the selection following.
+    if (pos.y() < 0 || pos.y() > viewport()->height()) {
+        if (!auto_scroll_->isActive()) auto_scroll_->start();
+    } else {
+        auto_scroll_->stop();
+    }
 }
 
 void PdfPageView::mouseReleaseEvent(QMouseEvent* event) {
-    if (!dragging_) return QAbstractScrollArea::mouseReleaseEvent(event);
-    dragging_ = false;
-    viewport()->setCursor(Qt::OpenHandCursor);
+    if (dragging_) {
+        dragging_ = false;
+        updateHoverCursor(event->position());
+        return;
+    }
+    if (selecting_ == Selecting::None) return QAbstractScrollArea::mouseReleaseEvent(event);
+    const bool wasRectangle = selecting_ == Selecting::Rectangle;
+    selecting_ = Selecting::None;
+    auto_scroll_->stop();
+    rubber_band_ = {};
+    if (wasRectangle) viewport()->update();
+    // X11 and Wayland: a selection is pasted with the middle button elsewhere.
+    if (hasSelection() && QGuiApplication::clipboard()->supportsSelection())
+        QGuiApplication::clipboard()->setText(selectedText(), QClipboard::Selection);
 }
+
+void PdfPageView::mouseDoubleClickEvent(QMouseEvent* event) {
+    if (event->button() != Qt::LeftButton || !document_) return QAbstractScrollArea::mouseDoubleClickEvent(event);
+    selecting_ = Selecting::None;
+    auto_scroll_->stop();
+    if (const TextRange word = wordAt(event->position()); !word.empty()) {
+        setSelection(word);
+        select_anchor_ = word.begin;
+        if (QGuiApplication::clipboard()->supportsSelection())
+            QGuiApplication::clipboard()->setText(selectedText(), QClipboard::Selection);
+    }
+    last_double_click_.start();
+    last_double_click_pos_ = event->position();
+}
+
+void PdfPageView::contextMenuEvent(QContextMenuEvent* event) {
+    if (!document_) return;
+    // Nothing selected: the word under the pointer is what the menu is about.
+    if (!hasSelection()) {
+        if (const TextRange word = wordAt(event->pos()); !word.empty()) setSelection(word);
+    }
+    if (!hasSelection()) return;
+    std::unique_ptr<QMenu> menu(createSelectionMenu());
+    menu->exec(event->globalPos());
+}
+
+QMenu* PdfPageView::createSelectionMenu() {
+    SelectionActions actions;
+    actions.copy = [this] { copySelection(); };
+    actions.askAbout = [this, range = selection_] { emit askAboutRequested(range); };
+    actions.search = [this](const QString& text) { emit searchRequested(text); };
+    return ui::createSelectionMenu(this, selectedText(), actions);
+}
+
+void PdfPageView::autoScrollStep() {
+    if (selecting_ != Selecting::Text && selecting_ != Selecting::Rectangle) return auto_scroll_->stop();
+    const double y = select_last_viewport_.y(), h = viewport()->height();
+    const double past = y < 0 ? y : y > h ? y - h : 0;
+    if (past == 0) return auto_scroll_->stop();
+    QScrollBar* v = verticalScrollBar();
+    v->setValue(v->value() + int(std::clamp(past / 2, -80.0, 80.0) + (past < 0 ? -2 : 2)));
+    extendDragSelection(select_last_viewport_);
+}
+
+void PdfPageView::updateHoverCursor(QPointF viewportPos) {
+    Qt::CursorShape shape = Qt::OpenHandCursor;  // off the pages: they are dragged from there
+    if (const PagePoint at = pagePointAt(viewportPos, false); at.page >= 0)
+        shape = wordAtPagePoint(at) ? Qt::IBeamCursor : Qt::ArrowCursor;
+    if (viewport()->cursor().shape() != shape) viewport()->setCursor(shape);
+}
+
+// --- Selection --------------------------------------------------------------------------------
+
+PdfPageView::PagePoint PdfPageView::pagePointAt(QPointF viewportPos, bool clampToPage) const {
+    if (!document_ || page_rects_.empty()) return {};
+    const double x = viewportPos.x() + horizontalScrollBar()->value(), y = viewportPos.y() + verticalScrollBar()->value();
+    const int page = pageAtContentY(y);
+    if (page < 0) return {};
+    const QRectF r = page_rects_[size_t(page)];
+    if (!clampToPage && !(x >= r.left() && x <= r.right() && y >= r.top() && y <= r.bottom())) return {};
+    const double ppp = pixelsPerPoint();
+    return {page, QPointF((std::clamp(x, r.left(), r.right()) - r.left()) / ppp, (std::clamp(y, r.top(), r.bottom()) - r.top()) / ppp)};
+}
+
+const std::vector<const WordBox*>& PdfPageView::wordsOnPage(int page) const {
+    if (page != words_page_) {
+        words_on_page_.clear();
+        words_page_ = page;
+        if (document_ && page >= 0 && page < document_->page_count()) {
+            const TextRange range = document_->pages[size_t(page)].range;
+            for (const WordBox* w : document_->words_in_range(range.begin, range.end))
+                if (w->page == page && w->end > w->begin) words_on_page_.push_back(w);
+        }
+    }
+    return words_on_page_;
+}
+
+namespace {
+QRectF boxOf(const WordBox& w) { return QRectF(w.x, w.y, w.w, w.h); }
+
+// How far a point is from a box (0 inside).
+double distanceTo(const QRectF& box, QPointF p) {
+    const double dx = std::max({box.left() - p.x(), 0.0, p.x() - box.right()});
+    const double dy = std::max({box.top() - p.y(), 0.0, p.y() - box.bottom()});
+    return std::hypot(dx, dy);
+}
+
+// Whether a point is level with a word: within its line's height (its column's width when the
+// writing is vertical).
+bool levelWith(const WordBox& w, QPointF p) {
+    return w.vertical ? p.x() >= w.x && p.x() <= w.x + w.w : p.y() >= w.y && p.y() <= w.y + w.h;
+}
+}  // namespace
+
+const WordBox* PdfPageView::wordAtPagePoint(const PagePoint& p) const {
+    if (p.page < 0) return nullptr;
+    for (const WordBox* w : wordsOnPage(p.page))
+        if (boxOf(*w).adjusted(-0.75, -0.75, 0.75, 0.75).contains(p.at)) return w;
+    return nullptr;
+}
+
+const WordBox* PdfPageView::nearestWord(const PagePoint& p) const {
+    if (p.page < 0) return nullptr;
+    // A word level with the point (on its line) before any other, however far along the line.
+    const WordBox* best = nullptr;
+    double bestDistance = 0;
+    bool bestLevel = false;
+    for (const WordBox* w : wordsOnPage(p.page)) {
+        const bool level = levelWith(*w, p.at);
+        const double d = distanceTo(boxOf(*w), p.at);
+        if (!best || (level && !bestLevel) || (level == bestLevel && d < bestDistance)) {
+            best = w;
+            bestDistance = d;
+            bestLevel = level;
+        }
+    }
+    return best;
+}
+
+size_t PdfPageView::offsetInWord(const WordBox& w, QPointF at) const {
+    const QString text = QString::fromUtf8(document_->slice(w.begin, w.end));
+    const double f = w.vertical ? (at.y() - w.y) / std::max(0.01f, w.h) : (at.x() - w.x) / std::max(0.01f, w.w);
+    // Characters share the box evenly, as the highlights assume (Document::rects_for_range).
+    qsizetype k = qsizetype(std::lround(std::clamp(f, 0.0, 1.0) * double(text.size())));
+    if (k > 0 && k < text.size() && text.at(k - 1).isHighSurrogate()) ++k;  // not inside a character
+    return w.begin + size_t(text.left(k).toUtf8().size());
+}
+
+size_t PdfPageView::offsetAt(QPointF viewportPos) const {
+    const PagePoint p = pagePointAt(viewportPos, true);
+    if (p.page < 0) return size_t(-1);
+    const std::vector<const WordBox*>& words = wordsOnPage(p.page);
+    if (words.empty()) return document_->pages[size_t(p.page)].range.begin;  // a page without text
+    if (const WordBox* w = wordAtPagePoint(p)) return offsetInWord(*w, p.at);
+    // Above all the page's text: its start; below it: its end.
+    double top = words.front()->y, bottom = 0;
+    for (const WordBox* w : words) {
+        top = std::min<double>(top, w->y);
+        bottom = std::max<double>(bottom, w->y + w->h);
+    }
+    if (p.at.y() < top) return words.front()->begin;
+    if (p.at.y() > bottom) return words.back()->end;
+    const WordBox* w = nearestWord(p);
+    const QRectF box = boxOf(*w);
+    // Beside the word on its line: the nearer end; above or below it: before or after it.
+    const bool before = levelWith(*w, p.at) ? (w->vertical ? p.at.y() < box.center().y() : p.at.x() < box.center().x())
+                                            : (w->vertical ? p.at.x() > box.center().x() : p.at.y() < box.center().y());
+    return before ? w->begin : w->end;
+}
+
+TextRange PdfPageView::wordAt(QPointF viewportPos) const {
+    const WordBox* w = wordAtPagePoint(pagePointAt(viewportPos, false));
+    if (!w) return {};
+    // Poppler's words run from space to space: "meaning." is the word "meaning".
+    const QString text = QString::fromUtf8(document_->slice(w->begin, w->end));
+    qsizetype first = 0, last = text.size();
+    auto wordChar = [](QChar c) { return c.isLetterOrNumber() || c.isMark() || c.isSurrogate(); };
+    while (first < last && !wordChar(text.at(first))) ++first;
+    while (last > first && !wordChar(text.at(last - 1))) --last;
+    if (first == last) return {w->begin, w->end};  // all punctuation: the whole of it
+    return {w->begin + size_t(text.left(first).toUtf8().size()), w->begin + size_t(text.left(last).toUtf8().size())};
+}
+
+TextRange PdfPageView::lineAt(QPointF viewportPos) const {
+    const PagePoint p = pagePointAt(viewportPos, true);
+    const WordBox* w = wordAtPagePoint(p);
+    if (!w) w = nearestWord(p);
+    if (!w) return {};
+    TextRange line{w->begin, w->end};
+    for (const WordBox* o : wordsOnPage(p.page))
+        if (o->line == w->line) line = {std::min<size_t>(line.begin, o->begin), std::max<size_t>(line.end, o->end)};
+    return line;
+}
+
+std::vector<TextRange> PdfPageView::wordsInRect(const QRectF& viewportRect) const {
+    std::vector<TextRange> out;
+    if (!document_ || page_rects_.empty()) return out;
+    const QRectF content = viewportRect.normalized().translated(horizontalScrollBar()->value(), verticalScrollBar()->value());
+    const double ppp = pixelsPerPoint();
+    const int first = pageAtContentY(content.top()), last = pageAtContentY(content.bottom());
+    for (int page = first; page >= 0 && page <= last; ++page) {
+        const QRectF r = page_rects_[size_t(page)];
+        const QRectF on = content.intersected(r);
+        if (on.isEmpty()) continue;
+        const QRectF pt((on.left() - r.left()) / ppp, (on.top() - r.top()) / ppp, on.width() / ppp, on.height() / ppp);
+        for (const WordBox* w : wordsOnPage(page))
+            if (boxOf(*w).intersects(pt)) out.push_back({w->begin, w->end});
+    }
+    std::sort(out.begin(), out.end(), [](const TextRange& a, const TextRange& b) { return a.begin < b.begin; });
+    return out;
+}
+
+void PdfPageView::selectRectangle(const QRectF& viewportRect) {
+    std::vector<TextRange> words = wordsInRect(viewportRect);
+    const TextRange span = words.empty() ? TextRange{} : TextRange{words.front().begin, words.back().end};
+    setSelectionWords(span, std::move(words));
+}
+
+void PdfPageView::extendDragSelection(QPointF viewportPos) {
+    if (selecting_ == Selecting::Rectangle) {
+        const QPointF scroll(horizontalScrollBar()->value(), verticalScrollBar()->value());
+        rubber_band_ = QRectF(select_press_content_, viewportPos + scroll).normalized();
+        selectRectangle(rubber_band_.translated(-scroll));
+        return;
+    }
+    const size_t head = offsetAt(viewportPos);
+    if (head == size_t(-1) || select_anchor_ == size_t(-1)) return;
+    setSelection({std::min(select_anchor_, head), std::max(select_anchor_, head)});
+}
+
+void PdfPageView::setSelection(TextRange range) {
+    if (!document_) range = {};
+    range.end = std::min(range.end, document_ ? document_->text.size() : 0);
+    if (range.empty()) range = {};
+    setSelectionWords(range, {});
+}
+
+void PdfPageView::setSelectionWords(TextRange span, std::vector<TextRange> words) {
+    if (span == selection_ && words == selection_words_) {
+        if (selecting_ == Selecting::Rectangle) viewport()->update();  // the rubber band moved
+        return;
+    }
+    selection_ = span;
+    selection_words_ = std::move(words);
+    rebuildSelectionRects();
+    copy_action_->setEnabled(hasSelection());
+    viewport()->update();
+    emit selectionChanged();
+}
+
+void PdfPageView::rebuildSelectionRects() {
+    selection_rects_.clear();
+    if (!document_ || selection_.empty()) return;
+    auto add = [this](TextRange r) {
+        for (const PageRect& pr : document_->rects_for_range(r.begin, r.end))
+            selection_rects_[pr.page].emplace_back(pr.x, pr.y, pr.w, pr.h);
+    };
+    if (selection_words_.empty()) add(selection_);
+    for (const TextRange& w : selection_words_) add(w);
+}
+
+QString PdfPageView::selectedText() const {
+    if (!document_ || selection_.empty()) return {};
+    if (selection_words_.empty()) return QString::fromUtf8(document_->slice(selection_));
+    // A rectangle: its words, a space between words of a printed line, a line break between lines.
+    QString out;
+    const WordBox* previous = nullptr;
+    for (const TextRange& r : selection_words_) {
+        const std::vector<const WordBox*> boxes = document_->words_in_range(r.begin, r.end);
+        const WordBox* box = boxes.empty() ? nullptr : boxes.front();
+        if (!out.isEmpty())
+            out += previous && box && previous->page == box->page && previous->line == box->line ? QLatin1Char(' ') : QLatin1Char('\n');
+        out += QString::fromUtf8(document_->slice(r));
+        previous = box;
+    }
+    return out;
+}
+
+void PdfPageView::copySelection() const {
+    if (hasSelection()) QGuiApplication::clipboard()->setText(selectedText());
+}
+
+void PdfPageView::setPageColours(app::PageColours colours) {
+    renderer_->setPageColours(colours);
+    requestVisiblePages();
+    viewport()->update();
+}
+
+app::PageColours PdfPageView::pageColours() const { return renderer_->pageColours(); }
 
 }  // namespace gleaner::ui

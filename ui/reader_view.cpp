@@ -2,6 +2,7 @@
 
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLineEdit>
 #include <QScrollBar>
 #include <QShortcut>
 #include <QStackedWidget>
@@ -73,6 +74,10 @@ ReaderView::ReaderView(QWidget* parent) : QWidget(parent), renderer_(new app::Pd
         emit positionChanged();
     });
     connect(text_view_, &ReflowTextView::askAboutRequested, this, &ReaderView::askAboutRequested);
+    connect(page_view_, &PdfPageView::askAboutRequested, this, &ReaderView::askAboutRequested);
+    connect(text_view_, &ReflowTextView::searchRequested, this, &ReaderView::findInBar);
+    connect(page_view_, &PdfPageView::searchRequested, this, &ReaderView::findInBar);
+    connect(text_view_, &ReflowTextView::textSizeChanged, this, &ReaderView::zoomChanged);
     connect(text_view_, &ReflowTextView::layoutChanged, heat_timer_, qOverload<>(&QTimer::start));
     connect(heat_strip_, &SelectionHeatStrip::positionClicked, this, &ReaderView::scrollToFraction);
     connect(find_bar_, &FindBar::searchChanged, this, &ReaderView::find);
@@ -180,6 +185,18 @@ void ReaderView::setZoom(double zoom) { page_view_->setZoom(zoom); }
 void ReaderView::zoomIn() { active_->zoomIn(); }
 void ReaderView::zoomOut() { active_->zoomOut(); }
 
+double ReaderView::textPointSize() const { return text_view_->textPointSize(); }
+void ReaderView::setTextPointSize(double points) { text_view_->setTextPointSize(points); }
+void ReaderView::setTextWidth(int characters) { text_view_->setTextWidth(characters); }
+int ReaderView::textWidth() const { return text_view_->textWidth(); }
+
+void ReaderView::setPageColours(app::PageColours colours) {
+    page_view_->setPageColours(colours);
+    text_view_->setPageColours(colours);
+}
+
+app::PageColours ReaderView::pageColours() const { return page_view_->pageColours(); }
+
 void ReaderView::setEvidenceModel(app::EvidenceModel* model) {
     evidence_model_ = model;
     connect(model, &QAbstractItemModel::modelReset, this, [this] {
@@ -237,6 +254,16 @@ void ReaderView::findPrevious() {
 
 void ReaderView::activateFind() {
     if (hasDocument()) find_bar_->activate();
+}
+
+void ReaderView::findInBar(const QString& text) {
+    if (!hasDocument() || text.isEmpty()) return;
+    {
+        const QSignalBlocker quiet(find_bar_->lineEdit());  // no second search when typing pauses
+        find_bar_->lineEdit()->setText(text);
+    }
+    find_bar_->show();
+    find(text, find_bar_->caseSensitivity());
 }
 
 void ReaderView::goToHit(int index) {

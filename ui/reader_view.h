@@ -20,6 +20,7 @@ class QTimer;
 namespace gleaner::app {
 class EvidenceModel;
 class PdfPageRenderer;
+enum class PageColours;
 }  // namespace gleaner::app
 
 namespace gleaner::ui {
@@ -74,6 +75,16 @@ public:
     void zoomIn();
     void zoomOut();
 
+    // Reflowed text: its type size in points (0: the default; zoomChanged() follows a change)
+    // and its column's width in characters (0: the whole width).
+    double textPointSize() const;
+    void setTextPointSize(double points);
+    void setTextWidth(int characters);
+    int textWidth() const;
+    // Page colours, for both views: normal, night or sepia.
+    void setPageColours(app::PageColours colours);
+    app::PageColours pageColours() const;
+
     // The answer's evidence comes from this model and is redrawn when it changes; in compare
     // mode the second method's from the other.
     void setEvidenceModel(app::EvidenceModel* model);
@@ -84,6 +95,8 @@ public:
     void findNext();
     void findPrevious();
     void activateFind();
+    // The selection menu's "Search for": the find bar shows the text, its hits are highlighted.
+    void findInBar(const QString& text);
     const std::vector<TextRange>& searchHits() const { return hits_; }
     int currentSearchHit() const { return current_hit_; }
 

@@ -1,6 +1,7 @@
 #include "reflow_text_view.h"
 
 #include <QAbstractTextDocumentLayout>
+#include <QApplication>
 #include <QContextMenuEvent>
 #include <QKeyEvent>
 #include <QMenu>
@@ -8,9 +9,12 @@
 #include <QTextBlock>
 
 #include <algorithm>
+#include <cmath>
 
 #include "highlight_colors.h"
+#include "pdf_page_renderer.h"
 #include "reflow_document.h"
+#include "selection_context_menu.h"
 
 namespace gleaner::ui {
 
@@ -18,7 +22,7 @@ namespace {
 constexpr int kMaxExtraSelections = 5000;  // beyond this, painting slows down; hits past it show on the strip
 }
 
-ReflowTextView::ReflowTextView(QWidget* parent) : QTextBrowser(parent) {
+ReflowTextView::ReflowTextView(QWidget* parent) : QTextBrowser(parent), empty_(new QTextDocument(this)) {
     setObjectName(QStringLiteral("reflowTextView"));
     setOpenLinks(false);
     setFrameShape(QFrame::NoFrame);
@@ -37,21 +41,45 @@ ReflowTextView::~ReflowTextView() {
     blockSignals(true);
     verticalScrollBar()->blockSignals(true);
     setExtraSelections({});
-    QTextBrowser::setDocument(new QTextDocument(this));
+    QTextBrowser::setDocument(empty_);
 }
 
-void ReflowTextView::setDocument(const app::LoadedDocument& loaded) {
-    QFont body = font();
+double ReflowTextView::defaultTextPointSize() {
+    return std::round(std::max(11.0, QApplication::font().pointSizeF() * 1.2));
+}
+
+double ReflowTextView::textPointSize() const { return text_size_ > 0 ? text_size_ : defaultTextPointSize(); }
+
+QFont ReflowTextView::bodyFont() const {
+    QFont body = QApplication::font(this);
     body.setFamily(QStringLiteral("serif"));
     body.setStyleHint(QFont::Serif);
-    body.setPointSizeF(std::max(11.0, font().pointSizeF() * 1.2));
-    auto next = std::make_unique<app::ReflowDocument>(*loaded.document, loaded.index, body);
-    // Highlights hold cursors into the old document: drop them while it still exists.
+    body.setPointSizeF(textPointSize());
+    return body;
+}
+
+void ReflowTextView::layOut() {
+    // Highlights hold cursors into the old document: drop them while it still exists; and the
+    // old layout need not follow the new font on its way out.
     setExtraSelections({});
+    QTextBrowser::setDocument(empty_);
+    const QFont body = bodyFont();
+    setFont(body);
+    if (!loaded_.document) {
+        reflow_.reset();
+        return;
+    }
+    auto next = std::make_unique<app::ReflowDocument>(*loaded_.document, loaded_.index, body);
     QTextBrowser::setDocument(next->textDocument());
     reflow_ = std::move(next);
     connect(document()->documentLayout(), &QAbstractTextDocumentLayout::documentSizeChanged, this,
             &ReflowTextView::layoutChanged);
+    centreColumn();
+}
+
+void ReflowTextView::setDocument(const app::LoadedDocument& loaded) {
+    loaded_ = loaded;
+    layOut();
     search_hits_.clear();
     current_hit_ = -1;
     evidence_.clear();
@@ -66,8 +94,9 @@ void ReflowTextView::setDocument(const app::LoadedDocument& loaded) {
 void ReflowTextView::clearDocument() {
     pending_scroll_.reset();
     setExtraSelections({});
-    QTextBrowser::setDocument(new QTextDocument(this));
+    QTextBrowser::setDocument(empty_);
     reflow_.reset();
+    loaded_ = {};
     search_hits_.clear();
     evidence_.clear();
     comparison_.clear();
@@ -87,6 +116,7 @@ void ReflowTextView::goToOffset(size_t offset) { scrollToRange({offset, offset +
 void ReflowTextView::scrollToRange(TextRange range) {
     if (!reflow_) return;
     pending_scroll_ = range;
+    pending_at_top_ = false;
     applyPendingScroll();
 }
 
@@ -96,7 +126,7 @@ void ReflowTextView::applyPendingScroll() {
     c.setPosition(reflow_->positionOf(pending_scroll_->begin));
     const QRect r = cursorRect(c);  // lays the text out as far as the target
     QScrollBar* bar = verticalScrollBar();
-    const int target = std::max(0, bar->value() + r.top() - viewport()->height() / 3);
+    const int target = std::max(0, bar->value() + r.top() - (pending_at_top_ ? 0 : viewport()->height() / 3));
     bar->setValue(target);
     if (bar->value() == target) pending_scroll_.reset();
 }
@@ -114,16 +144,20 @@ TextRange ReflowTextView::selectedRange() const {
 }
 
 void ReflowTextView::contextMenuEvent(QContextMenuEvent* event) {
-    std::unique_ptr<QMenu> menu(createStandardContextMenu(event->pos()));
-    const TextRange selected = selectedRange();
-    if (!selected.empty()) {
-        QAction* ask = new QAction(tr("Ask About This…"), menu.get());
-        ask->setObjectName(QStringLiteral("askAboutSelection"));
-        connect(ask, &QAction::triggered, this, [this, selected] { emit askAboutRequested(selected); });
-        menu->insertAction(menu->actions().value(0), ask);
-        menu->insertSeparator(menu->actions().value(1));
-    }
+    // On a selection, the menu both views share; elsewhere the text view's own (Select All).
+    std::unique_ptr<QMenu> menu(selectedRange().empty() ? createStandardContextMenu(event->pos()) : createSelectionMenu());
     menu->exec(event->globalPos());
+}
+
+QMenu* ReflowTextView::createSelectionMenu() {
+    const TextRange selected = selectedRange();
+    SelectionActions actions;
+    actions.copy = [this] { copy(); };
+    actions.askAbout = [this, selected] { emit askAboutRequested(selected); };
+    actions.search = [this](const QString& text) { emit searchRequested(text); };
+    const QString text = loaded_.document && !selected.empty() ? QString::fromUtf8(loaded_.document->slice(selected))
+                                                               : textCursor().selectedText();
+    return ui::createSelectionMenu(this, text, actions);
 }
 
 void ReflowTextView::scrollToFraction(double fraction) {
@@ -207,13 +241,71 @@ void ReflowTextView::rebuildSelections() {
     setExtraSelections(selections);
 }
 
-void ReflowTextView::zoomIn() { QTextBrowser::zoomIn(1); }
-void ReflowTextView::zoomOut() { QTextBrowser::zoomOut(1); }
+void ReflowTextView::zoomIn() { setTextPointSize(textPointSize() + 1); }
+void ReflowTextView::zoomOut() { setTextPointSize(textPointSize() - 1); }
+
+void ReflowTextView::setTextPointSize(double points) {
+    const double size = points > 0 ? std::clamp(points, kMinTextPointSize, kMaxTextPointSize) : 0;
+    if (size == text_size_) return;
+    const double before = textPointSize();
+    text_size_ = size;
+    if (textPointSize() == before) return;
+    // The same text in another size: laid out again, the line at the top staying at the top.
+    const bool shown = reflow_ != nullptr;
+    const size_t here = currentOffset();
+    layOut();
+    if (shown) {
+        rebuildSelections();
+        pending_scroll_ = TextRange{here, here + 1};
+        pending_at_top_ = true;
+        applyPendingScroll();
+    }
+    emit textSizeChanged(textPointSize());
+}
+
+void ReflowTextView::setTextWidth(int characters) {
+    characters = std::max(0, characters);
+    if (characters == text_width_) return;
+    const bool shown = reflow_ != nullptr;
+    const size_t here = currentOffset();
+    text_width_ = characters;
+    centreColumn();
+    if (shown) {
+        pending_scroll_ = TextRange{here, here + 1};
+        pending_at_top_ = true;
+        applyPendingScroll();
+    }
+}
+
+void ReflowTextView::setPageColours(app::PageColours colours) {
+    colours_ = colours;
+    applyPageColours();
+}
+
+void ReflowTextView::applyPageColours() {
+    if (colours_ == app::PageColours::Normal) {
+        setPalette(QPalette());  // the desktop's, as inherited
+        return;
+    }
+    // The page in the scheme's paper and ink; around the column a shade darker, as the pages
+    // of the PDF view sit on a darker ground. Selections keep the desktop's highlight colour.
+    QPalette pal = QApplication::palette(this);
+    const QColor paper = app::pagePaperColour(colours_), ink = app::pageInkColour(colours_);
+    for (const QPalette::ColorGroup group : {QPalette::Active, QPalette::Inactive, QPalette::Disabled}) {
+        pal.setColor(group, QPalette::Base, paper);
+        pal.setColor(group, QPalette::Text, ink);
+        pal.setColor(group, QPalette::Window, colours_ == app::PageColours::Night ? QColor(18, 18, 20) : paper.darker(108));
+        pal.setColor(group, QPalette::WindowText, ink);
+    }
+    setPalette(pal);
+}
 
 int ReflowTextView::readingColumnWidth() const {
-    // About 75 characters of body text: the comfortable measure for reading.
-    const QFontMetricsF fm(document()->defaultFont());
-    return int(fm.averageCharWidth() * 75 + 2 * document()->documentMargin());
+    // About 75 characters of body text is the comfortable measure for reading; the reader may
+    // choose another, or the whole width.
+    const QFontMetricsF fm(bodyFont());
+    if (text_width_ <= 0) return std::max(0, width() - verticalScrollBar()->sizeHint().width());
+    return int(fm.averageCharWidth() * text_width_ + 2 * document()->documentMargin());
 }
 
 void ReflowTextView::centreColumn() {

@@ -93,4 +93,25 @@ void AppSettings::setModelSource(const QString& folder) {
 bool AppSettings::modelOfferDeclined() const { return settings_.value("models/offerDeclined", false).toBool(); }
 void AppSettings::setModelOfferDeclined(bool declined) { settings_.setValue("models/offerDeclined", declined); }
 
+QString AppSettings::pageColours() const {
+    const QString v = settings_.value("reader/pageColours", QStringLiteral("normal")).toString();
+    return v == QLatin1String("night") || v == QLatin1String("sepia") ? v : QStringLiteral("normal");
+}
+void AppSettings::setPageColours(const QString& name) { settings_.setValue("reader/pageColours", name); }
+
+double AppSettings::reflowTextSize() const {
+    const double v = settings_.value("reader/textSize", 0.0).toDouble();
+    return v >= 4 && v <= 96 ? v : 0;  // 0 (default), or an edited value out of range
+}
+void AppSettings::setReflowTextSize(double points) {
+    if (points > 0) settings_.setValue("reader/textSize", points);
+    else settings_.remove("reader/textSize");
+}
+
+int AppSettings::reflowTextWidth() const {
+    const int v = settings_.value("reader/textWidth", 75).toInt();
+    return v <= 0 ? 0 : std::clamp(v, 20, 400);
+}
+void AppSettings::setReflowTextWidth(int characters) { settings_.setValue("reader/textWidth", std::max(0, characters)); }
+
 }  // namespace gleaner::app

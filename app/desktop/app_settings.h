@@ -73,6 +73,17 @@ public:
     bool modelOfferDeclined() const;
     void setModelOfferDeclined(bool declined);
 
+    // The reader's view settings, saved as soon as they change.
+    // Page colours: "normal", "night" or "sepia" (pdf_page_renderer.h, PageColours).
+    QString pageColours() const;
+    void setPageColours(const QString& name);
+    // The reflowed text's type size in points; 0: the default for the screen's font.
+    double reflowTextSize() const;
+    void setReflowTextSize(double points);
+    // The reflowed text's column: at most this many characters a line; 0: the view's full width.
+    int reflowTextWidth() const;
+    void setReflowTextWidth(int characters);
+
 private:
     mutable QSettings settings_;
 };
