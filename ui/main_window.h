@@ -13,6 +13,7 @@ class QSpinBox;
 class QTimer;
 
 namespace gleaner::app {
+class AnnotationModel;
 class DocumentLoader;
 class InferenceThread;
 class LibraryModel;
@@ -23,6 +24,7 @@ class TocModel;
 
 namespace gleaner::ui {
 
+class AnnotationsPanel;
 class AskPanel;
 class EvidencePanel;
 class LibraryView;
@@ -50,6 +52,8 @@ public:
     app::ReadingController* reading() const { return reading_; }
     AskPanel* askPanel() const { return ask_panel_; }
     EvidencePanel* evidencePanel() const { return evidence_panel_; }
+    app::AnnotationModel* annotations() const { return annotations_; }
+    AnnotationsPanel* annotationsPanel() const { return annotations_panel_; }
 
 signals:
     void documentOpened(const QString& path);
@@ -65,6 +69,8 @@ private:
     void buildDocks();
     void buildActions();
     void buildStatusBar();
+    void buildAnnotations();  // the Bookmarks menu and the Annotations dock
+    void showAnnotatedPlace(TextRange range, int page);
     void connectModels();
     void restoreWindowState();
     void saveWindowState();
@@ -101,6 +107,9 @@ private:
     QDockWidget* toc_dock_;
     QDockWidget* ask_dock_;
     QDockWidget* evidence_dock_;
+    app::AnnotationModel* annotations_ = nullptr;
+    AnnotationsPanel* annotations_panel_ = nullptr;
+    QDockWidget* annotations_dock_ = nullptr;
 
     QSpinBox* page_spin_;
     QLabel* page_count_label_;

@@ -49,6 +49,9 @@ public:
     // Scrolls to a passage and marks it as the focused one (an evidence passage clicked).
     void showPassage(TextRange range);
     TextRange focusedPassage() const { return focused_; }
+    // The reader's own highlights (the Annotations panel's), drawn until the document changes.
+    void setUserHighlights(const std::vector<TextRange>& ranges);
+    const std::vector<TextRange>& userHighlights() const { return user_highlights_; }
 
     // The zoom mode and factor are the pages' (they stay as set while a reflowed document is
     // shown); zoomIn() and zoomOut() step whichever view shows the document.
@@ -110,6 +113,7 @@ private:
     std::vector<TextRange> hits_;
     int current_hit_ = -1;
     TextRange focused_;
+    std::vector<TextRange> user_highlights_;
 };
 
 }  // namespace gleaner::ui

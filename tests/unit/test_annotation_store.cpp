@@ -58,7 +58,7 @@ QString refusal(Fn fn) {
 
 }  // namespace
 
-class TestAnnotations : public QObject {
+class TestAnnotationStore : public QObject {
     Q_OBJECT
 
     QTemporaryDir dir_;
@@ -196,5 +196,5 @@ private slots:
     }
 };
 
-QTEST_APPLESS_MAIN(TestAnnotations)
-#include "test_annotations.moc"
+QTEST_APPLESS_MAIN(TestAnnotationStore)
+#include "test_annotation_store.moc"
