@@ -635,7 +635,7 @@ void AskPanel::exportWithDialog() {
     name.replace(QRegularExpression(QStringLiteral("[^\\w\\- ]+")), QString());
     const QString suggested =
         QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation) + "/" + name.trimmed() + ".md";
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export Questions as Markdown"), suggested,
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export Questions and Notes as Markdown"), suggested,
                                                       tr("Markdown (*.md);;All files (*)"));
     if (path.isEmpty()) return;
     QString error;

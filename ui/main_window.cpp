@@ -160,7 +160,7 @@ void MainWindow::buildActions() {
     file->addAction(open);
     file->addAction(action("actionAddToLibrary", tr("&Add to Library…"), QIcon::fromTheme("list-add"),
                            QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), [this] { chooseDocuments(false); }));
-    QAction* exportAction = action("actionExport", tr("&Export Questions…"), QIcon::fromTheme("document-save-as"),
+    QAction* exportAction = action("actionExport", tr("&Export Questions and Notes…"), QIcon::fromTheme("document-save-as"),
                                    QKeySequence(Qt::CTRL | Qt::Key_E), [this] { ask_panel_->exportWithDialog(); });
     file->addAction(exportAction);
     file->addSeparator();
