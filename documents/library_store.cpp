@@ -62,6 +62,32 @@ constexpr const char* kMigrations[] = {
     ALTER TABLE questions ADD COLUMN scope_end INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE questions ADD COLUMN scope_label TEXT NOT NULL DEFAULT '';
     )sql",
+    // 3 -> 4: the reader's own marks: bookmarks, and highlights with notes. They go with their
+    // document (ON DELETE CASCADE), as its questions do.
+    R"sql(
+    CREATE TABLE bookmarks (
+        id          INTEGER PRIMARY KEY,
+        document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        text_offset INTEGER NOT NULL CHECK (text_offset >= 0),
+        page        INTEGER NOT NULL DEFAULT -1,
+        page_label  TEXT NOT NULL DEFAULT '',
+        title       TEXT NOT NULL DEFAULT '',
+        note        TEXT NOT NULL DEFAULT '',
+        created_at  INTEGER NOT NULL
+    );
+    CREATE INDEX bookmarks_by_document ON bookmarks(document_id, text_offset);
+    CREATE TABLE highlights (
+        id          INTEGER PRIMARY KEY,
+        document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        range_begin INTEGER NOT NULL CHECK (range_begin >= 0),
+        range_end   INTEGER NOT NULL CHECK (range_end > range_begin),
+        color       TEXT NOT NULL DEFAULT '',
+        note        TEXT NOT NULL DEFAULT '',
+        created_at  INTEGER NOT NULL,
+        modified_at INTEGER NOT NULL
+    );
+    CREATE INDEX highlights_by_document ON highlights(document_id, range_begin);
+    )sql",
 };
 static_assert(std::size(kMigrations) == LibraryStore::kSchemaVersion);
 
@@ -459,6 +485,123 @@ std::vector<QuestionRecord> LibraryStore::questions(int64_t document_id) {
         out.push_back(std::move(q));
     }
     return out;
+}
+
+void LibraryStore::check_place(int64_t document_id, int64_t begin, int64_t end, const char* what) {
+    Statement st(db_, "SELECT characters FROM documents WHERE id = ?1");
+    st.bind(1, document_id);
+    if (!st.step())
+        throw LibraryError(std::string("library: cannot add a ") + what + ": document " + std::to_string(document_id) +
+                           " is not in the library");
+    const int64_t characters = st.int64(0);
+    const std::string place = std::to_string(begin) + (end != begin ? ".." + std::to_string(end) : std::string());
+    if (begin < 0 || end < begin)
+        throw LibraryError(std::string("library: cannot add a ") + what + " at " + place + ": it is reversed or negative");
+    // A document recorded without its size (0) cannot be checked against it.
+    if (characters > 0 && end > characters)
+        throw LibraryError(std::string("library: cannot add a ") + what + " at " + place + ": the document's text ends at " +
+                           std::to_string(characters));
+}
+
+void LibraryStore::set_text_by_id(const char* sql, int64_t id, const std::string& text, int64_t value) {
+    WriteTransaction tx(*this);
+    Statement st(db_, sql);
+    st.bind(1, id).bind(2, text);
+    if (st.parameters() >= 3) st.bind(3, value);
+    st.step();
+    if (sqlite3_changes(db_) == 0) throw LibraryError("library: no such bookmark or highlight (id " + std::to_string(id) + ")");
+    tx.commit();
+}
+
+int64_t LibraryStore::add_bookmark(const BookmarkRecord& b) {
+    WriteTransaction tx(*this);
+    check_place(b.document_id, b.offset, b.offset, "bookmark");
+    Statement st(db_,
+                 "INSERT INTO bookmarks (document_id, text_offset, page, page_label, title, note, created_at) "
+                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    st.bind(1, b.document_id).bind(2, b.offset).bind(3, int64_t{b.page}).bind(4, b.page_label).bind(5, b.title);
+    st.bind(6, b.note).bind(7, b.created_at);
+    st.step();
+    const int64_t id = sqlite3_last_insert_rowid(db_);
+    tx.commit();
+    return id;
+}
+
+std::vector<BookmarkRecord> LibraryStore::bookmarks(int64_t document_id) {
+    Statement st(db_,
+                 "SELECT id, document_id, text_offset, page, page_label, title, note, created_at FROM bookmarks "
+                 "WHERE document_id = ?1 ORDER BY text_offset, id");
+    st.bind(1, document_id);
+    std::vector<BookmarkRecord> out;
+    while (st.step()) {
+        BookmarkRecord b;
+        b.id = st.int64(0);
+        b.document_id = st.int64(1);
+        b.offset = st.int64(2);
+        b.page = static_cast<int>(st.int64(3));
+        b.page_label = st.text(4);
+        b.title = st.text(5);
+        b.note = st.text(6);
+        b.created_at = st.int64(7);
+        out.push_back(std::move(b));
+    }
+    return out;
+}
+
+void LibraryStore::set_bookmark_note(int64_t id, const std::string& note) {
+    set_text_by_id("UPDATE bookmarks SET note = ?2 WHERE id = ?1", id, note);
+}
+
+void LibraryStore::set_bookmark_title(int64_t id, const std::string& title) {
+    set_text_by_id("UPDATE bookmarks SET title = ?2 WHERE id = ?1", id, title);
+}
+
+void LibraryStore::remove_bookmark(int64_t id) {
+    write_by_id("DELETE FROM bookmarks WHERE id = ?1", id);
+}
+
+int64_t LibraryStore::add_highlight(const HighlightRecord& h) {
+    WriteTransaction tx(*this);
+    const auto begin = static_cast<int64_t>(h.range.begin), end = static_cast<int64_t>(h.range.end);
+    check_place(h.document_id, begin, end, "highlight");
+    if (end == begin) throw LibraryError("library: cannot add a highlight at " + std::to_string(begin) + ": it is empty");
+    Statement st(db_,
+                 "INSERT INTO highlights (document_id, range_begin, range_end, color, note, created_at, modified_at) "
+                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    st.bind(1, h.document_id).bind(2, begin).bind(3, end).bind(4, h.color).bind(5, h.note).bind(6, h.created_at);
+    st.bind(7, h.modified_at ? h.modified_at : h.created_at);
+    st.step();
+    const int64_t id = sqlite3_last_insert_rowid(db_);
+    tx.commit();
+    return id;
+}
+
+std::vector<HighlightRecord> LibraryStore::highlights(int64_t document_id) {
+    Statement st(db_,
+                 "SELECT id, document_id, range_begin, range_end, color, note, created_at, modified_at FROM highlights "
+                 "WHERE document_id = ?1 ORDER BY range_begin, id");
+    st.bind(1, document_id);
+    std::vector<HighlightRecord> out;
+    while (st.step()) {
+        HighlightRecord h;
+        h.id = st.int64(0);
+        h.document_id = st.int64(1);
+        h.range = {static_cast<size_t>(st.int64(2)), static_cast<size_t>(st.int64(3))};  // CHECKed non-negative
+        h.color = st.text(4);
+        h.note = st.text(5);
+        h.created_at = st.int64(6);
+        h.modified_at = st.int64(7);
+        out.push_back(std::move(h));
+    }
+    return out;
+}
+
+void LibraryStore::set_highlight_note(int64_t id, const std::string& note, int64_t modified_at) {
+    set_text_by_id("UPDATE highlights SET note = ?2, modified_at = ?3 WHERE id = ?1", id, note, modified_at);
+}
+
+void LibraryStore::remove_highlight(int64_t id) {
+    write_by_id("DELETE FROM highlights WHERE id = ?1", id);
 }
 
 void LibraryStore::set_setting(const std::string& key, const std::string& value) {

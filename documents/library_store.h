@@ -1,7 +1,8 @@
 #pragma once
 // The user's library: an SQLite database in the data directory (the path is given by the
 // caller; there is no global instance). Holds the documents, per (document, model) reading
-// state, questions with their answers and evidence, and settings.
+// state, questions with their answers and evidence, the reader's bookmarks and highlights with
+// their notes, and settings.
 //
 // Durability: WAL journal, synchronous=FULL, every write in its own transaction (or in the
 // caller's, see transaction()), so a crash or kill at any moment loses nothing committed and
@@ -71,9 +72,32 @@ struct QuestionRecord {
     std::string scope_label;    // "Chapter III", "pages 12–14", ... (document_scope.h)
 };
 
+// A place the reader marked to come back to (Bookmarks › Add Bookmark).
+struct BookmarkRecord {
+    int64_t id = 0;
+    int64_t document_id = 0;
+    int64_t offset = 0;       // byte offset of the canonical text: the reading position marked
+    int page = -1;            // 0-based page of a paginated document, -1 for reflowed text
+    std::string page_label;   // the printed label of that page ("248", "xii"), when it has one
+    std::string title;        // what the list calls it (the first words there, unless renamed)
+    std::string note;
+    int64_t created_at = 0;   // Unix seconds
+};
+
+// A passage the reader highlighted, with an optional note on it.
+struct HighlightRecord {
+    int64_t id = 0;
+    int64_t document_id = 0;
+    TextRange range;          // byte offsets of the canonical text, non-empty
+    std::string color;        // "#rrggbb"; empty: the reader's default highlight colour
+    std::string note;
+    int64_t created_at = 0;   // Unix seconds
+    int64_t modified_at = 0;  // the note's last change
+};
+
 class LibraryStore {
 public:
-    static constexpr int kSchemaVersion = 3;
+    static constexpr int kSchemaVersion = 4;
 
     // Opens or creates the database at `path` and migrates it. Throws LibraryError (also for a
     // database written by a newer version, or a file that is not a database). A database whose
@@ -92,7 +116,7 @@ public:
     std::optional<LibraryDocument> document(int64_t id);
     std::optional<LibraryDocument> document_by_hash(const std::string& content_hash);
     std::vector<LibraryDocument> documents();  // most recently opened first
-    void remove_document(int64_t id);          // with its reading state and questions
+    void remove_document(int64_t id);          // with its reading state, questions, bookmarks, highlights
     void mark_opened(int64_t id, int64_t when);
     void set_reading_position(int64_t id, int64_t position);
 
@@ -104,6 +128,21 @@ public:
     std::vector<QuestionRecord> questions(int64_t document_id);  // oldest first
     void remove_question(int64_t id);
     void remove_questions(int64_t document_id);  // the book's whole history
+
+    // Bookmarks and highlights, per document, in the order of the text. Adding one whose place is
+    // not in the document's text (a reversed or empty highlight, an offset past the text's end
+    // as recorded in `characters`), or for a document not in the library, throws LibraryError
+    // saying so. Returns the new id.
+    int64_t add_bookmark(const BookmarkRecord& b);
+    std::vector<BookmarkRecord> bookmarks(int64_t document_id);
+    void set_bookmark_note(int64_t id, const std::string& note);
+    void set_bookmark_title(int64_t id, const std::string& title);
+    void remove_bookmark(int64_t id);
+
+    int64_t add_highlight(const HighlightRecord& h);
+    std::vector<HighlightRecord> highlights(int64_t document_id);
+    void set_highlight_note(int64_t id, const std::string& note, int64_t modified_at);
+    void remove_highlight(int64_t id);
 
     void set_setting(const std::string& key, const std::string& value);
     std::optional<std::string> setting(const std::string& key);
@@ -123,6 +162,10 @@ private:
     // statement has it): the store's one-row updates and deletes.
     void write_by_id(const char* sql, int64_t id, int64_t value = 0);
     void migrate();
+    // Throws LibraryError unless [begin, end) lies in the text of document `document_id`.
+    void check_place(int64_t document_id, int64_t begin, int64_t end, const char* what);
+    // One text column of one row, in its own write transaction (notes and titles).
+    void set_text_by_id(const char* sql, int64_t id, const std::string& text, int64_t value = 0);
 
     sqlite3* db_ = nullptr;
     int transaction_depth_ = 0;

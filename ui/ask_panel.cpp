@@ -31,6 +31,7 @@
 #include <QVBoxLayout>
 
 #include "answer_engine.h"
+#include "annotation_model.h"
 #include "answer_export.h"
 #include "document_scope.h"
 #include "evidence_json.h"
@@ -613,7 +614,13 @@ void AskPanel::copyAnswer() {
 
 bool AskPanel::exportHistory(const QString& path, const QString& documentTitle, QString* error) {
     const auto& doc = controller_->evidence()->document();
-    const QString md = app::historyToMarkdown(documentTitle, controller_->history()->records(), doc.get());
+    // The reader's own marks follow the questions; they are cited in the document they were made in.
+    QString md = app::historyToMarkdown(documentTitle, controller_->history()->records(), doc.get());
+    if (annotations_) {
+        const QString marks = app::annotationsToMarkdown(annotations_->bookmarks(), annotations_->highlights(),
+                                                         annotations_->document().get());
+        if (!marks.isEmpty()) md += QStringLiteral("\n") + marks;
+    }
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly | QIODevice::Text) || file.write(md.toUtf8()) < 0 || !file.commit()) {
         if (error) *error = file.errorString();
@@ -628,7 +635,7 @@ void AskPanel::exportWithDialog() {
     name.replace(QRegularExpression(QStringLiteral("[^\\w\\- ]+")), QString());
     const QString suggested =
         QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation) + "/" + name.trimmed() + ".md";
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export Questions as Markdown"), suggested,
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export Questions and Notes as Markdown"), suggested,
                                                       tr("Markdown (*.md);;All files (*)"));
     if (path.isEmpty()) return;
     QString error;

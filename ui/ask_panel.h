@@ -18,6 +18,10 @@ class QPushButton;
 class QTextBrowser;
 class QToolButton;
 
+namespace gleaner::app {
+class AnnotationModel;
+}
+
 namespace gleaner::ui {
 
 class QuestionEdit;
@@ -45,6 +49,8 @@ public:
     // "Gleaner — about 6 s per question", "Q-LLM — re-reads the book: about 4 min per question".
     QString costText(const QString& method) const;
     void setDocumentTitle(const QString& title) { document_title_ = title; }
+    // The open document's bookmarks and highlights, which the export lists after the questions.
+    void setAnnotations(const app::AnnotationModel* annotations) { annotations_ = annotations; }
 
     // What the next question is about ("Whole book", "This chapter", "Pages…", "Selected text")
     // and whether it follows up the shown answer (the "Follow up" box).
@@ -99,6 +105,7 @@ private:
     QComboBox* scope_;
     QCheckBox* follow_up_;
     ReaderPlace place_;
+    const app::AnnotationModel* annotations_ = nullptr;
     TextRange passage_;                     // the "Selected text" scope
     int pages_first_ = -1, pages_last_ = -1;  // the "Pages" scope
     int last_scope_index_ = 0;              // to go back to when a choice is cancelled

@@ -53,6 +53,8 @@ public:
     virtual void setEvidence(const std::vector<EvidencePassage>& passages) = 0;
     virtual void setComparison(const std::vector<EvidencePassage>& passages) = 0;  // compare mode's second method
     virtual void setFocusedRange(TextRange range) = 0;
+    // The reader's own highlights (the Annotations panel's), under the search and focus marks.
+    virtual void setUserHighlights(const std::vector<TextRange>& ranges) = 0;
 
     // One step larger or smaller: pages by the next zoom step, text by a point of type size.
     virtual void zoomIn() = 0;

@@ -37,6 +37,14 @@ inline HighlightColors textBackgroundColors(const QPalette& palette) {
             QColor(0, 120, 105),   QColor(225, 205, 245), QColor(120, 60, 190)};
 }
 
+// The reader's own highlights (Bookmarks › Highlight Selection): marker pink, apart from the
+// search yellow, the evidence teal and the comparison violet, so a passage the user marked stays
+// recognisable under the model's marks.
+inline QColor userHighlightOverlayColor() { return QColor(255, 60, 140, 85); }
+inline QColor userHighlightTextColor(const QPalette& palette) {
+    return palette.color(QPalette::Base).lightness() < 128 ? QColor(120, 40, 75) : QColor(255, 196, 218);
+}
+
 // Blends an evidence colour by the passage's score so the strongest selections stand out.
 inline QColor scaledEvidence(QColor full, double score, const QColor& base) {
     const double s = 0.35 + 0.65 * std::clamp(score, 0.0, 1.0);

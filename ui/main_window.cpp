@@ -23,6 +23,8 @@
 
 #include <algorithm>
 
+#include "annotation_model.h"
+#include "annotations_panel.h"
 #include "app_settings.h"
 #include "ask_panel.h"
 #include "document_loader.h"
@@ -91,6 +93,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 
     buildDocks();
     buildActions();
+    buildAnnotations();
     buildStatusBar();
     connectModels();
     resize(1440, 900);
@@ -173,7 +176,7 @@ void MainWindow::buildActions() {
     file->addAction(open);
     file->addAction(action("actionAddToLibrary", tr("&Add to Library…"), QIcon::fromTheme("list-add"),
                            QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), [this] { chooseDocuments(false); }));
-    QAction* exportAction = action("actionExport", tr("&Export Questions…"), QIcon::fromTheme("document-save-as"),
+    QAction* exportAction = action("actionExport", tr("&Export Questions and Notes…"), QIcon::fromTheme("document-save-as"),
                                    QKeySequence(Qt::CTRL | Qt::Key_E), [this] { ask_panel_->exportWithDialog(); });
     file->addAction(exportAction);
     file->addSeparator();
@@ -382,6 +385,55 @@ void MainWindow::buildActions() {
 
     document_actions_ = {exportAction, close, copy, find, findNext, findPrevious, zoomIn, zoomOut, askQuestion};
     page_actions_ = {fitWidth, fitPage, previousPage, nextPage, firstPage, lastPage, goToPage};
+}
+
+void MainWindow::buildAnnotations() {
+    annotations_ = new app::AnnotationModel(library_->store(), this);
+    annotations_panel_ = new AnnotationsPanel(annotations_, this);
+    annotations_dock_ = new QDockWidget(tr("Annotations"), this);
+    annotations_dock_->setObjectName(QStringLiteral("annotationsDock"));
+    annotations_dock_->setWidget(annotations_panel_);
+    addDockWidget(Qt::LeftDockWidgetArea, annotations_dock_);
+    tabifyDockWidget(toc_dock_, annotations_dock_);
+    library_dock_->raise();
+    auto showDock = [this] {
+        annotations_dock_->show();
+        annotations_dock_->raise();
+    };
+
+    // Before the Ask menu, where a reader looks for it (Okular: Bookmarks beside Go).
+    auto* menu = new QMenu(tr("&Bookmarks"), this);
+    const QList<QAction*> menus = menuBar()->actions();
+    menuBar()->insertMenu(menus.size() > 4 ? menus[4] : nullptr, menu);
+    auto* bookmark = menu->addAction(QIcon::fromTheme(QStringLiteral("bookmark-new")), tr("Add &Bookmark"));
+    bookmark->setObjectName(QStringLiteral("actionAddBookmark"));
+    bookmark->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
+    connect(bookmark, &QAction::triggered, this, [this, showDock] {
+        showDock();
+        annotations_panel_->addBookmark(reader_->currentOffset(), reader_->currentPage());
+    });
+    auto* highlight = menu->addAction(QIcon::fromTheme(QStringLiteral("format-text-highlight")), tr("&Highlight Selection…"));
+    highlight->setObjectName(QStringLiteral("actionHighlightSelection"));
+    highlight->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_H));
+    connect(highlight, &QAction::triggered, this, [this, showDock] {
+        showDock();
+        annotations_panel_->highlight(reader_->selectedRange());
+    });
+    menu->addSeparator();
+    menu->addAction(annotations_dock_->toggleViewAction());
+    document_actions_ << bookmark << highlight;
+
+    connect(annotations_, &app::AnnotationModel::highlightsChanged, this,
+            [this] { reader_->setUserHighlights(annotations_->highlightRanges()); });
+    connect(annotations_panel_, &AnnotationsPanel::placeActivated, this, &MainWindow::showAnnotatedPlace);
+    connect(annotations_panel_, &AnnotationsPanel::message, this, [this](const QString& m) { statusBar()->showMessage(m, 6000); });
+    ask_panel_->setAnnotations(annotations_);
+}
+
+void MainWindow::showAnnotatedPlace(TextRange range, int page) {
+    if (!range.empty()) return reader_->showPassage(range);
+    if (page >= 0 && reader_->isPaginated()) return reader_->goToPage(page);
+    reader_->goToOffset(range.begin);
 }
 
 void MainWindow::buildStatusBar() {
@@ -599,6 +651,7 @@ void MainWindow::onDocumentLoaded(const app::LoadedDocument& incoming) {
     current_ = loaded;
     reader_->setDocument(current_);
     thumbnails_panel_->setDocument(current_);
+    annotations_->setDocument(current_);
     toc_model_->setDocument(current_.document.get());
     questions_->setDocument(current_);
     reading_->setDocument(current_);
@@ -662,6 +715,7 @@ void MainWindow::closeDocument() {
     current_ = {};
     reader_->clear();
     thumbnails_panel_->clear();
+    annotations_->setDocument({});
     toc_model_->setDocument(nullptr);
     questions_->setDocument({});
     reading_->setDocument({});

@@ -13,6 +13,7 @@ class QSpinBox;
 class QTimer;
 
 namespace gleaner::app {
+class AnnotationModel;
 class DocumentLoader;
 class InferenceThread;
 class LibraryModel;
@@ -24,6 +25,7 @@ class ThumbnailModel;
 
 namespace gleaner::ui {
 
+class AnnotationsPanel;
 class AskPanel;
 class EvidencePanel;
 class LibraryView;
@@ -53,6 +55,8 @@ public:
     AskPanel* askPanel() const { return ask_panel_; }
     EvidencePanel* evidencePanel() const { return evidence_panel_; }
     ThumbnailsPanel* thumbnailsPanel() const { return thumbnails_panel_; }
+    app::AnnotationModel* annotations() const { return annotations_; }
+    AnnotationsPanel* annotationsPanel() const { return annotations_panel_; }
 
 signals:
     void documentOpened(const QString& path);
@@ -68,6 +72,8 @@ private:
     void buildDocks();
     void buildActions();
     void buildStatusBar();
+    void buildAnnotations();  // the Bookmarks menu and the Annotations dock
+    void showAnnotatedPlace(TextRange range, int page);
     void connectModels();
     void restoreWindowState();
     void saveWindowState();
@@ -110,6 +116,9 @@ private:
     QDockWidget* thumbnails_dock_ = nullptr;
     QAction* back_action_ = nullptr;
     QAction* forward_action_ = nullptr;
+    app::AnnotationModel* annotations_ = nullptr;
+    AnnotationsPanel* annotations_panel_ = nullptr;
+    QDockWidget* annotations_dock_ = nullptr;
 
     QSpinBox* page_spin_;
     QLabel* page_count_label_;

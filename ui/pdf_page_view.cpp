@@ -73,6 +73,7 @@ void PdfPageView::showDocument(app::DocumentPtr document) {
     evidence_.clear();
     comparison_.clear();
     focused_ = {};
+    user_highlights_.clear();
     overlays_.clear();
     selection_ = {};
     selection_words_.clear();
@@ -307,6 +308,11 @@ void PdfPageView::setFocusedRange(TextRange range) {
     rebuildOverlays();
 }
 
+void PdfPageView::setUserHighlights(const std::vector<TextRange>& ranges) {
+    user_highlights_ = ranges;
+    rebuildOverlays();
+}
+
 void PdfPageView::addOverlays(TextRange range, Overlay::Kind kind, float score) {
     for (const PageRect& r : document_->rects_for_range(range.begin, range.end))
         overlays_[r.page].push_back(Overlay{QRectF(r.x, r.y, r.w, r.h), kind, score});
@@ -319,6 +325,7 @@ void PdfPageView::rebuildOverlays() {
         // the current hit on top.
         for (const EvidencePassage& p : evidence_) addOverlays({p.begin, p.end}, Overlay::Evidence, p.score);
         for (const EvidencePassage& p : comparison_) addOverlays({p.begin, p.end}, Overlay::Comparison, p.score);
+        for (const TextRange& r : user_highlights_) addOverlays(r, Overlay::UserHighlight, 1);
         for (size_t i = 0; i < search_hits_.size(); ++i)
             if (int(i) != current_hit_) addOverlays(search_hits_[i], Overlay::Search, 1);
         if (!focused_.empty()) addOverlays(focused_, Overlay::Focus, 1);
@@ -410,6 +417,7 @@ void PdfPageView::paintEvent(QPaintEvent* event) {
                     }
                     case Overlay::Search: p.fillRect(padded, onPage(colors.search)); break;
                     case Overlay::SearchCurrent: p.fillRect(padded, onPage(colors.searchCurrent)); break;
+                    case Overlay::UserHighlight: p.fillRect(padded, onPage(userHighlightOverlayColor())); break;
                     case Overlay::Focus:
                         p.fillRect(padded, onPage(colors.evidenceFocus));
                         p.setPen(QPen(night ? colors.evidenceOutline.lighter(220) : colors.evidenceOutline, 1.5));

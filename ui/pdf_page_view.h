@@ -73,6 +73,8 @@ public:
     void setEvidence(const std::vector<EvidencePassage>& passages) override;
     void setComparison(const std::vector<EvidencePassage>& passages) override;
     void setFocusedRange(TextRange range) override;
+    void setUserHighlights(const std::vector<TextRange>& ranges) override;
+    const std::vector<TextRange>& userHighlights() const { return user_highlights_; }
     TextRange focusedRange() const { return focused_; }
     // Page rectangle in viewport coordinates (tests, and the screenshot tour).
     QRect pageRectInViewport(int page) const;
@@ -134,7 +136,7 @@ protected:
 private:
     struct Overlay {
         QRectF rect;  // PDF points on the page
-        enum Kind { Evidence, Comparison, Search, SearchCurrent, Focus } kind = Search;
+        enum Kind { Evidence, Comparison, Search, SearchCurrent, Focus, UserHighlight } kind = Search;
         float score = 1;
     };
     void showDocument(app::DocumentPtr document);  // nullptr: none
@@ -179,6 +181,7 @@ private:
     std::vector<EvidencePassage> evidence_;
     std::vector<EvidencePassage> comparison_;
     TextRange focused_;
+    std::vector<TextRange> user_highlights_;
     QHash<int, std::vector<Overlay>> overlays_;  // by page
 
     int last_page_reported_ = -1;

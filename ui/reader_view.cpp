@@ -100,6 +100,7 @@ void ReaderView::setDocument(const app::LoadedDocument& document) {
     current_hit_ = -1;
     focused_ = {};
     evidence_.clear();
+    user_highlights_.clear();
     // Which view shows the document is the one thing its kind decides; everything after this
     // goes to that view. The other one lets go of what it showed.
     DocumentView* idle = text_view_;
@@ -124,6 +125,7 @@ void ReaderView::clear() {
     focused_ = {};
     evidence_.clear();
     comparison_.clear();
+    user_highlights_.clear();
     page_view_->clearDocument();
     text_view_->clearDocument();
     // Still a view to talk to, so that no call needs to ask whether there is one: the empty
@@ -175,6 +177,12 @@ void ReaderView::showPassage(TextRange range) {
     focused_ = range;
     active_->setFocusedRange(range);
     active_->scrollToRange(range);
+}
+
+void ReaderView::setUserHighlights(const std::vector<TextRange>& ranges) {
+    if (!hasDocument()) return;
+    user_highlights_ = ranges;
+    active_->setUserHighlights(user_highlights_);
 }
 
 ZoomMode ReaderView::zoomMode() const { return page_view_->zoomMode(); }
@@ -280,6 +288,7 @@ void ReaderView::applyHighlights() {
         active_->setComparison(comparison_);
         active_->setSearchHits(hits_, current_hit_);
         active_->setFocusedRange(focused_);
+        active_->setUserHighlights(user_highlights_);
     }
     updateHeatStrip();
 }

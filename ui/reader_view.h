@@ -65,6 +65,9 @@ public:
     void goForward();
     const app::NavigationHistory& history() const { return history_; }
     void clearHistory();  // where history starts (a reopened book back at its saved place)
+    // The reader's own highlights (the Annotations panel's), drawn until the document changes.
+    void setUserHighlights(const std::vector<TextRange>& ranges);
+    const std::vector<TextRange>& userHighlights() const { return user_highlights_; }
 
     // The zoom mode and factor are the pages' (they stay as set while a reflowed document is
     // shown); zoomIn() and zoomOut() step whichever view shows the document.
@@ -143,6 +146,7 @@ private:
     app::NavigationHistory history_;
     bool jump_open_ = false;        // a jump was recorded in this event-loop turn
     bool search_recorded_ = false;  // the search being typed recorded where it started
+    std::vector<TextRange> user_highlights_;
 };
 
 }  // namespace gleaner::ui

@@ -85,6 +85,7 @@ void ReflowTextView::setDocument(const app::LoadedDocument& loaded) {
     evidence_.clear();
     comparison_.clear();
     focused_ = {};
+    user_highlights_.clear();
     pending_scroll_.reset();
     setExtraSelections({});
     centreColumn();
@@ -101,6 +102,7 @@ void ReflowTextView::clearDocument() {
     evidence_.clear();
     comparison_.clear();
     focused_ = {};
+    user_highlights_.clear();
 }
 
 QTextCursor ReflowTextView::cursorForRange(TextRange range) const {
@@ -208,6 +210,11 @@ void ReflowTextView::setFocusedRange(TextRange range) {
     rebuildSelections();
 }
 
+void ReflowTextView::setUserHighlights(const std::vector<TextRange>& ranges) {
+    user_highlights_ = ranges;
+    rebuildSelections();
+}
+
 void ReflowTextView::rebuildSelections() {
     QList<QTextEdit::ExtraSelection> selections;
     if (!reflow_) return setExtraSelections(selections);
@@ -233,6 +240,8 @@ void ReflowTextView::rebuildSelections() {
         for (const EvidencePassage& e : evidence_) shared = shared || (e.begin < p.end && p.begin < e.end);
         add({p.begin, p.end}, shared ? QColor() : scaledEvidence(colors.comparison, p.score, base), colors.comparisonMark);
     }
+    const QColor userColor = userHighlightTextColor(palette());
+    for (const TextRange& r : user_highlights_) add(r, userColor, {});
     for (size_t i = 0; i < search_hits_.size(); ++i)
         if (int(i) != current_hit_) add(search_hits_[i], colors.search, {});
     if (!focused_.empty()) add(focused_, colors.evidenceFocus, colors.evidenceOutline);

@@ -51,6 +51,8 @@ public:
     void setEvidence(const std::vector<EvidencePassage>& passages) override;
     void setComparison(const std::vector<EvidencePassage>& passages) override;
     void setFocusedRange(TextRange range) override;
+    void setUserHighlights(const std::vector<TextRange>& ranges) override;
+    const std::vector<TextRange>& userHighlights() const { return user_highlights_; }
     // A point of type size per step (these hide QTextEdit's zoomIn(int)/zoomOut(int)).
     void zoomIn() override;
     void zoomOut() override;
@@ -109,6 +111,7 @@ private:
     std::vector<EvidencePassage> evidence_;
     std::vector<EvidencePassage> comparison_;
     TextRange focused_;
+    std::vector<TextRange> user_highlights_;
     // A place to scroll to that the lazily laid-out text has not reached yet: the scroll range
     // grows as layout proceeds, and the scroll is retried until it gets there.
     std::optional<TextRange> pending_scroll_;
