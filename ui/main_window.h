@@ -16,6 +16,7 @@ namespace gleaner::app {
 class DocumentLoader;
 class InferenceThread;
 class LibraryModel;
+class OcrWorker;
 class QuestionController;
 class ReadingController;
 class TocModel;
@@ -26,6 +27,7 @@ namespace gleaner::ui {
 class AskPanel;
 class EvidencePanel;
 class LibraryView;
+class OcrBar;
 class ReaderView;
 class ReadingProgressWidget;
 class TocView;
@@ -47,6 +49,10 @@ public:
     ReaderView* reader() const { return reader_; }
     app::LibraryModel* library() const { return library_; }
     app::QuestionController* questions() const { return questions_; }
+    app::OcrWorker* ocr() const { return ocr_; }
+    OcrBar* ocrBar() const { return ocr_bar_; }
+    // OCR of the open scanned PDF in the background (Ask › Make Askable (OCR)…).
+    void makeAskable();
     app::ReadingController* reading() const { return reading_; }
     AskPanel* askPanel() const { return ask_panel_; }
     EvidencePanel* evidencePanel() const { return evidence_panel_; }
@@ -82,7 +88,9 @@ private:
     void updateDocumentActions();
     void saveReadingPosition();
     void refreshModelStatus();
-    void showReadingProgress();  // the status bar's progress: the answer's, else the reading's
+    void showReadingProgress();
+    void connectOcr();
+    void updateOcrState();  // the status bar's progress: the answer's, else the reading's
 
     app::LibraryModel* library_;
     app::DocumentLoader* loader_;
@@ -91,6 +99,9 @@ private:
     app::ReadingController* reading_;
     app::QuestionController* questions_;
     app::TocModel* toc_model_;
+    app::OcrWorker* ocr_;
+    OcrBar* ocr_bar_;
+    QAction* ocr_action_ = nullptr;
 
     ReaderView* reader_;
     LibraryView* library_view_;
