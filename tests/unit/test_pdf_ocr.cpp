@@ -2,6 +2,7 @@
 // it every test fails saying so). The scanned page is page 22 of Project Gutenberg's "Adventures
 // of Huckleberry Finn": its words come back with boxes on the page, and the stored layer makes
 // the PDF import as a text PDF whose word boxes land where the words are printed.
+#include <QProcess>
 #include <QtTest>
 
 #include <atomic>
@@ -82,6 +83,42 @@ private slots:
         QCOMPARE(rects[0].page, 0);
         QVERIFY(std::abs(rects[0].x - w->x0) < 0.5 && std::abs(rects[0].y - w->y0) < 0.5);
         QVERIFY(std::abs(rects[0].w - (w->x1 - w->x0)) < 0.5);
+    }
+
+    // gleaner-cli: `ask` on the scan says to run `ocr` first (before any model is loaded); `ocr`
+    // shows its progress on stderr and stores the text, which `text` then prints.
+    void cliOcrMakesTheScanReadable() {
+        QTemporaryDir dir;
+        auto cli = [&](const QStringList& args, QString* err = nullptr) {
+            QProcess p;
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            env.insert("XDG_DATA_HOME", dir.path() + "/data");
+            env.insert("GLEANER_LIBRARY", dir.path() + "/lib.sqlite3");
+            env.insert("GLEANER_MODEL", dir.path() + "/no-model.gguf");
+            p.setProcessEnvironment(env);
+            p.start(test::binDir() + "/gleaner-cli", args);
+            if (!p.waitForFinished(120000)) return std::make_pair(-1, QString());
+            if (err) *err = QString::fromUtf8(p.readAllStandardError());
+            return std::make_pair(p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()));
+        };
+        const QString pdf = QString::fromStdString(scanned_pdf());
+        QString err;
+        QCOMPARE(cli({"ask", pdf, "Who was in the kitchen door?"}, &err).first, 1);
+        QVERIFY2(err.contains("scanned PDF") && err.contains("run 'gleaner-cli ocr " + pdf + "' first"), qPrintable(err));
+        QVERIFY(cli({"ocr", "--help"}).second.contains("usage: gleaner-cli ocr FILE"));
+
+        const auto ocr = cli({"ocr", pdf}, &err);
+        QCOMPARE(ocr.first, 0);
+        QVERIFY2(err.contains("OCR page 1 of 1"), qPrintable(err));
+        QVERIFY2(ocr.second.contains("recognised"), qPrintable(ocr.second));
+        const auto text = cli({"text", pdf});
+        QCOMPARE(text.first, 0);
+        QVERIFY2(text.second.contains("scrouched down and laid still"), qPrintable(text.second));
+        // A second run finds the stored text and does not read the pages again.
+        const auto again = cli({"ocr", pdf}, &err);
+        QCOMPARE(again.first, 0);
+        QVERIFY(again.second.contains("already recognised"));
+        QVERIFY(!err.contains("OCR page"));
     }
 
     void cancelStopsOcr() {
