@@ -99,6 +99,9 @@ public:
     TextRange front_matter;          // e.g. the Project Gutenberg header; empty if none
     TextRange back_matter;           // e.g. the Project Gutenberg licence; empty if none
     std::vector<std::string> warnings;  // things the importer recovered from, one line each
+    // A scanned PDF without a text layer and no OCR text for it yet (pdf_ocr.h): it has its
+    // pages, to be viewed, but no text; nothing can be searched or asked until OCR has run.
+    bool needs_ocr = false;
 
     bool is_paginated() const { return !pages.empty(); }
     int page_count() const { return static_cast<int>(pages.size()); }

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "document_limits.h"
+#include "ocr_layer.h"
 #include "regular_file.h"
 #include "sha256.h"
 
@@ -39,13 +40,20 @@ Document import_document(const std::string& path, const ImportOptions& options) 
             // A file that grows past the limit after the check above stops the read there.
             bounded.max_file_bytes = std::min(options.max_file_bytes, kMaxDocumentTextBytes);
         }
+        // A scanned PDF's OCR text layer is kept under the file's identity (ocr_layer.h).
+        std::string id;
+        if (!options.ocr_layer_dir.empty() && importer->format() == "pdf") {
+            id = sha256_file_hex(path);
+            bounded.ocr_layer_file = ocr_layer_path(options.ocr_layer_dir, id);
+        }
         Document doc = importer->import(path, bounded);
-        // Importers promise this; keep the promise visible at the one entry point.
-        if (doc.text.empty()) throw ImportError(ImportErrorKind::Empty, "the file contains no text");
+        // Importers promise this (but for a scan waiting for OCR, which has its pages to show);
+        // keep the promise visible at the one entry point.
+        if (doc.text.empty() && !doc.needs_ocr) throw ImportError(ImportErrorKind::Empty, "the file contains no text");
         // The text a file yields can outgrow the file (Windows-1252 quotes take 3 bytes in UTF-8)
         // and a PDF's or EPUB's is only known now.
         if (doc.text.size() > kMaxDocumentTextBytes) throw text_too_large_error(path, doc.text.size());
-        doc.id = sha256_file_hex(path);
+        doc.id = id.empty() ? sha256_file_hex(path) : id;
         return doc;
     }
     throw ImportError(ImportErrorKind::Unsupported, "unsupported file type (expected PDF, EPUB, text, Markdown or HTML)");

@@ -22,6 +22,11 @@ struct ImportOptions {
     bool pdf_reading_order = true;
     // PDF: join a word broken by a line-end hyphen ("Maece-" / "nas" -> "Maecenas").
     bool pdf_join_hyphenation = true;
+    // PDF: the folder of OCR text layers (ocr_layer.h), looked up by the document's id; empty:
+    // none. import_document() turns it into `ocr_layer_file` for the PDF importer.
+    std::string ocr_layer_dir;
+    // PDF: the OCR text layer for this file; its words fill pages that have no text layer.
+    std::string ocr_layer_file;
 };
 
 // Why an import failed. Each has a fixed one-line reason the UI can show as is.
@@ -60,7 +65,8 @@ public:
     // whose text is about as long as the file: import_document() then refuses a file over the
     // text limit (document_limits.h) by its size, before reading it.
     virtual bool reads_whole_file_as_text() const { return false; }
-    // Throws ImportError; never returns a Document without text.
+    // Throws ImportError; never returns a Document without text, except a scanned PDF not yet
+    // recognised by OCR (Document::needs_ocr): its pages without text.
     virtual Document import(const std::string& path, const ImportOptions& options) const = 0;
 };
 

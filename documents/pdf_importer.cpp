@@ -18,6 +18,7 @@
 
 #include "document_builder.h"
 #include "importer.h"
+#include "ocr_layer.h"
 #include "pdf_glyph_mapping.h"
 #include "pdf_ink.h"
 #include "pdf_layout.h"
@@ -216,8 +217,9 @@ public:
         doc.metadata.author = collapse_whitespace(clean_word(to_utf8(pdf->get_author())));
         doc.metadata.language = xmp_language(to_utf8(pdf->metadata()));
 
+        const std::vector<std::vector<L::Word>> ocr_words = load_ocr_words(doc, options, page_count);
         std::vector<PageData> pages(static_cast<size_t>(page_count));
-        size_t broken_pages = 0, empty_pages = 0, total_words = 0;
+        size_t broken_pages = 0, empty_pages = 0, total_words = 0, ocr_pages = 0;
         std::vector<size_t> unmapped_pages;  // text from fonts without a Unicode map
         for (int i = 0; i < page_count; ++i) {
             PageData& pd = pages[static_cast<size_t>(i)];
@@ -246,6 +248,11 @@ public:
                 pd.words.push_back(std::move(w));
             }
             const bool unmapped = mapping.looks_unmapped();
+            // A scanned page: the words OCR found on it, laid out like any page's.
+            if (pd.words.empty() && !unmapped && !ocr_words[static_cast<size_t>(i)].empty()) {
+                pd.words = ocr_words[static_cast<size_t>(i)];
+                ++ocr_pages;
+            }
             if (unmapped) unmapped_pages.push_back(static_cast<size_t>(i));
             else if (pd.words.empty()) ++empty_pages;
             total_words += pd.words.size();
@@ -255,7 +262,13 @@ public:
         }
         if (broken_pages == static_cast<size_t>(page_count))
             throw ImportError(ImportErrorKind::Damaged, "damaged PDF (no page could be read)");
-        if (total_words == 0) throw no_text_error(*pdf, unmapped_pages);
+        if (total_words == 0) {
+            const NoTextCause cause = no_text_cause(*pdf, unmapped_pages);
+            if (cause != NoTextCause::Scanned) throw no_text_error(cause, unmapped_pages);
+            return scanned_document(std::move(doc), pages, path, options);
+        }
+        if (ocr_pages > 0)
+            doc.warnings.push_back("the text of " + std::to_string(ocr_pages) + " scanned pages was recognised by OCR (it may have errors)");
         if (broken_pages > 0)
             doc.warnings.push_back(std::to_string(broken_pages) + " of " + std::to_string(page_count) +
                                    " pages could not be read (damaged PDF)");
@@ -284,10 +297,10 @@ private:
     // show something: OCR would help), or blank pages (nothing to read). Up to kSampled pages,
     // spread over the document, are rendered to tell the last two apart; a scan is recognised
     // at its first page.
-    static ImportError no_text_error(const poppler::document& pdf, const std::vector<size_t>& unmapped_pages) {
-        if (!unmapped_pages.empty())
-            return ImportError(ImportErrorKind::NoTextLayer, "the PDF's text cannot be decoded: fonts without a Unicode map (" +
-                                                                 pages_phrase(unmapped_pages) + ")");
+    enum class NoTextCause { Undecodable, Scanned, BlankOrScanned, Blank };
+
+    static NoTextCause no_text_cause(const poppler::document& pdf, const std::vector<size_t>& unmapped_pages) {
+        if (!unmapped_pages.empty()) return NoTextCause::Undecodable;
         constexpr int kSampled = 32;
         const int count = pdf.pages();
         const int n = std::min(count, kSampled);
@@ -296,11 +309,66 @@ private:
             const int index = n == 1 ? 0 : static_cast<int>(static_cast<long>(k) * (count - 1) / (n - 1));
             std::unique_ptr<poppler::page> page(pdf.create_page(index));
             const PageInk ink = page ? page_ink(*page) : PageInk::Unknown;
-            if (ink == PageInk::Marked) return ImportError(ImportErrorKind::NoTextLayer, "no text layer (scanned PDF; needs OCR)");
+            if (ink == PageInk::Marked) return NoTextCause::Scanned;
             unknown = unknown || ink == PageInk::Unknown;
         }
-        if (unknown) return ImportError(ImportErrorKind::NoTextLayer, "no text layer (blank or scanned PDF)");
+        return unknown ? NoTextCause::BlankOrScanned : NoTextCause::Blank;
+    }
+
+    static ImportError no_text_error(NoTextCause cause, const std::vector<size_t>& unmapped_pages) {
+        switch (cause) {
+            case NoTextCause::Undecodable:
+                return ImportError(ImportErrorKind::NoTextLayer, "the PDF's text cannot be decoded: fonts without a Unicode map (" +
+                                                                     pages_phrase(unmapped_pages) + ")");
+            case NoTextCause::Scanned: return ImportError(ImportErrorKind::NoTextLayer, "no text layer (scanned PDF; needs OCR)");
+            case NoTextCause::BlankOrScanned: return ImportError(ImportErrorKind::NoTextLayer, "no text layer (blank or scanned PDF)");
+            case NoTextCause::Blank: break;
+        }
         return ImportError(ImportErrorKind::Empty, "the PDF has no text (its pages are blank)");
+    }
+
+    // A scan without OCR text: its pages, to be viewed, and no text; Document::needs_ocr says
+    // what would make it readable.
+    static Document scanned_document(Document doc, const std::vector<PageData>& pages, const std::string& path,
+                                     const ImportOptions& options) {
+        doc.needs_ocr = true;
+        doc.pages.resize(pages.size());
+        for (size_t i = 0; i < pages.size(); ++i) {
+            doc.pages[i].width = pages[i].width;
+            doc.pages[i].height = pages[i].height;
+            doc.pages[i].label = pages[i].label;
+        }
+        doc.warnings.push_back("no text layer (scanned PDF; needs OCR)");
+        build_toc(doc, read_pdf_outline(path, options.password));
+        return doc;
+    }
+
+    // The OCR text layer's words per page (empty pages when there is none, or it does not fit
+    // this PDF). A layer that cannot be used is a warning: the PDF still opens.
+    static std::vector<std::vector<L::Word>> load_ocr_words(Document& doc, const ImportOptions& options, int page_count) {
+        std::vector<std::vector<L::Word>> per_page(static_cast<size_t>(page_count));
+        if (options.ocr_layer_file.empty()) return per_page;
+        struct stat st {};
+        if (::stat(options.ocr_layer_file.c_str(), &st) != 0) return per_page;  // not recognised yet
+        OcrLayer layer;
+        std::string error;
+        if (!load_ocr_layer(options.ocr_layer_file, layer, error)) {
+            doc.warnings.push_back("the OCR text was not used: " + error);
+            return per_page;
+        }
+        if (layer.page_count != page_count) {
+            doc.warnings.push_back("the OCR text was not used: it was made for a PDF of " + std::to_string(layer.page_count) + " pages");
+            return per_page;
+        }
+        for (OcrWord& w : layer.words) {
+            L::Word lw;
+            lw.text = std::move(w.text);
+            lw.box = L::Box{w.x0, w.y0, w.x1, w.y1};
+            lw.space_after = true;  // OCR words are separate words
+            lw.font_size = w.font_size;
+            per_page[static_cast<size_t>(w.page)].push_back(std::move(lw));
+        }
+        return per_page;
     }
 
     // dc:language from the XMP packet ("<dc:language><rdf:Bag><rdf:li>en-US</rdf:li>").

@@ -10,6 +10,8 @@ packages=(
     libpoppler-cpp-dev libpoppler-private-dev poppler-data libsentencepiece-dev libsqlite3-dev libpcre2-dev libzip-dev libxml2-dev
     libcurl4-openssl-dev
     xvfb xauth
+    # OCR of scanned PDFs (optional at run time, never needed to build; the `tesseract` suites use it)
+    tesseract-ocr tesseract-ocr-eng
 )
 
 missing=()

@@ -36,6 +36,8 @@
 #include "library_model.h"
 #include "library_view.h"
 #include "model_paths.h"
+#include "ocr_bar.h"
+#include "ocr_worker.h"
 #include "page_spin_box.h"
 #include "pdf_page_renderer.h"
 #include "question_controller.h"
@@ -80,11 +82,14 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     reading_ = new app::ReadingController(library_, inference_, this);
     questions_ = new app::QuestionController(library_, inference_, reading_, this);
     toc_model_ = new app::TocModel(this);
+    ocr_ = new app::OcrWorker(this);
 
     reader_ = new ReaderView(this);
     reader_->setEvidenceModel(questions_->evidence());
     reader_->setComparisonModel(questions_->comparison());
     setCentralWidget(reader_);
+    ocr_bar_ = new OcrBar(reader_);
+    reader_->addTopBar(ocr_bar_);
 
     position_timer_ = new QTimer(this);
     position_timer_->setSingleShot(true);
@@ -96,6 +101,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     buildAnnotations();
     buildStatusBar();
     connectModels();
+    connectOcr();
     resize(1440, 900);
     restoreWindowState();
     refreshModelStatus();
@@ -297,6 +303,11 @@ void MainWindow::buildActions() {
     QAction* stop = action("actionStop", tr("&Stop Answering"), QIcon::fromTheme("process-stop"), QKeySequence(),
                            [this] { questions_->stop(); });
     ask->addActions({askQuestion, stop});
+    ask->addSeparator();
+    ocr_action_ = action("actionMakeAskable", tr("Make Askable (&OCR)…"), QIcon::fromTheme("scanner"), QKeySequence(),
+                         [this] { makeAskable(); });
+    ocr_action_->setToolTip(tr("Recognise the text of a scanned PDF's pages (tesseract)"));
+    ask->addAction(ocr_action_);
     connect(questions_, &app::QuestionController::busyChanged, stop, &QAction::setEnabled);
     stop->setEnabled(false);
 
@@ -680,7 +691,10 @@ void MainWindow::onDocumentLoaded(const app::LoadedDocument& incoming) {
         qInfo("%s: %s", qPrintable(current_.path), w.c_str());
     updateDocumentActions();
     updatePosition();
-    statusBar()->showMessage(tr("Opened %1").arg(title), 4000);
+    updateOcrState();
+    statusBar()->showMessage(current_.document->needs_ocr ? tr("Opened %1: scanned pages without text").arg(title)
+                                                          : tr("Opened %1").arg(title),
+                             4000);
     emit documentOpened(current_.path);
 }
 
@@ -724,6 +738,7 @@ void MainWindow::closeDocument() {
     app::AppSettings().setLastDocument(QString());
     updateDocumentActions();
     updatePosition();
+    updateOcrState();
 }
 
 void MainWindow::removeFromLibrary(qint64 id, bool deleteMemories) {
@@ -889,6 +904,46 @@ void MainWindow::showReadingProgress() {
 void MainWindow::updateHistoryActions() {
     back_action_->setEnabled(reader_->canGoBack());
     forward_action_->setEnabled(reader_->canGoForward());
+}
+
+void MainWindow::connectOcr() {
+    connect(ocr_bar_, &OcrBar::makeAskableRequested, this, &MainWindow::makeAskable);
+    connect(ocr_bar_, &OcrBar::cancelRequested, ocr_, &app::OcrWorker::cancel);
+    connect(ocr_, &app::OcrWorker::started, this, [this] {
+        ocr_bar_->showProgress(0, 0);
+        updateOcrState();
+    });
+    connect(ocr_, &app::OcrWorker::progress, this, [this](int page, int total) {
+        ocr_bar_->showProgress(page, total);
+        statusBar()->showMessage(tr("OCR page %1 of %2").arg(page).arg(total));
+    });
+    connect(ocr_, &app::OcrWorker::finished, this, [this](const QString& path, const QString& password) {
+        statusBar()->showMessage(tr("Text recognised: %1 can be searched and asked now").arg(QFileInfo(path).fileName()), 6000);
+        // The document imports again, now with its recognised text.
+        if (path == current_.path) loader_->load(path, password);
+        updateOcrState();
+    });
+    connect(ocr_, &app::OcrWorker::failed, this, [this](const QString& message) {
+        updateOcrState();
+        showError(tr("The scanned pages could not be recognised (they stay viewable)"), message);
+    });
+    connect(ocr_, &app::OcrWorker::cancelled, this, [this] {
+        updateOcrState();
+        statusBar()->showMessage(tr("OCR cancelled"), 4000);
+    });
+}
+
+void MainWindow::makeAskable() {
+    if (!current_.document || !current_.document->needs_ocr) return;
+    ocr_->start(current_);
+}
+
+void MainWindow::updateOcrState() {
+    const bool needs = current_.document && current_.document->needs_ocr;
+    ocr_action_->setEnabled(needs && !ocr_->isRunning());
+    if (ocr_->isRunning()) return;  // the bar shows the progress
+    if (needs) ocr_bar_->showOffer();
+    else ocr_bar_->hide();
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

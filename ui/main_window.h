@@ -17,6 +17,7 @@ class AnnotationModel;
 class DocumentLoader;
 class InferenceThread;
 class LibraryModel;
+class OcrWorker;
 class QuestionController;
 class ReadingController;
 class TocModel;
@@ -29,6 +30,7 @@ class AnnotationsPanel;
 class AskPanel;
 class EvidencePanel;
 class LibraryView;
+class OcrBar;
 class ReaderView;
 class ReadingProgressWidget;
 class TocView;
@@ -51,6 +53,10 @@ public:
     ReaderView* reader() const { return reader_; }
     app::LibraryModel* library() const { return library_; }
     app::QuestionController* questions() const { return questions_; }
+    app::OcrWorker* ocr() const { return ocr_; }
+    OcrBar* ocrBar() const { return ocr_bar_; }
+    // OCR of the open scanned PDF in the background (Ask › Make Askable (OCR)…).
+    void makeAskable();
     app::ReadingController* reading() const { return reading_; }
     AskPanel* askPanel() const { return ask_panel_; }
     EvidencePanel* evidencePanel() const { return evidence_panel_; }
@@ -93,6 +99,8 @@ private:
     void refreshModelStatus();
     void showReadingProgress();  // the status bar's progress: the answer's, else the reading's
     void updateHistoryActions();
+    void connectOcr();
+    void updateOcrState();
 
     app::LibraryModel* library_;
     app::DocumentLoader* loader_;
@@ -101,6 +109,9 @@ private:
     app::ReadingController* reading_;
     app::QuestionController* questions_;
     app::TocModel* toc_model_;
+    app::OcrWorker* ocr_;
+    OcrBar* ocr_bar_;
+    QAction* ocr_action_ = nullptr;
 
     ReaderView* reader_;
     LibraryView* library_view_;

@@ -118,6 +118,10 @@ void ReaderView::setDocument(const app::LoadedDocument& document) {
     emit positionChanged();
 }
 
+void ReaderView::addTopBar(QWidget* bar) {
+    static_cast<QVBoxLayout*>(layout())->insertWidget(0, bar);
+}
+
 void ReaderView::clear() {
     document_ = {};
     hits_.clear();

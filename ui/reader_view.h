@@ -36,6 +36,8 @@ public:
     explicit ReaderView(QWidget* parent = nullptr);
 
     void setDocument(const app::LoadedDocument& document);
+    // A notice bar above the document (the window's, e.g. the scanned-PDF OCR bar).
+    void addTopBar(QWidget* bar);
     void clear();
     bool hasDocument() const { return document_.document != nullptr; }
     const app::LoadedDocument& document() const { return document_; }

@@ -22,6 +22,10 @@ const std::vector<Command>& all_commands() {
         {"perplexity", "perplexity [--model M] --file F [--ctx 512] [--json]    perplexity as llama.cpp computes it",
          cmd_perplexity},
         {"import", "import FILE [--password P] [--json] [--no-library]   import a book into the library", cmd_import},
+        {"ocr", "ocr FILE [--password P] [--language eng] [--force] [--quiet]\n"
+                "           recognise the text of a scanned PDF's pages with tesseract (tesseract-ocr), so that\n"
+                "           it can be asked; stored for the book, progress on stderr",
+         cmd_ocr},
         {"text", "text FILE [--page N] [--password P]                 print a document's canonical text", cmd_text},
         {"library", "library [list | remove ID [--keep-memory]] [--json] the books in the library (remove: with its reading memory)", cmd_library},
         {"models", "models [list | download [NAME] [--source DIR|URL] [--quiet] | remove NAME] [--json]\n"

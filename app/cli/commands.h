@@ -28,6 +28,7 @@ int cmd_import(const CommandArgs& args);
 int cmd_text(const CommandArgs& args);
 int cmd_library(const CommandArgs& args);
 int cmd_models(const CommandArgs& args);
+int cmd_ocr(const CommandArgs& args);
 
 // --model, or the default model; throws with setup instructions when the file is missing.
 std::string resolve_model_path(const Args& args);

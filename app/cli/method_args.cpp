@@ -104,19 +104,27 @@ std::string methods_help() {
     return help;
 }
 
-Document load_document(const std::string& path, const std::string& password) {
+Document load_document(const std::string& path, const std::string& password, bool allow_scanned) {
     ImportOptions options;
     options.password = password;
+    options.ocr_layer_dir = ocr_layer_root();
+    Document doc;
     try {
-        return import_document(path, options);
+        doc = import_document(path, options);
     } catch (const ImportError& e) {
         const std::string why = e.what();
         if (why.find(path) != std::string::npos) throw;  // the importer named it already
         throw ImportError(e.kind(), path + ": " + why);
     }
+    if (doc.needs_ocr && !allow_scanned)
+        throw ImportError(ImportErrorKind::NoTextLayer, path + ": no text layer (scanned PDF): run 'gleaner-cli ocr " + path +
+                                                            "' first to recognise its text");
+    return doc;
 }
 
-Document load_document(const std::string& path, const Args& args) { return load_document(path, args.get_or("password", "")); }
+Document load_document(const std::string& path, const Args& args, bool allow_scanned) {
+    return load_document(path, args.get_or("password", ""), allow_scanned);
+}
 
 std::string reading_cache_root(const Args& args) {
     if (auto d = args.get("cache-dir")) return *d;

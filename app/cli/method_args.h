@@ -27,9 +27,11 @@ std::string method_options_help();
 std::string methods_help();
 
 // The imported document (text, pages, front/back matter) of a file in any format the importers
-// read, opened with --password when the command was given one. An error names the file.
-Document load_document(const std::string& path, const Args& args);
-Document load_document(const std::string& path, const std::string& password = {});
+// read, opened with --password when the command was given one, with its OCR text when `ocr` has
+// recognised it. An error names the file; a scanned PDF without OCR text is one (it says to run
+// `gleaner-cli ocr FILE`) unless `allow_scanned`.
+Document load_document(const std::string& path, const Args& args, bool allow_scanned = false);
+Document load_document(const std::string& path, const std::string& password = {}, bool allow_scanned = false);
 
 // ${XDG_CACHE_HOME:-~/.cache}/gleaner/memory, or --cache-dir.
 std::string reading_cache_root(const Args& args);

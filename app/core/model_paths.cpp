@@ -20,6 +20,7 @@ std::string xdg_dir(const char* var, const char* home_suffix) {
 std::string data_dir() { return xdg_dir("XDG_DATA_HOME", "/.local/share"); }
 std::string cache_dir() { return xdg_dir("XDG_CACHE_HOME", "/.cache"); }
 std::string reading_memory_root() { return cache_dir() + "/memory"; }
+std::string ocr_layer_root() { return data_dir() + "/ocr"; }
 
 std::string library_path() {
     std::string p = env_or_empty("GLEANER_LIBRARY");

@@ -12,6 +12,10 @@ std::string data_dir();
 std::string cache_dir();
 // Where the reading memories live (memory_place.h): cache_dir()/memory
 std::string reading_memory_root();
+// Where OCR text layers of scanned PDFs live (ocr_layer.h), keyed by the document's id:
+// data_dir()/ocr. Data, not cache: OCR takes minutes for a book and the text cannot be rebuilt
+// without tesseract.
+std::string ocr_layer_root();
 // The SQLite library: ${GLEANER_LIBRARY} if set, else data_dir()/library.sqlite3
 std::string library_path();
 

@@ -7,6 +7,7 @@
 #include <exception>
 
 #include "import.h"
+#include "model_paths.h"
 
 namespace gleaner::app {
 
@@ -25,6 +26,7 @@ LoadResult importOnPool(const QString& path, const QString& password) {
     try {
         ImportOptions options;
         options.password = password.toStdString();
+        options.ocr_layer_dir = ocr_layer_root();  // a scanned PDF's OCR text, once recognised
         auto doc = std::make_shared<Document>(import_document(path.toStdString(), options));
         r.document.index = std::make_shared<TextIndex>(doc->text);
         r.document.document = std::move(doc);

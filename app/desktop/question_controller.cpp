@@ -136,6 +136,11 @@ bool QuestionController::ask(const QString& question, const QString& method, con
         emit answerFailed(tr("Open a document first: questions are about the open document."));
         return false;
     }
+    if (document_.document->needs_ocr) {
+        emit answerFailed(tr("This PDF is scanned pages without text, so there is nothing to answer from yet: "
+                             "run Ask › Make Askable (OCR) first."));
+        return false;
+    }
     if (!find_method(method.toStdString())) {
         emit answerFailed(tr("The method “%1” is unknown.").arg(method));
         return false;

@@ -43,6 +43,7 @@ void ReadingController::setDocument(const LoadedDocument& document) {
 
 void ReadingController::start() {
     if (!document_.document || state_ == State::Reading || state_ == State::Done) return;
+    if (document_.document->needs_ocr) return;  // no text to read until OCR has run
     const AppSettings settings;
     // Without a model there is nothing to read with; the status bar already says how to get one,
     // and an error on every opened book would only nag.
