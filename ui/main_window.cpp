@@ -430,6 +430,7 @@ void MainWindow::buildAnnotations() {
         showDock();
         annotations_panel_->highlight(reader_->selectedRange());
     });
+    connect(reader_, &ReaderView::highlightRequested, highlight, &QAction::trigger);  // the selection's menu
     menu->addSeparator();
     menu->addAction(annotations_dock_->toggleViewAction());
     document_actions_ << bookmark << highlight;

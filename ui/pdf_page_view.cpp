@@ -606,6 +606,7 @@ QMenu* PdfPageView::createSelectionMenu() {
     SelectionActions actions;
     actions.copy = [this] { copySelection(); };
     actions.askAbout = [this, range = selection_] { emit askAboutRequested(range); };
+    actions.highlight = [this] { emit highlightRequested(); };
     actions.search = [this](const QString& text) { emit searchRequested(text); };
     return ui::createSelectionMenu(this, selectedText(), actions);
 }

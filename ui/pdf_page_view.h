@@ -118,6 +118,7 @@ signals:
     void selectionChanged();
     // The selection menu's "Ask About This…" and "Search for".
     void askAboutRequested(TextRange range);
+    void highlightRequested();  // the selection menu's "Highlight…"
     void searchRequested(const QString& text);
 
 protected:

@@ -75,6 +75,8 @@ ReaderView::ReaderView(QWidget* parent) : QWidget(parent), renderer_(new app::Pd
     });
     connect(text_view_, &ReflowTextView::askAboutRequested, this, &ReaderView::askAboutRequested);
     connect(page_view_, &PdfPageView::askAboutRequested, this, &ReaderView::askAboutRequested);
+    connect(text_view_, &ReflowTextView::highlightRequested, this, &ReaderView::highlightRequested);
+    connect(page_view_, &PdfPageView::highlightRequested, this, &ReaderView::highlightRequested);
     connect(text_view_, &ReflowTextView::searchRequested, this, &ReaderView::findInBar);
     connect(page_view_, &PdfPageView::searchRequested, this, &ReaderView::findInBar);
     connect(text_view_, &ReflowTextView::textSizeChanged, this, &ReaderView::zoomChanged);

@@ -113,6 +113,7 @@ public:
 
 signals:
     void askAboutRequested(TextRange range);  // the selection's "Ask About This"
+    void highlightRequested();                // the selection's "Highlight…"
     void positionChanged();             // the view moved (scrolling, zoom, navigation)
     void currentPageChanged(int page);  // paginated documents
     void searchResultsChanged(int current, int total);

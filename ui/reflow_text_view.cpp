@@ -156,6 +156,7 @@ QMenu* ReflowTextView::createSelectionMenu() {
     SelectionActions actions;
     actions.copy = [this] { copy(); };
     actions.askAbout = [this, selected] { emit askAboutRequested(selected); };
+    actions.highlight = [this] { emit highlightRequested(); };
     actions.search = [this](const QString& text) { emit searchRequested(text); };
     const QString text = loaded_.document && !selected.empty() ? QString::fromUtf8(loaded_.document->slice(selected))
                                                                : textCursor().selectedText();

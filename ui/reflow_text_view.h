@@ -81,6 +81,7 @@ signals:
     void viewportMoved();
     // "Ask About This" and "Search for" on the selection's context menu.
     void askAboutRequested(TextRange range);
+    void highlightRequested();  // the selection menu's "Highlight…"
     void searchRequested(const QString& text);
     // The layout changed (font, width): positions along the document moved.
     void layoutChanged();

@@ -53,6 +53,12 @@ QMenu* createSelectionMenu(QWidget* parent, const QString& selectedText, const S
     ask->setEnabled(bool(actions.askAbout));
     if (actions.askAbout) QObject::connect(ask, &QAction::triggered, menu, [f = actions.askAbout] { f(); });
 
+    QAction* highlight = menu->addAction(QIcon::fromTheme(QStringLiteral("format-text-highlight")), tr("&Highlight…"));
+    highlight->setObjectName(QStringLiteral("highlightSelection"));
+    highlight->setToolTip(tr("Keep the selected text highlighted, with an optional note (Bookmarks > Highlight Selection)"));
+    highlight->setEnabled(bool(actions.highlight));
+    if (actions.highlight) QObject::connect(highlight, &QAction::triggered, menu, [f = actions.highlight] { f(); });
+
     const QString needle = selectionSearchText(selectedText);
     QAction* search = menu->addAction(QIcon::fromTheme(QStringLiteral("edit-find")),
                                       tr("&Search for “%1”").arg(QString(elidedSelectionLabel(needle)).replace(QLatin1Char('&'), QStringLiteral("&&"))));

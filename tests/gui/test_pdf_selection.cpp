@@ -5,6 +5,7 @@
 // GLEANER_TEST_SHOTS=DIR keeps pdf-selection.png and night-mode.png there.
 #include <QAction>
 #include <QApplication>
+#include <QDialog>
 #include <QClipboard>
 #include <QComboBox>
 #include <QContextMenuEvent>
@@ -312,8 +313,20 @@ private slots:
             QCOMPARE(menuAction(menu, "searchForSelection")->text().remove('&'), QString("Search for “Cheshire Cat”"));
             menuAction(menu, "askAboutSelection")->trigger();
         });
-        QCOMPARE(names, (QStringList{"copySelection", "askAboutSelection", "searchForSelection"}));
+        QCOMPARE(names, (QStringList{"copySelection", "askAboutSelection", "highlightSelection", "searchForSelection"}));
         QCOMPARE(askedText.count(), 1);
+        // "Highlight…" is the Bookmarks menu's Highlight Selection for this selection.
+        QSignalSpy highlightAsked(reader(), &ui::ReaderView::highlightRequested);
+        QAction* highlightAction = w_->findChild<QAction*>("actionHighlightSelection");
+        QVERIFY(highlightAction);
+        QSignalSpy highlightTriggered(highlightAction, &QAction::triggered);
+        withContextMenu(text->viewport(), text->cursorRect(c).center(),
+                        [&](QMenu* menu) { menuAction(menu, "highlightSelection")->trigger(); });
+        QCOMPARE(highlightAsked.count(), 1);
+        QCOMPARE(highlightTriggered.count(), 1);
+        auto* noteDialog = w_->findChild<QDialog*>("highlightNoteDialog");  // it asks for the note
+        QVERIFY(noteDialog && noteDialog->isVisible());
+        noteDialog->reject();
         QCOMPARE(askedText.at(0).at(0).value<TextRange>(), range);
         withContextMenu(text->viewport(), text->cursorRect(c).center(),
                         [&](QMenu* menu) { menuAction(menu, "searchForSelection")->trigger(); });
