@@ -9,6 +9,7 @@
 #include <string>
 
 #include "library_store.h"
+#include "released_library_schemas.h"
 
 using namespace gleaner;
 
@@ -17,24 +18,7 @@ namespace {
 // The schema as release 3 left it (migrations 0..2 applied), with a document, a follow-up
 // question about a chapter, a reading state and a setting.
 const char* kSchema3 =
-    "CREATE TABLE documents (id INTEGER PRIMARY KEY, path TEXT NOT NULL, content_hash TEXT NOT NULL UNIQUE,"
-    " format TEXT NOT NULL, title TEXT NOT NULL DEFAULT '', author TEXT NOT NULL DEFAULT '',"
-    " pages INTEGER NOT NULL DEFAULT 0, characters INTEGER NOT NULL DEFAULT 0, added_at INTEGER NOT NULL,"
-    " last_opened_at INTEGER NOT NULL DEFAULT 0, reading_position INTEGER NOT NULL DEFAULT 0);"
-    "CREATE TABLE reading_state (document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
-    " model TEXT NOT NULL, tokens_read INTEGER NOT NULL DEFAULT 0, tokens_total INTEGER NOT NULL DEFAULT 0,"
-    " status TEXT NOT NULL DEFAULT 'not_started', updated_at INTEGER NOT NULL DEFAULT 0,"
-    " PRIMARY KEY (document_id, model));"
-    "CREATE TABLE questions (id INTEGER PRIMARY KEY, document_id INTEGER NOT NULL REFERENCES documents(id)"
-    " ON DELETE CASCADE, model TEXT NOT NULL, method TEXT NOT NULL, question TEXT NOT NULL,"
-    " answer TEXT NOT NULL DEFAULT '', timings_json TEXT NOT NULL DEFAULT '{}',"
-    " evidence_json TEXT NOT NULL DEFAULT '[]', asked_at INTEGER NOT NULL);"
-    "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-    "CREATE INDEX questions_by_document ON questions(document_id, asked_at);"
-    "ALTER TABLE questions ADD COLUMN follows_id INTEGER NOT NULL DEFAULT 0;"
-    "ALTER TABLE questions ADD COLUMN scope_begin INTEGER NOT NULL DEFAULT 0;"
-    "ALTER TABLE questions ADD COLUMN scope_end INTEGER NOT NULL DEFAULT 0;"
-    "ALTER TABLE questions ADD COLUMN scope_label TEXT NOT NULL DEFAULT '';"
+    GLEANER_LIBRARY_SCHEMA_3
     "INSERT INTO documents (path, content_hash, format, title, characters, added_at, reading_position)"
     " VALUES ('/alice.txt', 'h-alice', 'text', 'Alice', 5000, 1, 1234);"
     "INSERT INTO questions (document_id, model, method, question, answer, asked_at, follows_id, scope_begin,"

@@ -15,6 +15,7 @@
 #include "document_builder.h"
 #include "import.h"
 #include "library_store.h"
+#include "released_library_schemas.h"
 #include "pdf_layout.h"
 #include "sha256.h"
 #include "text_util.h"
@@ -496,19 +497,7 @@ private slots:
             QCOMPARE(sqlite3_open(path.c_str(), &db), SQLITE_OK);
             // Version 1's schema as released (no questions index yet), with one row.
             const char* v1 =
-                "CREATE TABLE documents (id INTEGER PRIMARY KEY, path TEXT NOT NULL, content_hash TEXT NOT NULL UNIQUE,"
-                " format TEXT NOT NULL, title TEXT NOT NULL DEFAULT '', author TEXT NOT NULL DEFAULT '',"
-                " pages INTEGER NOT NULL DEFAULT 0, characters INTEGER NOT NULL DEFAULT 0, added_at INTEGER NOT NULL,"
-                " last_opened_at INTEGER NOT NULL DEFAULT 0, reading_position INTEGER NOT NULL DEFAULT 0);"
-                "CREATE TABLE reading_state (document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
-                " model TEXT NOT NULL, tokens_read INTEGER NOT NULL DEFAULT 0, tokens_total INTEGER NOT NULL DEFAULT 0,"
-                " status TEXT NOT NULL DEFAULT 'not_started', updated_at INTEGER NOT NULL DEFAULT 0,"
-                " PRIMARY KEY (document_id, model));"
-                "CREATE TABLE questions (id INTEGER PRIMARY KEY, document_id INTEGER NOT NULL REFERENCES documents(id)"
-                " ON DELETE CASCADE, model TEXT NOT NULL, method TEXT NOT NULL, question TEXT NOT NULL,"
-                " answer TEXT NOT NULL DEFAULT '', timings_json TEXT NOT NULL DEFAULT '{}',"
-                " evidence_json TEXT NOT NULL DEFAULT '[]', asked_at INTEGER NOT NULL);"
-                "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+                GLEANER_LIBRARY_SCHEMA_1
                 "INSERT INTO documents (path, content_hash, format, added_at) VALUES ('/a.txt', 'h1', 'text', 1);"
                 "INSERT INTO questions (document_id, model, method, question, asked_at) VALUES (1, 'm', 'full', 'Q?', 2);"
                 "PRAGMA user_version=1;";
