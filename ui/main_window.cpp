@@ -122,42 +122,35 @@ MainWindow::~MainWindow() {
     disconnect(reader_, nullptr, this, nullptr);
 }
 
+QDockWidget* MainWindow::addDock(const QString& title, const QString& name, QWidget* content, Qt::DockWidgetArea area) {
+    auto* dock = new QDockWidget(title, this);
+    dock->setObjectName(name);  // saveState() keys the layout by it
+    dock->setWidget(content);
+    addDockWidget(area, dock);
+    return dock;
+}
+
 void MainWindow::buildDocks() {
     library_view_ = new LibraryView(library_, this);
-    library_dock_ = new QDockWidget(tr("Library"), this);
-    library_dock_->setObjectName(QStringLiteral("libraryDock"));
-    library_dock_->setWidget(library_view_);
-    addDockWidget(Qt::LeftDockWidgetArea, library_dock_);
+    library_dock_ = addDock(tr("Library"), QStringLiteral("libraryDock"), library_view_, Qt::LeftDockWidgetArea);
 
     toc_view_ = new TocView(toc_model_, this);
-    toc_dock_ = new QDockWidget(tr("Contents"), this);
-    toc_dock_->setObjectName(QStringLiteral("tocDock"));
-    toc_dock_->setWidget(toc_view_);
-    addDockWidget(Qt::LeftDockWidgetArea, toc_dock_);
+    toc_dock_ = addDock(tr("Contents"), QStringLiteral("tocDock"), toc_view_, Qt::LeftDockWidgetArea);
     tabifyDockWidget(library_dock_, toc_dock_);
     library_dock_->raise();
 
     ask_panel_ = new AskPanel(questions_, this);
     ask_panel_->setReaderPlace({[this] { return reader_->currentOffset(); }, [this] { return reader_->selectedRange(); }});
-    ask_dock_ = new QDockWidget(tr("Ask"), this);
-    ask_dock_->setObjectName(QStringLiteral("askDock"));
-    ask_dock_->setWidget(ask_panel_);
-    addDockWidget(Qt::RightDockWidgetArea, ask_dock_);
+    ask_dock_ = addDock(tr("Ask"), QStringLiteral("askDock"), ask_panel_, Qt::RightDockWidgetArea);
 
     evidence_panel_ = new EvidencePanel(questions_->evidence(), questions_->comparison(), this);
-    evidence_dock_ = new QDockWidget(tr("Evidence"), this);
-    evidence_dock_->setObjectName(QStringLiteral("evidenceDock"));
-    evidence_dock_->setWidget(evidence_panel_);
-    addDockWidget(Qt::RightDockWidgetArea, evidence_dock_);
+    evidence_dock_ = addDock(tr("Evidence"), QStringLiteral("evidenceDock"), evidence_panel_, Qt::RightDockWidgetArea);
     splitDockWidget(ask_dock_, evidence_dock_, Qt::Vertical);
 
     // Thumbnails: a tab beside Contents, rendered only for the rows in view (ThumbnailModel).
     thumbnail_model_ = new app::ThumbnailModel(this);
     thumbnails_panel_ = new ThumbnailsPanel(thumbnail_model_, this);
-    thumbnails_dock_ = new QDockWidget(tr("Thumbnails"), this);
-    thumbnails_dock_->setObjectName(QStringLiteral("thumbnailsDock"));
-    thumbnails_dock_->setWidget(thumbnails_panel_);
-    addDockWidget(Qt::LeftDockWidgetArea, thumbnails_dock_);
+    thumbnails_dock_ = addDock(tr("Thumbnails"), QStringLiteral("thumbnailsDock"), thumbnails_panel_, Qt::LeftDockWidgetArea);
     tabifyDockWidget(toc_dock_, thumbnails_dock_);
     library_dock_->raise();
 
@@ -401,10 +394,7 @@ void MainWindow::buildActions() {
 void MainWindow::buildAnnotations() {
     annotations_ = new app::AnnotationModel(library_->store(), this);
     annotations_panel_ = new AnnotationsPanel(annotations_, this);
-    annotations_dock_ = new QDockWidget(tr("Annotations"), this);
-    annotations_dock_->setObjectName(QStringLiteral("annotationsDock"));
-    annotations_dock_->setWidget(annotations_panel_);
-    addDockWidget(Qt::LeftDockWidgetArea, annotations_dock_);
+    annotations_dock_ = addDock(tr("Annotations"), QStringLiteral("annotationsDock"), annotations_panel_, Qt::LeftDockWidgetArea);
     tabifyDockWidget(toc_dock_, annotations_dock_);
     library_dock_->raise();
     auto showDock = [this] {

@@ -76,6 +76,7 @@ protected:
 
 private:
     void buildDocks();
+    QDockWidget* addDock(const QString& title, const QString& name, QWidget* content, Qt::DockWidgetArea area);
     void buildActions();
     void buildStatusBar();
     void buildAnnotations();  // the Bookmarks menu and the Annotations dock
