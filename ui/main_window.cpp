@@ -868,7 +868,7 @@ void MainWindow::refreshModelStatus() {
         model_label_->setText(tr("Model: %1").arg(QFileInfo(path).completeBaseName()));
         model_label_->setToolTip(path);
     } else {
-        model_label_->setText(tr("No model installed (Settings › Configure)"));
+        model_label_->setText(tr("No model installed (Settings › Configure › Manage Models… downloads one)"));
         model_label_->setToolTip(QString::fromStdString(missing_model_hint(path.toStdString())));
     }
 }
