@@ -60,6 +60,10 @@ def read_book(path, raw=False):
     return text.lstrip("\ufeff").replace("\r\n", "\n")
 
 
+NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+                "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"]
+
+
 def normalize(text):
     """Lower case, accents dropped, curly quotes straightened, every non-alphanumeric character a space,
     whitespace collapsed. Used for answer matching ("ignoring punctuation")."""
@@ -67,6 +71,8 @@ def normalize(text):
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = text.lower()
     text = re.sub(r"[^0-9a-z]+", " ", text)
+    # a number written in words or in digits is the same answer ("six o'clock", "6 o'clock")
+    text = re.sub(r"\b(%s)\b" % "|".join(NUMBER_WORDS), lambda m: str(NUMBER_WORDS.index(m.group(1))), text)
     return text.strip()
 
 
@@ -370,6 +376,8 @@ def self_test():
     assert contains_answer("Dinah's the cat", "Dinah")
     assert contains_answer("It is always six o\u2019clock", "six o'clock")
     assert contains_answer("Caf\u00e9", "cafe")
+    assert contains_answer("It is always 6 o'clock", "six o'clock") and contains_answer("six o'clock", "6 o'clock")
+    assert not contains_answer("It is always 7 o'clock", "six o'clock")
     assert not contains_answer("a pipe", "Pip")
     assert not contains_answer("Billy", "Bill")
     assert not contains_answer("", "x") and not contains_answer("anything", "  ")
