@@ -172,20 +172,24 @@ AskResult Asker::ask(const AskDocument& doc, const AskRequest& request) {
 
 void Asker::answer(const AskDocument& doc, const AskRequest& request, ContextMethod& method, QaPrompt& prompt,
                    const std::vector<int64_t>& text_offsets, AskResult& out) {
+    if (answer_model_ && !method.answer_with(*answer_model_))
+        throw std::invalid_argument("the " + method.name() +
+                                    " method cannot answer with another model than the one that read the book");
+    const Tokenizer& tok = method.answering_model() ? method.answering_model()->tokenizer() : model_.tokenizer();
     out.document_tokens = prompt.doc_end - prompt.doc_begin;
     out.prompt_tokens = static_cast<int64_t>(prompt.ids.size());
     out.doc_begin = prompt.doc_begin;
     out.doc_end = prompt.doc_end;
     out.offsets = &text_offsets;
     try {
-        out.answer = answer_question(method, model_.tokenizer(), prompt, request.generation, request.prefill);
+        out.answer = answer_question(method, tok, prompt, request.generation, request.prefill);
     } catch (const CancelledError&) {
         out.cancelled = true;
         return;
     }
     out.cancelled = out.answer.cancelled;
     out.settings = method.describe();
-    judge_support(request, model_.tokenizer(), out);
+    judge_support(request, tok, out);
     EvidenceOptions eo;
     eo.max_passages = request.max_passages;
     out.passages = build_passages(out.answer.trace.tokens, prompt.doc_begin, text_offsets, doc.text, eo);

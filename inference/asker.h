@@ -109,6 +109,10 @@ public:
         memory_key_.clear();
     }
 
+    // Gleaner's passages are read and answered by this model instead (null: the reading model).
+    // It must outlive the Asker's asks. Other methods refuse a request while one is set.
+    void set_answer_model(const Model* answer_model) { answer_model_ = answer_model; }
+
     const Model& model() const { return model_; }
     Backend& backend() const { return backend_; }
 
@@ -126,6 +130,7 @@ private:
 
     std::string model_path_;
     const Model& model_;
+    const Model* answer_model_ = nullptr;
     Backend& backend_;
     std::string cache_root_;
     std::string model_id_;

@@ -117,6 +117,13 @@ public:
     virtual std::vector<float> decode(int32_t token) = 0;
     // The selection behind the answer so far (after prefill; decode steps may add to it).
     virtual SelectionTrace trace() const = 0;
+
+    // A method that selects passages of the text may have them read and answered by another,
+    // larger model than the one that read the book (the selection is unchanged; the passages'
+    // text is tokenized again for it). Returns false where the method cannot.
+    virtual bool answer_with(const Model& /*answer_model*/) { return false; }
+    // The model whose tokens decode() returns: the answer model, else the method's own (null).
+    virtual const Model* answering_model() const { return nullptr; }
 };
 
 // A registered method (method_registry.h) that needs no reading memory, by name. Throws

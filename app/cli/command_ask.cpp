@@ -180,7 +180,7 @@ int cmd_read(const CommandArgs& argv) {
 
 int cmd_ask(const CommandArgs& argv) {
     std::set<std::string> valued = {"model", "threads", "method", "max-tokens", "max-evidence", "cache-dir", "device",
-                                    "min-confidence", "password", "chapter", "pages"};
+                                    "min-confidence", "password", "chapter", "pages", "answer-model"};
     valued.insert(method_option_names().begin(), method_option_names().end());
     valued.insert(sampling_option_names().begin(), sampling_option_names().end());
     Args args(argv, valued, with({"json", "per-layer", "quiet", "no-wait"}, method_switch_names()));
@@ -208,6 +208,17 @@ int cmd_ask(const CommandArgs& argv) {
     std::signal(SIGINT, on_sigint);
     ignore_file_size_signal();
     Asker asker(model_path, *model, *backend, reading_cache_root(args));
+    // A larger model may read the passages the reading model selected, and answer.
+    std::unique_ptr<Model> answer_model;
+    const std::string answer_path = args.get_or("answer-model", "");
+    if (!answer_path.empty()) {
+        try {
+            answer_model = Model::load(answer_path);
+        } catch (const std::exception& e) {
+            throw std::runtime_error("--answer-model " + answer_path + ": " + e.what());
+        }
+        asker.set_answer_model(answer_model.get());
+    }
 
     AskDocument doc = ask_document(document);
     doc.scope = scope.range;
@@ -263,6 +274,9 @@ int cmd_ask(const CommandArgs& argv) {
             .key("answer").value(r.text)
             .key("method").value(answered_by)
             .key("model").value(model->config().name.empty() ? model_path : model->config().name)
+            .key("answer_model").value(!answer_model ? std::string()
+                                       : answer_model->config().name.empty() ? answer_path
+                                                                             : answer_model->config().name)
             .key("document_tokens").value(res.document_tokens)
             .key("prompt_tokens").value(res.prompt_tokens)
             .key("selected_tokens").value(selected_doc)
@@ -285,7 +299,7 @@ int cmd_ask(const CommandArgs& argv) {
         j.key("answer_tokens").begin_array();
         for (size_t i = 0; i < r.tokens.size() && i < r.token_probs.size(); ++i)
             j.begin_object()
-                .key("text").value(model->tokenizer().decode_token(r.tokens[i]))
+                .key("text").value((answer_model ? *answer_model : *model).tokenizer().decode_token(r.tokens[i]))
                 .key("p").value(static_cast<double>(r.token_probs[i]))
                 .end_object();
         j.end_array();

@@ -44,7 +44,10 @@ public:
                " probe_tokens=" + std::to_string(probe_tokens_) + (contrast_ ? " contrast=1" : "") +
                " score=" + score_name_ + " score_rope=" + rope_name_ + " select=" + select_ +
                (select_ == "fused" ? " lexical_weight=" + std::to_string(lexical_weight_).substr(0, 4) + " order=" + order_ : "") + " (reading: " +
-               mem_.settings().cache_key() + ")" + so_far;
+               mem_.settings().cache_key() + ")" + so_far +
+               (answer_model_ ? " answered_by=" + (answer_model_->config().name.empty() ? std::string("another model")
+                                                                                       : answer_model_->config().name)
+                              : std::string());
     }
 
     std::vector<float> prefill(const QaPrompt& prompt, int max_new_tokens, const PrefillProgress& progress) override {
@@ -132,14 +135,23 @@ public:
         // 4. The full model on the question prompt with the selected tokens as the document:
         //    numbered passages (select=fused), or the tokens run together.
         std::vector<int32_t> ids;
+        const Model& answerer = answer_model_ ? *answer_model_ : model_;
         if (fused) {
-            const PromptFrame pf = qa_prompt_frame(model_, prompt.question, FrameKind::Passages, prompt.conversation);
+            const PromptFrame pf = qa_prompt_frame(answerer, prompt.question, FrameKind::Passages, prompt.conversation);
             ids = pf.before;
             for (size_t n = 0; n < cited_.size(); ++n) {
                 const std::string mark = (n == 0 ? "[" : "\n\n[") + std::to_string(n + 1) + "] ";
-                const std::vector<int32_t> m = model_.tokenizer().encode(mark, false, false);
+                const std::vector<int32_t> m = answerer.tokenizer().encode(mark, false, false);
                 ids.insert(ids.end(), m.begin(), m.end());
-                for (int32_t i = cited_[n].span.begin; i < cited_[n].span.end; ++i) ids.push_back(mem_.doc_ids()[i]);
+                const TokenSpan sp = cited_[n].span;
+                if (answer_model_) {  // its own tokens of the passage's text
+                    const std::vector<int64_t>& off = *prompt.doc_offsets;
+                    const std::vector<int32_t> t = answerer.tokenizer().encode(
+                        std::string(prompt.doc_text.substr(off[sp.begin], off[sp.end] - off[sp.begin])), false, false);
+                    ids.insert(ids.end(), t.begin(), t.end());
+                } else {
+                    ids.insert(ids.end(), mem_.doc_ids().begin() + sp.begin, mem_.doc_ids().begin() + sp.end);
+                }
             }
             ids.insert(ids.end(), pf.after.begin(), pf.after.end());
         } else {
@@ -147,7 +159,7 @@ public:
             for (int32_t i : selected_) ids.push_back(mem_.doc_ids()[i]);
             ids.insert(ids.end(), frame.after.begin(), frame.after.end());
         }
-        tf_ = std::make_unique<Transformer>(model_, backend_, static_cast<int>(ids.size()) + std::max(1, max_new_tokens));
+        tf_ = std::make_unique<Transformer>(answerer, backend_, static_cast<int>(ids.size()) + std::max(1, max_new_tokens));
         return tf_->forward(ids, Logits::Last);
     }
 
@@ -239,6 +251,14 @@ public:
             for (int32_t i = spans[s].begin; i < spans[s].end; ++i) selected_.push_back(i);
         }
     }
+
+    // Only numbered passages (select=fused) are text another model can read.
+    bool answer_with(const Model& answer_model) override {
+        if (select_ != "fused") return false;
+        answer_model_ = &answer_model;
+        return true;
+    }
+    const Model* answering_model() const override { return answer_model_; }
 
     std::vector<float> decode(int32_t token) override { return decode_token(*tf_, token, "gleaner"); }
 
@@ -387,6 +407,7 @@ private:
     std::vector<CitedSpan> cited_;  // select=fused: the passages pass 2 showed, numbered [1].. in book order
     int doc_begin_ = 0;
     std::unique_ptr<Transformer> tf_;
+    const Model* answer_model_ = nullptr;  // reads the passages and answers (answer_with); null: model_
 };
 
 }  // namespace

@@ -2,6 +2,7 @@
 // reads the opening chapters of the bundled Alice and answers questions whose answers are in the
 // text, with numbered passages that contain the answer and say which signals chose them, and
 // says so when the book does not tell.
+#include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -12,11 +13,12 @@
 #include "test_support.h"
 
 namespace {
+// gleaner-cli ask --json; the model is the default Qwen 0.5B unless `more` names another.
 QJsonObject ask(const QString& book, const QString& cache, const QString& question, const QStringList& more = {}) {
     QProcess p;
+    const QStringList model = more.contains("--model") ? QStringList{} : QStringList{"--model", gleaner::test::qwen05Path()};
     p.start(gleaner::test::binDir() + "/gleaner-cli",
-            QStringList{"ask", book, question, "--json", "--quiet", "--cache-dir", cache, "--model",
-                        gleaner::test::qwen05Path(), "--max-tokens", "48"} + more);
+            QStringList{"ask", book, question, "--json", "--quiet", "--cache-dir", cache, "--max-tokens", "48"} + model + more);
     if (!p.waitForFinished(600000) || p.exitCode() != 0) {
         qWarning("gleaner-cli failed: %s", p.readAllStandardError().constData());
         return {};
@@ -86,6 +88,48 @@ private slots:
         // the model was sure of these: Gleaner stands by them
         QVERIFY2(o["confidence"].toDouble() >= 0.35, qPrintable(QString::number(o["confidence"].toDouble())));
         QVERIFY(!o.contains("unsupported_answer"));
+    }
+
+    // Read and selected by one model, answered by another (--answer-model): SmolLM2 reads and
+    // chooses the passages, Qwen 0.5B (another vocabulary: the passages' text is tokenized again)
+    // reads them and answers. The selection and the reading are SmolLM2's alone.
+    void aLargerModelAnswersFromTheSamePassages() {
+        GLEANER_REQUIRE_MODEL(gleaner::test::smollm2Path());
+        const QString cache = dir_.filePath("cache-smol");
+        const QString question = "What did the cake say, marked in currants?";
+        const QStringList smol{"--model", gleaner::test::smollm2Path()};
+        const QJsonObject alone = ask(book_, cache, question, smol);
+        QVERIFY(!alone.isEmpty());
+        const QStringList memories = QDir(cache + "/memory").entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+        const QJsonObject o = ask(book_, cache, question, smol + QStringList{"--answer-model", gleaner::test::qwen05Path()});
+        QVERIFY(!o.isEmpty());
+        QVERIFY2(o["answer"].toString().contains("EAT ME", Qt::CaseInsensitive), qPrintable(o["answer"].toString()));
+        // its tokens are the answer model's (SmolLM2's vocabulary would spell them otherwise)
+        QString spelled;
+        for (const QJsonValue& t : o["answer_tokens"].toArray()) spelled += t.toObject()["text"].toString();
+        QCOMPARE(spelled, o["answer"].toString());
+        QVERIFY(o["answer_model"].toString().contains("Qwen", Qt::CaseInsensitive));
+        QVERIFY(o["settings"].toString().contains("answered_by="));
+        QVERIFY(alone["answer_model"].toString().isEmpty());
+        // the same passages, from the same reading memory (nothing read again)
+        auto ranges = [](const QJsonObject& r) {
+            QList<QPair<qint64, qint64>> out;
+            for (const QJsonValue& v : r["evidence"].toArray())
+                out.append({v.toObject()["start_char"].toInteger(), v.toObject()["end_char"].toInteger()});
+            std::sort(out.begin(), out.end());
+            return out;
+        };
+        QVERIFY(!ranges(o).isEmpty());
+        QCOMPARE(ranges(o), ranges(alone));
+        QCOMPARE(QDir(cache + "/memory").entryList(QDir::Dirs | QDir::NoDotAndDotDot), memories);
+        // a method that has no passages for another model to read says so
+        QProcess p;
+        p.start(gleaner::test::binDir() + "/gleaner-cli",
+                {"ask", book_, question, "--method", "streaming", "--model", gleaner::test::smollm2Path(), "--answer-model",
+                 gleaner::test::qwen05Path(), "--cache-dir", cache, "--quiet"});
+        QVERIFY(p.waitForFinished(600000));
+        QCOMPARE(p.exitCode(), 1);
+        QVERIFY2(p.readAllStandardError().contains("cannot answer with another model"), "no reason given");
     }
 
     void saysWhenTheBookDoesNotTell() {

@@ -102,6 +102,8 @@ def ask(path, question, method, args):
     if args.cache_dir:
         cmd += ["--cache-dir", args.cache_dir]
     cmd += shlex.split(args.extra)
+    if args.answer_model:  # reads the selected passages and answers; the reading is --model's
+        cmd += ["--answer-model", args.answer_model]
     if args.unread:
         cmd += ["--no-wait"]
     t0 = time.time()
@@ -211,6 +213,7 @@ def main():
     ap.add_argument("--model", default="")
     ap.add_argument("--cache-dir", default="")
     ap.add_argument("--extra", default="")
+    ap.add_argument("--answer-model", default="", help="gleaner: a larger GGUF answers from the passages --model selects")
     # the book not read first: gleaner answers from the question's words (ask --no-wait), as a
     # question asked as soon as a book is opened is (use a --cache-dir without its reading memory)
     ap.add_argument("--unread", action="store_true")
