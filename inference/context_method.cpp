@@ -72,7 +72,10 @@ AnswerResult answer_question(ContextMethod& method, const Tokenizer& tok, const 
         r.trace = method.trace();
         return r;
     }
-    sample_continuation(std::move(logits), prompt.ids, tok, opt,
+    // The repetition penalty looks back over the prompt's tokens; when another model answers,
+    // those ids are the reading model's vocabulary and mean nothing to the answer's tokenizer.
+    const std::vector<int32_t> history = method.answering_model() ? std::vector<int32_t>{} : prompt.ids;
+    sample_continuation(std::move(logits), history, tok, opt,
                         [&method](int32_t token, std::vector<float>& next) {
                             next = method.decode(token);
                             return true;
