@@ -15,7 +15,7 @@ size_t scratch_floats(const ModelConfig& c, size_t t) {
 }
 }  // namespace
 
-ModelFootprint model_footprint(const Model& model, int n_ctx, int max_batch) {
+ModelFootprint model_footprint(const Model& model, int n_ctx, int max_batch, DType kv_type) {
     const ModelConfig& c = model.config();
     const ModelWeights& w = model.weights();
     ModelFootprint f;
@@ -33,18 +33,18 @@ ModelFootprint model_footprint(const Model& model, int n_ctx, int max_batch) {
     f.other_bytes = weight_bytes(w.token_embd) + (w.output.data != w.token_embd.data ? track(w.output) : 0) +
                     E * sizeof(float);
     const int ctx = n_ctx > 0 ? n_ctx : c.n_ctx_train;
-    f.kv_bytes = KvCache::bytes_for(c.n_layers, ctx, c.n_kv_heads, c.head_dim);
+    f.kv_bytes = KvCache::bytes_for(c.n_layers, ctx, c.n_kv_heads, c.head_dim, kv_type);
     const size_t T = static_cast<size_t>(std::max(1, max_batch));
     f.scratch_bytes = scratch_floats(c, T) * sizeof(float) + T * static_cast<size_t>(c.n_vocab) * sizeof(float);
     return f;
 }
 
-Transformer::Transformer(const Model& model, Backend& backend, int n_ctx, int max_batch)
+Transformer::Transformer(const Model& model, Backend& backend, int n_ctx, int max_batch, DType kv_type)
     : model_(model),
       backend_(backend),
-      plan_(backend.plan_model(model_footprint(model, n_ctx, max_batch))),
+      plan_(backend.plan_model(model_footprint(model, n_ctx, max_batch, kv_type))),
       cache_(backend, model.config().n_layers, n_ctx > 0 ? n_ctx : model.config().n_ctx_train,
-             model.config().n_kv_heads, model.config().head_dim),
+             model.config().n_kv_heads, model.config().head_dim, kv_type),
       max_batch_(std::max(1, max_batch)) {}
 
 void Transformer::ensure_scratch(int T) {
@@ -215,13 +215,9 @@ void Transformer::attention_cached(int il, int T, const int32_t* pos) {
     const int slot0 = cache_.n_used;
     const size_t row = static_cast<size_t>(Hkv) * D;
     // Through the backend, ordered with its ops (on a GPU these buffers are device-resident).
-    backend_.copy(cache_.k_row(il, slot0), k_.data(), T * row * sizeof(float));
-    backend_.copy(cache_.v_row(il, slot0), v_.data(), T * row * sizeof(float));
+    backend_.store_as(cache_.k_row(il, slot0), cache_.type, k_.data(), T * row);
+    backend_.store_as(cache_.v_row(il, slot0), cache_.type, v_.data(), T * row);
     if (il == 0) backend_.copy(cache_.pos.data() + slot0, pos, T * sizeof(int32_t));
-    if (observer_) {
-        backend_.synchronize();  // observers read q and the cache on the host
-        observer_->on_layer(il, q_.data(), T, slot0, cache_);
-    }
 
     AttentionParams ap;
     ap.n_tokens = T;
@@ -234,6 +230,7 @@ void Transformer::attention_cached(int il, int T, const int32_t* pos) {
     ap.kv_pos = cache_.pos.data();
     ap.sliding_window = local ? c.sliding_window : 0;
     ap.kv_row_stride = row;
+    ap.kv_type = cache_.type;
     backend_.attention(q_.data(), cache_.k_data(il), cache_.v_data(il), ap, attn_.data());
 }
 

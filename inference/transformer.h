@@ -26,15 +26,6 @@ enum class Logits {
     All,   // logits of every token (perplexity, evaluation)
 };
 
-// Called for every layer after RoPE, before attention: the long-context methods read the
-// queries and the cache here (per-layer selection, scores for the evidence).
-struct LayerObserver {
-    virtual ~LayerObserver() = default;
-    // q (T, H, D) rotated queries of this call's tokens; the cache already holds their keys
-    // in slots [first_slot, first_slot + T).
-    virtual void on_layer(int layer, const float* q, int n_tokens, int first_slot, const KvCache& cache) = 0;
-};
-
 // Replaces RoPE, the KV cache and attention in every layer: a long-context method that keeps its
 // own per-layer memory (StreamingLLM, InfLLM, Q-LLM) decides which keys each query sees and at
 // which positions. While a policy is set the transformer's KvCache is neither used nor checked.
@@ -58,12 +49,14 @@ struct QkSink {
 RopeParams layer_rope_params(const Model& model, int layer);
 
 // What a model with a cache of n_ctx tokens and batches of max_batch needs in backend memory.
-ModelFootprint model_footprint(const Model& model, int n_ctx, int max_batch);
+ModelFootprint model_footprint(const Model& model, int n_ctx, int max_batch, DType kv_type = kDefaultKvType);
 
 class Transformer {
 public:
-    // n_ctx: cache capacity in tokens (<= 0 means the model's trained context).
-    Transformer(const Model& model, Backend& backend, int n_ctx = 0, int max_batch = 512);
+    // n_ctx: cache capacity in tokens (<= 0 means the model's trained context); kv_type: the
+    // cache's elements (F16 or F32).
+    Transformer(const Model& model, Backend& backend, int n_ctx = 0, int max_batch = 512,
+                DType kv_type = kDefaultKvType);
 
     const Model& model() const { return model_; }
     const ModelConfig& config() const { return model_.config(); }
@@ -81,7 +74,6 @@ public:
         cache_.clear();
         policy_next_pos_ = 0;
     }
-    void set_observer(LayerObserver* o) { observer_ = o; }
 
     // With a policy, forward() hands every layer's attention to it; positions continue from the
     // last forward() call (reset() restarts them at 0). nullptr restores the KV cache.
@@ -124,7 +116,6 @@ private:
     std::string plan_;  // the backend's memory plan for this model (before the cache is allocated)
     KvCache cache_;
     int max_batch_;
-    LayerObserver* observer_ = nullptr;
     AttentionPolicy* policy_ = nullptr;
     int32_t policy_next_pos_ = 0;
     int layer_limit_ = 0;

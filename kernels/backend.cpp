@@ -3,8 +3,10 @@
 #include <cstdlib>
 #include <cstring>
 #include <new>
+#include <stdexcept>
 
 #include "backend.h"
+#include "cpu/vec_math.h"
 
 namespace gleaner {
 
@@ -24,6 +26,13 @@ void Backend::free_shared_host(void* p) { std::free(p); }
 
 void Backend::copy(void* dst, const void* src, size_t bytes) {
     if (bytes) std::memmove(dst, src, bytes);
+}
+
+void Backend::store_as(void* dst, DType type, const float* src, size_t n) {
+    if (type == DType::F32) return copy(dst, src, n * sizeof(float));
+    if (type != DType::F16) throw std::invalid_argument("store_as: F32 or F16 only");
+    synchronize();  // host code touches shared memory next
+    cpu::f32_to_f16_row(src, static_cast<uint16_t*>(dst), n);
 }
 
 }  // namespace gleaner

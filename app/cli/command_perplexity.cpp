@@ -17,7 +17,7 @@ namespace gleaner::cli {
 
 
 int cmd_perplexity(const CommandArgs& argv) {
-    Args args(argv, {"model", "file", "ctx", "threads", "chunks", "device"}, {"json"});
+    Args args(argv, {"model", "file", "ctx", "threads", "chunks", "device", "kv-type"}, {"json"});
     const auto file = args.get("file");
     if (!file) throw UsageError("--file is required");
     std::ifstream in(*file, std::ios::binary);
@@ -34,7 +34,8 @@ int cmd_perplexity(const CommandArgs& argv) {
     const std::vector<int32_t> tokens = model->tokenizer().encode(text, vocab.add_bos, false);
     const int max_chunks = static_cast<int>(args.get_int_or("chunks", 0, 0, 1 << 30));
 
-    Transformer tf(*model, *backend, n_ctx);
+    const DType kv_type = kv_type_from_args(args);
+    Transformer tf(*model, *backend, n_ctx, 512, kv_type);
     const bool quiet = args.flag("json");
     const PerplexityResult r = compute_perplexity(tf, tokens, n_ctx, max_chunks, [&](int done, int total, double ppl) {
         if (!quiet) std::fprintf(stderr, "[%d/%d] ppl %.4f\n", done, total, ppl);
@@ -49,6 +50,7 @@ int cmd_perplexity(const CommandArgs& argv) {
             .key("chunks").value(r.chunks)
             .key("scored").value(static_cast<int64_t>(scored))
             .key("ctx").value(n_ctx)
+            .key("kv_type").value(std::string(dtype_traits(kv_type).name))
             .end_object();
         std::printf("%s\n", j.str().c_str());
     } else {

@@ -25,6 +25,14 @@ std::unique_ptr<Backend> backend_from_args(const Args& args) {
     }
 }
 
+DType kv_type_from_args(const Args& args) {
+    try {
+        return parse_kv_type(args.get_or("kv-type", kDefaultKvType == DType::F16 ? "f16" : "f32"));
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(e.what());
+    }
+}
+
 SamplingParams sampling_from_args(const Args& args) {
     SamplingParams p;
     p.temperature = static_cast<float>(args.get_double_or("temperature", 0.0, 0.0, 100.0));

@@ -28,7 +28,7 @@ public:
     void get_rows(const WeightView& table, const int32_t* ids, int n_tokens, float* out) override;
     void rms_norm(const float* x, const float* w, int n_rows, int n, float eps, float* y) override;
     void rope(float* x, int n_tokens, int n_heads, int head_dim, const int32_t* pos, const RopeParams& p) override;
-    void attention(const float* q, const float* k, const float* v, const AttentionParams& p, float* out) override;
+    void attention(const float* q, const void* k, const void* v, const AttentionParams& p, float* out) override;
     void silu_mul(const float* gate, const float* up, size_t n, float* out) override;
     void gelu_tanh_mul(const float* gate, const float* up, size_t n, float* out) override;
     void add(float* y, const float* x, size_t n) override;
@@ -176,7 +176,7 @@ void CpuBackend::rope(float* x, int n_tokens, int n_heads, int head_dim, const i
     });
 }
 
-void CpuBackend::attention(const float* q, const float* k, const float* v, const AttentionParams& p, float* out) {
+void CpuBackend::attention(const float* q, const void* kv_k, const void* kv_v, const AttentionParams& p, float* out) {
     if (p.n_tokens >= 8) {
         // Prefill: the tiled kernel of attention_segments (each key row serves a tile of query
         // rows) with the causal/sliding-window mask as a distance range: 0 <= q_pos - kv_pos < window.
@@ -187,9 +187,10 @@ void CpuBackend::attention(const float* q, const float* k, const float* v, const
         }
         KvSegment s;
         s.q = q;
-        s.k = k;
-        s.v = v;
+        s.k = kv_k;
+        s.v = kv_v;
         s.stride = p.kv_row_stride;
+        s.kv_type = p.kv_type;
         s.n_kv = p.n_kv;
         s.q_pos = p.q_pos;
         s.kv_pos = p.kv_pos ? p.kv_pos : iota.data();
@@ -207,8 +208,24 @@ void CpuBackend::attention(const float* q, const float* k, const float* v, const
     // Short decode steps run on the calling thread: handing off costs more than the work.
     const int64_t tasks = static_cast<int64_t>(p.n_tokens) * p.n_heads;
     const int64_t chunk = tasks * p.n_kv * D < (int64_t{1} << 17) ? tasks : 2;
+    // An F16 cache is widened one row at a time into kf/vf (it stays in L1), then scored as F32.
+    const bool f16 = p.kv_type == DType::F16;
+    const float* k = static_cast<const float*>(kv_k);
+    const float* v = static_cast<const float*>(kv_v);
+    const uint16_t* k16 = static_cast<const uint16_t*>(kv_k);
+    const uint16_t* v16 = static_cast<const uint16_t*>(kv_v);
     pool_.parallel_for(tasks, chunk, [&](int64_t b, int64_t e) {
-        std::vector<float> acc(D);
+        std::vector<float> acc(D), kf(f16 ? D : 0), vf(f16 ? D : 0);
+        auto key = [&](int j, int kvh) {
+            if (!f16) return k + j * stride + kvh * D;
+            cpu::f16_to_f32_row(k16 + j * stride + kvh * D, kf.data(), D);
+            return static_cast<const float*>(kf.data());
+        };
+        auto value = [&](int j, int kvh) {
+            if (!f16) return v + j * stride + kvh * D;
+            cpu::f16_to_f32_row(v16 + j * stride + kvh * D, vf.data(), D);
+            return static_cast<const float*>(vf.data());
+        };
         float s[kBlock], w[kBlock];
         int idx[kBlock];
         for (int64_t task = b; task < e; ++task) {
@@ -225,7 +242,7 @@ void CpuBackend::attention(const float* q, const float* k, const float* v, const
                 for (int j = j0; j < j1; ++j) {
                     const int32_t kp = p.kv_pos ? p.kv_pos[j] : j;
                     if (kp > qp || (p.sliding_window > 0 && qp - kp >= p.sliding_window)) continue;
-                    s[n] = cpu::dot_f32(qv, k + j * stride + kvh * D, D) * p.scale;
+                    s[n] = cpu::dot_f32(qv, key(j, kvh), D) * p.scale;
                     block_max = std::max(block_max, s[n]);
                     idx[n++] = j;
                 }
@@ -237,7 +254,7 @@ void CpuBackend::attention(const float* q, const float* k, const float* v, const
                     m = block_max;
                 }
                 l += cpu::exp_shifted_f32(s, m, w, n);
-                for (int i = 0; i < n; ++i) cpu::axpy_f32(w[i], v + idx[i] * stride + kvh * D, acc.data(), D);
+                for (int i = 0; i < n; ++i) cpu::axpy_f32(w[i], value(idx[i], kvh), acc.data(), D);
             }
             float* o = out + (static_cast<size_t>(t) * p.n_heads + h) * D;
             const float inv = l > 0.0f ? 1.0f / l : 0.0f;

@@ -16,6 +16,7 @@
 
 #include "backend.h"
 #include "cpu/thread_pool.h"
+#include "cpu/vec_math.h"
 
 namespace gleaner {
 
@@ -160,6 +161,14 @@ Kernels pick_kernels() {
     return {exp_sum_scalar, axpy_scalar, dots8_scalar};
 }
 
+// D elements of a key or value row at element offset `at` of `base`, as floats: the row itself
+// when the cache is F32, else widened into `wide`.
+const float* kv_row(const void* base, DType type, size_t at, int D, float* wide) {
+    if (type == DType::F32) return static_cast<const float*>(base) + at;
+    cpu::f16_to_f32_row(static_cast<const uint16_t*>(base) + at, wide, static_cast<size_t>(D));
+    return wide;
+}
+
 }  // namespace
 
 void Backend::attention_segments(const KvSegment* segs, int n_segs, const SegmentAttentionParams& p, float* out) {
@@ -191,7 +200,7 @@ void Backend::attention_segments(const KvSegment* segs, int n_segs, const Segmen
         const int64_t b = n_tasks * ti / nt, e = n_tasks * (ti + 1) / nt;
         const size_t rows_max = static_cast<size_t>(kTile) * G;
         std::vector<float> logits(rows_max * std::max(1, total));  // rows (token in tile, head in group)
-        std::vector<float> acc(rows_max * D), inv(rows_max), kt(static_cast<size_t>(D) * 8);
+        std::vector<float> acc(rows_max * D), inv(rows_max), kt(static_cast<size_t>(D) * 8), wide(D);
         std::vector<char> live(rows_max);
         float d8[8];
         float* tacc = acc_total ? partial[ti].data() : nullptr;
@@ -207,7 +216,7 @@ void Backend::attention_segments(const KvSegment* segs, int n_segs, const Segmen
                 for (int j0 = 0; j0 < sg.n_kv; j0 += 8) {
                     const int nb = std::min(8, sg.n_kv - j0);
                     for (int jj = 0; jj < 8; ++jj) {
-                        const float* kj = jj < nb ? sg.k + (j0 + jj) * stride + static_cast<size_t>(g) * D : nullptr;
+                        const float* kj = jj < nb ? kv_row(sg.k, sg.kv_type, (j0 + jj) * stride + static_cast<size_t>(g) * D, D, wide.data()) : nullptr;
                         for (int d = 0; d < D; ++d) kt[static_cast<size_t>(d) * 8 + jj] = kj ? kj[d] : 0.0f;
                     }
                     for (int r = 0; r < R; ++r) {
@@ -240,7 +249,7 @@ void Backend::attention_segments(const KvSegment* segs, int n_segs, const Segmen
                 const KvSegment& sg = segs[s];
                 const size_t stride = sg.stride ? sg.stride : static_cast<size_t>(Hkv) * D;
                 for (int j = 0; j < sg.n_kv; ++j) {
-                    const float* vj = sg.v + j * stride + static_cast<size_t>(g) * D;
+                    const float* vj = kv_row(sg.v, sg.kv_type, j * stride + static_cast<size_t>(g) * D, D, wide.data());
                     for (int r = 0; r < R; ++r) {
                         const float pr = logits[static_cast<size_t>(r) * total + offset[s] + j];
                         if (pr != 0.0f && live[r]) kern.axpy(pr, vj, acc.data() + static_cast<size_t>(r) * D, D);

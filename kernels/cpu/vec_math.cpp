@@ -2,6 +2,13 @@
 
 #include <cstdint>
 
+#include "quant/fp16.h"
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define GLEANER_F16C 1
+#endif
+
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define GLEANER_MULTIVERSION __attribute__((target_clones("avx512f", "avx2,fma", "default")))
 #else
@@ -88,6 +95,43 @@ GLEANER_MULTIVERSION void gelu_tanh_mul_f32(const float* gate, const float* up, 
         const float th = 1.0f - 2.0f / (exp_poly(2.0f * u) + 1.0f);
         out[i] = 0.5f * x * (1.0f + th) * up[i];
     }
+}
+
+namespace {
+#ifdef GLEANER_F16C
+// vcvtph2ps / vcvtps2ph, 8 lanes at a time; the tail goes through the portable conversion.
+__attribute__((target("avx,f16c"))) void f16_to_f32_f16c(const uint16_t* x, float* y, size_t n) {
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        _mm256_storeu_ps(y + i, _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(x + i))));
+    for (; i < n; ++i) y[i] = fp16_to_fp32(x[i]);
+}
+__attribute__((target("avx,f16c"))) void f32_to_f16_f16c(const float* x, uint16_t* y, size_t n) {
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(y + i),
+                         _mm256_cvtps_ph(_mm256_loadu_ps(x + i), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+    for (; i < n; ++i) y[i] = fp32_to_fp16(x[i]);
+}
+bool has_f16c() {
+    static const bool v = __builtin_cpu_supports("avx") && __builtin_cpu_supports("f16c");
+    return v;
+}
+#endif
+}  // namespace
+
+void f16_to_f32_row(const uint16_t* x, float* y, size_t n) {
+#ifdef GLEANER_F16C
+    if (has_f16c()) return f16_to_f32_f16c(x, y, n);
+#endif
+    for (size_t i = 0; i < n; ++i) y[i] = fp16_to_fp32(x[i]);
+}
+
+void f32_to_f16_row(const float* x, uint16_t* y, size_t n) {
+#ifdef GLEANER_F16C
+    if (has_f16c()) return f32_to_f16_f16c(x, y, n);
+#endif
+    for (size_t i = 0; i < n; ++i) y[i] = fp32_to_fp16(x[i]);
 }
 
 }  // namespace gleaner::cpu

@@ -2,6 +2,7 @@
 // Small float32 vector primitives for the CPU backend's non-matmul ops. Each is compiled for
 // AVX2/FMA and for baseline x86-64, and the loader picks one at run time (GCC target_clones).
 #include <cstddef>
+#include <cstdint>
 
 namespace gleaner::cpu {
 
@@ -17,5 +18,8 @@ float exp_shifted_f32(const float* x, float m, float* y, size_t n);
 // out = silu(gate) * up and out = gelu_tanh(gate) * up, elementwise (out may alias gate).
 void silu_mul_f32(const float* gate, const float* up, float* out, size_t n);
 void gelu_tanh_mul_f32(const float* gate, const float* up, float* out, size_t n);
+// IEEE half <-> float rows (the F16 KV cache): y = x, rounded to nearest even on the way down.
+void f16_to_f32_row(const uint16_t* x, float* y, size_t n);
+void f32_to_f16_row(const float* x, uint16_t* y, size_t n);
 
 }  // namespace gleaner::cpu

@@ -73,7 +73,8 @@ public:
     void get_rows(const WeightView& table, const int32_t* ids, int n_tokens, float* out) override;
     void rms_norm(const float* x, const float* w, int n_rows, int n, float eps, float* y) override;
     void rope(float* x, int n_tokens, int n_heads, int head_dim, const int32_t* pos, const RopeParams& p) override;
-    void attention(const float* q, const float* k, const float* v, const AttentionParams& p, float* out) override;
+    void attention(const float* q, const void* k, const void* v, const AttentionParams& p, float* out) override;
+    void store_as(void* dst, DType type, const float* src, size_t n) override;
     void silu_mul(const float* gate, const float* up, size_t n, float* out) override;
     void gelu_tanh_mul(const float* gate, const float* up, size_t n, float* out) override;
     void add(float* y, const float* x, size_t n) override;
@@ -430,7 +431,7 @@ void CudaBackend::rope(float* x, int n_tokens, int n_heads, int head_dim, const 
     st.finish();
 }
 
-void CudaBackend::attention(const float* q, const float* k, const float* v, const AttentionParams& p, float* out) {
+void CudaBackend::attention(const float* q, const void* k, const void* v, const AttentionParams& p, float* out) {
     if (p.n_tokens <= 0) return;
     const gpu::AttentionShape shape = gpu::plan_attention(p.n_tokens, p.n_heads, p.n_kv, p.head_dim, n_sm_);
     if (!shape.supported) {  // a head size without a kernel: the CPU backend on host-visible memory
@@ -442,16 +443,23 @@ void CudaBackend::attention(const float* q, const float* k, const float* v, cons
         return cpu_->attention(q, k, v, p, out);
     }
     const size_t stride = p.kv_row_stride ? p.kv_row_stride : static_cast<size_t>(p.n_kv_heads) * p.head_dim;
-    const size_t kv_floats = p.n_kv > 0 ? (static_cast<size_t>(p.n_kv) - 1) * stride +
-                                              static_cast<size_t>(p.n_kv_heads) * p.head_dim
-                                        : 0;
+    const size_t kv_elems = p.n_kv > 0 ? (static_cast<size_t>(p.n_kv) - 1) * stride +
+                                             static_cast<size_t>(p.n_kv_heads) * p.head_dim
+                                       : 0;
+    const bool f16 = p.kv_type == DType::F16;
     const size_t q_floats = static_cast<size_t>(p.n_tokens) * p.n_heads * p.head_dim;
     Staging st(*this);
     gpu::AttentionArgs a{};
     a.q = st.in(q, q_floats);
-    a.k = st.in(k, kv_floats);
-    a.v = st.in(v, kv_floats);
+    if (f16) {
+        a.k = st.in(static_cast<const __half*>(k), kv_elems);
+        a.v = st.in(static_cast<const __half*>(v), kv_elems);
+    } else {
+        a.k = st.in(static_cast<const float*>(k), kv_elems);
+        a.v = st.in(static_cast<const float*>(v), kv_elems);
+    }
     a.kv_stride = stride;
+    a.kv_f16 = f16;
     a.n_tokens = p.n_tokens;
     a.n_heads = p.n_heads;
     a.n_kv_heads = p.n_kv_heads;
@@ -470,10 +478,21 @@ void CudaBackend::attention(const float* q, const float* k, const float* v, cons
     st.finish();
 }
 
+void CudaBackend::store_as(void* dst, DType type, const float* src, size_t n) {
+    if (type != DType::F16) return Backend::store_as(dst, type, src, n);
+    Staging st(*this);
+    const float* dsrc = st.in(src, n);
+    __half* ddst = st.out(static_cast<__half*>(dst), n, false);
+    gpu::launch_f32_to_f16(dsrc, n, ddst, stream_);
+    st.finish();
+}
+
 void CudaBackend::attention_segments(const KvSegment* segs, int n_segs, const SegmentAttentionParams& p, float* out) {
     const int T = p.n_tokens, H = p.n_heads, Hkv = p.n_kv_heads, D = p.head_dim;
     if (T <= 0) return;
-    if (D != 64 && D != 128 && D != 256) {
+    bool any_f16 = false;
+    for (int s = 0; s < n_segs; ++s) any_f16 |= segs[s].kv_type == DType::F16;
+    if (any_f16 || (D != 64 && D != 128 && D != 256)) {  // no device kernel for these
         synchronize();
         return Backend::attention_segments(segs, n_segs, p, out);  // host implementation
     }
@@ -487,8 +506,8 @@ void CudaBackend::attention_segments(const KvSegment* segs, int n_segs, const Se
         const size_t n_kv = static_cast<size_t>(std::max(0, sg.n_kv));
         const size_t kv_floats = n_kv ? (n_kv - 1) * stride + static_cast<size_t>(Hkv) * D : 0;
         d.q = st.in(sg.q, static_cast<size_t>(T) * H * D);
-        d.k = st.in(sg.k, kv_floats);
-        d.v = st.in(sg.v, kv_floats);
+        d.k = st.in(static_cast<const float*>(sg.k), kv_floats);
+        d.v = st.in(static_cast<const float*>(sg.v), kv_floats);
         d.stride = stride;
         d.n_kv = static_cast<int>(n_kv);
         d.q_pos = st.in(sg.q_pos, static_cast<size_t>(T));

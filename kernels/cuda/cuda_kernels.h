@@ -39,9 +39,10 @@ void launch_scale(float* x, size_t n, float f, cudaStream_t s);
 // ---- attention (kernels_attention.cu) ---------------------------------------------------------
 struct AttentionArgs {
     const float* q;        // (T, H, D)
-    const float* k;        // n_kv rows of kv_stride floats
-    const float* v;
+    const void* k;         // n_kv rows of kv_stride elements: float, or __half when kv_f16
+    const void* v;
     size_t kv_stride;
+    bool kv_f16;
     int n_tokens, n_heads, n_kv_heads, head_dim, n_kv;
     float scale;
     const int32_t* q_pos;   // (T)

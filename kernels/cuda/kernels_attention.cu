@@ -27,9 +27,15 @@ __device__ inline float warp_max(float v) {
 // shared memory, K transposed (padded rows: conflict-free reads) and V row-major.
 // Scoring: lane l scores key l % KT over the dims l / KT, l / KT + 32 / KT, ... and the partial
 // dots are summed across lanes. Accumulating: lane l owns output dims l, l + 32, ...
-template <int D, int KT, int QPW>
+__device__ inline float kv_float(float x) { return x; }
+__device__ inline float kv_float(__half x) { return __half2float(x); }
+
+// KV: the cache's element type (float or __half); scores and sums are float either way.
+template <int D, int KT, int QPW, typename KV>
 __global__ void __launch_bounds__(kAttnWarps * 32)
     attention_kernel(AttentionArgs a, int keys_per_split) {
+    const KV* kc = static_cast<const KV*>(a.k);
+    const KV* vc = static_cast<const KV*>(a.v);
     extern __shared__ float smem[];
     constexpr int QT = kAttnWarps * QPW;
     constexpr int PARTS = 32 / KT;
@@ -71,8 +77,8 @@ __global__ void __launch_bounds__(kAttnWarps * 32)
             float kval = 0.0f, vval = 0.0f;
             if (jg < key_end) {
                 const size_t off = static_cast<size_t>(jg) * a.kv_stride + static_cast<size_t>(kvh) * D + d;
-                kval = a.k[off];
-                vval = a.v[off];
+                kval = kv_float(kc[off]);
+                vval = kv_float(vc[off]);
             }
             ks_t[d * (KT + 1) + j] = kval;
             vs[j * D + d] = vval;
@@ -228,7 +234,10 @@ template <int D, int KT, int QPW>
 void run_attention(const AttentionArgs& a, const AttentionShape& shape, cudaStream_t s) {
     const dim3 grid(static_cast<unsigned>(shape.q_tiles), static_cast<unsigned>(shape.heads),
                     static_cast<unsigned>(shape.splits));
-    attention_kernel<D, KT, QPW><<<grid, kAttnWarps * 32, shape.smem_bytes, s>>>(a, shape.keys_per_split);
+    if (a.kv_f16)
+        attention_kernel<D, KT, QPW, __half><<<grid, kAttnWarps * 32, shape.smem_bytes, s>>>(a, shape.keys_per_split);
+    else
+        attention_kernel<D, KT, QPW, float><<<grid, kAttnWarps * 32, shape.smem_bytes, s>>>(a, shape.keys_per_split);
     GLEANER_CUDA_CHECK_LAUNCH();
     if (shape.splits > 1) {
         attention_merge_kernel<D><<<static_cast<unsigned>(a.n_tokens * a.n_heads), D, 0, s>>>(

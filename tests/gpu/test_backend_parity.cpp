@@ -323,6 +323,19 @@ private slots:
         p.kv_pos = nullptr;  // key j at position j
         gpu_->attention(q.data(), k.data(), v.data(), p, b.data());
         QVERIFY(max_abs_diff(a, b) < 1e-4);
+
+        // The F16 cache: the device's store_as rounds as the CPU's does, and both attend alike.
+        p.kv_pos = kvpos.data();
+        p.kv_type = DType::F16;
+        std::vector<uint16_t> kc(k.size()), vc(v.size()), kg(k.size());
+        cpu_->store_as(kc.data(), DType::F16, k.data(), k.size());
+        cpu_->store_as(vc.data(), DType::F16, v.data(), v.size());
+        gpu_->store_as(kg.data(), DType::F16, k.data(), k.size());
+        gpu_->synchronize();
+        QVERIFY(kg == kc);
+        cpu_->attention(q.data(), kc.data(), vc.data(), p, a.data());
+        gpu_->attention(q.data(), kc.data(), vc.data(), p, b.data());
+        QVERIFY2(max_abs_diff(a, b) < 1e-4, qPrintable(QString::number(max_abs_diff(a, b))));
     }
 
     void attentionSegmentsWithScores() {

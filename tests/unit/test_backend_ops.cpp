@@ -9,6 +9,7 @@
 #include "backend.h"
 #include "cpu/quant_dot.h"
 #include "quant/dequant_row.h"
+#include "quant/fp16.h"
 
 #include "random_tensors.h"
 
@@ -161,6 +162,44 @@ private slots:
                 }
             }
         QVERIFY2(max_abs_diff(out, ref) < 1e-5, qPrintable(QString::number(max_abs_diff(out, ref))));
+    }
+
+    // The F16 cache: store_as rounds to nearest even, and attention over F16 rows equals F32
+    // attention over the same rounded values, in the decode kernel (T < 8) and the tiled prefill
+    // kernel (T >= 8), with and without a sliding window.
+    void attentionOverAnF16CacheEqualsF32OverTheRoundedValues_data() {
+        QTest::addColumn<int>("T");
+        QTest::addColumn<int>("window");
+        QTest::newRow("decode") << 2 << 0;
+        QTest::newRow("prefill") << 12 << 0;
+        QTest::newRow("prefill, window 5") << 12 << 5;
+    }
+    void attentionOverAnF16CacheEqualsF32OverTheRoundedValues() {
+        QFETCH(int, T);
+        QFETCH(int, window);
+        const int H = 6, Hkv = 2, D = 64, n_kv = 40;
+        const size_t kv_n = size_t(n_kv) * Hkv * D;
+        const auto q = randn(size_t(T) * H * D, 21), k = randn(kv_n, 22, 4.0f), v = randn(kv_n, 23, 4.0f);
+        std::vector<uint16_t> k16(kv_n), v16(kv_n);
+        be_->store_as(k16.data(), DType::F16, k.data(), kv_n);
+        be_->store_as(v16.data(), DType::F16, v.data(), kv_n);
+        std::vector<float> kr(kv_n), vr(kv_n);
+        for (size_t i = 0; i < kv_n; ++i) {
+            kr[i] = fp16_to_fp32(k16[i]), vr[i] = fp16_to_fp32(v16[i]);
+            QCOMPARE(k16[i], fp32_to_fp16(k[i]));  // the portable conversion, bit for bit
+        }
+        std::vector<int32_t> kv_pos(n_kv), q_pos(T);
+        for (int j = 0; j < n_kv; ++j) kv_pos[j] = j;
+        for (int t = 0; t < T; ++t) q_pos[t] = n_kv - T + t;
+        AttentionParams p;
+        p.n_tokens = T, p.n_heads = H, p.n_kv_heads = Hkv, p.head_dim = D, p.n_kv = n_kv;
+        p.scale = 0.125f, p.q_pos = q_pos.data(), p.kv_pos = kv_pos.data(), p.sliding_window = window;
+        std::vector<float> want(size_t(T) * H * D), got(want.size());
+        be_->attention(q.data(), kr.data(), vr.data(), p, want.data());
+        p.kv_type = DType::F16;
+        be_->attention(q.data(), k16.data(), v16.data(), p, got.data());
+        QVERIFY2(max_abs_diff(got, want) < 1e-6, qPrintable(QString::number(max_abs_diff(got, want))));
+        QVERIFY(max_abs_diff(kr, k) > 0.0f);  // the rounding did happen
     }
 
     void gatedActivationsMatchTheirFormulas() {

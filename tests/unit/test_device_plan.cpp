@@ -88,7 +88,7 @@ public:
         need("rope.x", x);
         cpu->rope(x, T, H, D, pos, p);
     }
-    void attention(const float* q, const float* k, const float* v, const AttentionParams& p, float* out) override {
+    void attention(const float* q, const void* k, const void* v, const AttentionParams& p, float* out) override {
         need("attention.q", q);
         need("attention.k", k);
         need("attention.v", v);
@@ -267,8 +267,9 @@ private slots:
         QCOMPARE(rec.plans, 1);
         QCOMPARE(a.memory_plan(), std::string("planned"));
         QCOMPARE(int(rec.footprint.layer_bytes.size()), model->config().n_layers);
+        // The default F16 cache: 2 bytes per element.
         QVERIFY(rec.footprint.kv_bytes >= size_t(64) * model->config().n_layers * 2 * model->config().n_kv_heads *
-                                               model->config().head_dim * sizeof(float));
+                                               model->config().head_dim * sizeof(uint16_t));
         QVERIFY(rec.footprint.other_bytes > 0);
         const std::vector<int32_t> toks = {1, 104, 203, 114, 253, 145, 30, 28};
         const auto la = a.forward(toks, Logits::Last);
