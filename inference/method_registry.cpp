@@ -69,6 +69,8 @@ std::vector<MethodSetting> gleaner_settings() {
         {"lexical_weight", "3", "weight of the question's words in fused selection (0..100)"},
         {"order", "relevance", "relevance|book: the order of the passages shown to the model"},
         {"contrast", "0", "1: discount what a content-free question also finds"},
+        {"answer_prefill", "full", "full|lazyllm: pass 2 over the passages in full, or with LazyLLM's token pruning"},
+        {"lazy_keep", "0.5", "answer_prefill=lazyllm: share of the passages' tokens still computed at the last layer"},
         {"selection_only", "off", "select and do not answer (evaluating the selection)", true},
         {"filter_layer", "a quarter of the model's depth", "reading memory: the layer whose keys score the book"},
         {"checkpoint_tokens", "2048", "reading memory: tokens read between checkpoints (a multiple of exc_block)"},

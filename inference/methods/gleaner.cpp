@@ -16,6 +16,7 @@
 
 #include "lexical_scores.h"
 #include "methods/gemfilter.h"
+#include "methods/lazyllm.h"
 #include "methods/method_steps.h"
 #include "qa_prompt.h"
 #include "text_spans.h"
@@ -30,11 +31,12 @@ class GleanerMethod final : public ContextMethod {
 public:
     GleanerMethod(const Model& model, Backend& backend, const ReadingMemory& mem, int k, std::string query,
                   ScoreRope rope, std::string rope_name, std::string score_name, ProbeScore score, int probe_tokens, int span,
-                  bool contrast, bool selection_only, std::string select, float lexical_weight, std::string order)
+                  bool contrast, bool selection_only, std::string select, float lexical_weight, std::string order,
+                  std::string answer_prefill, double lazy_keep)
         : model_(model), backend_(backend), mem_(mem), k_(k), query_(std::move(query)), rope_(rope),
           rope_name_(std::move(rope_name)), score_name_(std::move(score_name)), score_(score), probe_tokens_(probe_tokens), span_(span),
           contrast_(contrast), selection_only_(selection_only), select_(std::move(select)),
-          lexical_weight_(lexical_weight), order_(std::move(order)) {}
+          lexical_weight_(lexical_weight), order_(std::move(order)), answer_prefill_(std::move(answer_prefill)), lazy_keep_(lazy_keep) {}
     std::string name() const override { return "gleaner"; }
     std::string describe() const override {
         const std::string so_far = mem_.complete() || mem_.doc_ids().empty()
@@ -45,6 +47,7 @@ public:
                " score=" + score_name_ + " score_rope=" + rope_name_ + " select=" + select_ +
                (select_ == "fused" ? " lexical_weight=" + std::to_string(lexical_weight_).substr(0, 4) + " order=" + order_ : "") + " (reading: " +
                mem_.settings().cache_key() + ")" + so_far +
+               (answer_prefill_ == "lazyllm" ? " answer_prefill=lazyllm lazy_keep=" + std::to_string(lazy_keep_).substr(0, 4) : "") +
                (answer_model_ ? " answered_by=" + (answer_model_->config().name.empty() ? std::string("another model")
                                                                                        : answer_model_->config().name)
                               : std::string());
@@ -135,6 +138,7 @@ public:
         // 4. The full model on the question prompt with the selected tokens as the document:
         //    numbered passages (select=fused), or the tokens run together.
         std::vector<int32_t> ids;
+        size_t after_len = 0;  // tokens of the template after the passages (the question, the answer's opening)
         const Model& answerer = answer_model_ ? *answer_model_ : model_;
         if (fused) {
             const PromptFrame pf = qa_prompt_frame(answerer, prompt.question, FrameKind::Passages, prompt.conversation);
@@ -154,14 +158,29 @@ public:
                 }
             }
             ids.insert(ids.end(), pf.after.begin(), pf.after.end());
+            after_len = pf.after.size();
         } else {
             ids = frame.before;
             for (int32_t i : selected_) ids.push_back(mem_.doc_ids()[i]);
             ids.insert(ids.end(), frame.after.begin(), frame.after.end());
+            after_len = frame.after.size();
+        }
+        if (answer_prefill_ == "lazyllm") {
+            // LazyLLM over pass 2's prompt: the passages prunable, the question and the template
+            // after them kept; its decode revives what the answer turns back to.
+            QaPrompt pass2;
+            pass2.ids = std::move(ids);
+            pass2.doc_end = static_cast<int>(pass2.ids.size() - after_len);
+            pass2.question = prompt.question;
+            LazyLlmConfig lc = lazyllm_defaults(answerer.config());
+            lc.keep = lazy_keep_;
+            lazy_ = std::make_unique<LazyLlmMethod>(answerer, backend_, lc);
+            return lazy_->prefill(pass2, max_new_tokens, progress);
         }
         tf_ = std::make_unique<Transformer>(answerer, backend_, static_cast<int>(ids.size()) + std::max(1, max_new_tokens));
         return tf_->forward(ids, Logits::Last);
     }
+
 
     // Sentence-aligned passages of about span_ tokens, outside the front/back matter, ranked by
     // reciprocal-rank fusion of their best attention score and their BM25 for the question's
@@ -260,7 +279,10 @@ public:
     }
     const Model* answering_model() const override { return answer_model_; }
 
-    std::vector<float> decode(int32_t token) override { return decode_token(*tf_, token, "gleaner"); }
+    std::vector<float> decode(int32_t token) override {
+        if (lazy_) return lazy_->decode(token);
+        return decode_token(*tf_, token, "gleaner");
+    }
 
     SelectionTrace trace() const override {
         if (pooled_.empty()) return {};
@@ -406,7 +428,10 @@ private:
     };
     std::vector<CitedSpan> cited_;  // select=fused: the passages pass 2 showed, numbered [1].. in book order
     int doc_begin_ = 0;
+    std::string answer_prefill_;  // full | lazyllm: how pass 2 runs the answering model over the passages
+    double lazy_keep_;            // lazyllm: share of the passages' tokens still computed at the last layer
     std::unique_ptr<Transformer> tf_;
+    std::unique_ptr<LazyLlmMethod> lazy_;  // pass 2 when answer_prefill_ == "lazyllm"
     const Model* answer_model_ = nullptr;  // reads the passages and answers (answer_with); null: model_
 };
 
@@ -441,9 +466,14 @@ std::unique_ptr<ContextMethod> make_gleaner_method(const Model& model, Backend& 
     if (lexical_weight < 0 || lexical_weight > 100) throw std::invalid_argument("gleaner: lexical_weight must be in 0..100");
     const std::string order = s.get_string("order", "relevance");
     if (order != "book" && order != "relevance") throw std::invalid_argument("gleaner: order must be book or relevance");
+    const std::string answer_prefill = s.get_string("answer_prefill", "full");
+    if (answer_prefill != "full" && answer_prefill != "lazyllm")
+        throw std::invalid_argument("gleaner: answer_prefill must be full or lazyllm");
+    const double lazy_keep = s.get_double("lazy_keep", 0.5);
+    if (lazy_keep <= 0 || lazy_keep > 1) throw std::invalid_argument("gleaner: lazy_keep must be in (0, 1]");
     return std::make_unique<GleanerMethod>(model, backend, memory, k, query, parse_score_rope(rope), rope, score, score_kind, probe,
                                            span, s.get_bool("contrast", false), s.get_bool("selection_only", false), select,
-                                           static_cast<float>(lexical_weight), order);
+                                           static_cast<float>(lexical_weight), order, answer_prefill, lazy_keep);
 }
 
 }  // namespace gleaner

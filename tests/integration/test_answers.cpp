@@ -132,6 +132,30 @@ private slots:
         QVERIFY2(p.readAllStandardError().contains("cannot answer with another model"), "no reason given");
     }
 
+    // Pass 2 with LazyLLM (answer_prefill=lazyllm): the same passages, the answer still right,
+    // and the settings say how it was answered.
+    void lazyPass2AnswersFromTheSamePassages() {
+        const QString cache = dir_.filePath("cache");
+        const QString question = "What did the cake say, marked in currants?";
+        const QJsonObject full = ask(book_, cache, question);
+        const QJsonObject lazy = ask(book_, cache, question, {"--answer-prefill", "lazyllm", "--lazy-keep", "0.3"});
+        QVERIFY(!full.isEmpty() && !lazy.isEmpty());
+        QVERIFY2(lazy["answer"].toString().contains("EAT ME", Qt::CaseInsensitive), qPrintable(lazy["answer"].toString()));
+        QVERIFY(lazy["settings"].toString().contains("answer_prefill=lazyllm lazy_keep=0.30"));
+        QVERIFY(!full["settings"].toString().contains("answer_prefill"));
+        QCOMPARE(lazy["evidence"].toArray().size(), full["evidence"].toArray().size());
+        for (int i = 0; i < full["evidence"].toArray().size(); ++i)
+            QCOMPARE(lazy["evidence"].toArray()[i].toObject()["start_char"], full["evidence"].toArray()[i].toObject()["start_char"]);
+        // a bad value is refused with the setting's name
+        QProcess p;
+        p.start(gleaner::test::binDir() + "/gleaner-cli",
+                {"ask", book_, question, "--answer-prefill", "sometimes", "--cache-dir", cache, "--quiet", "--model",
+                 gleaner::test::qwen05Path()});
+        QVERIFY(p.waitForFinished(600000));
+        QVERIFY(p.exitCode() != 0);
+        QVERIFY2(p.readAllStandardError().contains("answer_prefill must be full or lazyllm"), "no reason given");
+    }
+
     void saysWhenTheBookDoesNotTell() {
         // Alice has a sister in the book, no brother: the model's own answer adds nothing or a
         // name it is unsure of, and Gleaner says the book does not seem to say
