@@ -172,9 +172,10 @@ AskResult Asker::ask(const AskDocument& doc, const AskRequest& request) {
 
 void Asker::answer(const AskDocument& doc, const AskRequest& request, ContextMethod& method, QaPrompt& prompt,
                    const std::vector<int64_t>& text_offsets, AskResult& out) {
-    if (answer_model_ && !method.answer_with(*answer_model_))
+    if (answer_model_ && !method.answer_with(*answer_model_) && answer_model_required_)
         throw std::invalid_argument("the " + method.name() +
                                     " method cannot answer with another model than the one that read the book");
+    out.other_model_answered = method.answering_model() != nullptr;
     const Tokenizer& tok = method.answering_model() ? method.answering_model()->tokenizer() : model_.tokenizer();
     out.document_tokens = prompt.doc_end - prompt.doc_begin;
     out.prompt_tokens = static_cast<int64_t>(prompt.ids.size());

@@ -89,6 +89,8 @@ struct AskResult {
     // The share of the book's tokens the reading memory had read when the method selected (1 for
     // methods without one): below 1, the rest was chosen from by the question's words alone.
     double read_fraction = 1.0;
+    // The answer model (Asker::set_answer_model) read the passages and answered.
+    bool other_model_answered = false;
 };
 
 class Asker {
@@ -110,8 +112,13 @@ public:
     }
 
     // Gleaner's passages are read and answered by this model instead (null: the reading model).
-    // It must outlive the Asker's asks. Other methods refuse a request while one is set.
-    void set_answer_model(const Model* answer_model) { answer_model_ = answer_model; }
+    // It must outlive the Asker's asks. A method that cannot use it (no passages another model
+    // can read) refuses the request when `required` (the CLI's --answer-model), else answers
+    // with the reading model (the desktop's preference; AskResult::other_model_answered says).
+    void set_answer_model(const Model* answer_model, bool required = true) {
+        answer_model_ = answer_model;
+        answer_model_required_ = required;
+    }
 
     const Model& model() const { return model_; }
     Backend& backend() const { return backend_; }
@@ -131,6 +138,7 @@ private:
     std::string model_path_;
     const Model& model_;
     const Model* answer_model_ = nullptr;
+    bool answer_model_required_ = true;
     Backend& backend_;
     std::string cache_root_;
     std::string model_id_;

@@ -21,6 +21,7 @@
 #include "answer_engine.h"
 #include "app_settings.h"
 #include "compute_devices.h"
+#include "installed_models.h"
 #include "method_parameters_form.h"
 #include "method_registry.h"
 #include "model_manager_dialog.h"
@@ -85,6 +86,13 @@ SettingsDialog::SettingsDialog(QWidget* parent) : QDialog(parent) {
     device_->setToolTip(n_gpus > 0 ? tr("Where the model runs. The GPU needs the model to fit in its memory.")
                                    : tr("No GPU available: %1").arg(QString::fromStdString(devices.why_no_gpu)));
     modelForm->addRow(tr("&Device:"), device_);
+    answer_model_ = new QComboBox(modelBox);
+    answer_model_->setObjectName(QStringLiteral("answerModel"));
+    fillAnswerModels(settings.answerModelPath());
+    answer_model_->setToolTip(
+        tr("A larger model can read the passages Gleaner selects and answer from them: better answers, a slower first "
+           "word. The model above still reads the book. Methods without passages answer with the model above."));
+    modelForm->addRow(tr("&Answer with:"), answer_model_);
     layout->addWidget(modelBox);
 
     auto* answerBox = new QGroupBox(tr("Answers"), this);
@@ -180,6 +188,7 @@ ModelManagerDialog* SettingsDialog::openModelManager() {
     });
     connect(manager, &ModelManagerDialog::modelsChanged, this, [this] {
         inspectModel(model_path_->text());
+        fillAnswerModels(answer_model_->currentData().toString());  // a model downloaded or removed
         emit settingsSaved();
     });
     manager->open();
@@ -203,6 +212,21 @@ void SettingsDialog::storeMethodParameters() {
     if (!parameters_->method().isEmpty()) edited_parameters_[parameters_->method()] = parameters_->values();
 }
 
+void SettingsDialog::fillAnswerModels(const QString& chosen) {
+    answer_model_->clear();
+    answer_model_->addItem(tr("The model above"), QString());
+    for (const std::string& path : installed_model_files()) {
+        const QString p = QString::fromStdString(path);
+        answer_model_->addItem(QFileInfo(p).completeBaseName(), p);
+    }
+    if (!chosen.isEmpty() && answer_model_->findData(chosen) < 0) {  // a file outside the models folder
+        const QString name = QFileInfo::exists(chosen) ? QFileInfo(chosen).completeBaseName()
+                                                        : tr("%1 (missing)").arg(QFileInfo(chosen).fileName());
+        answer_model_->addItem(name, chosen);
+    }
+    answer_model_->setCurrentIndex(std::max(0, answer_model_->findData(chosen)));
+}
+
 void SettingsDialog::accept() {
     if (!inspectModel(model_path_->text())) return;
     storeMethodParameters();
@@ -210,6 +234,7 @@ void SettingsDialog::accept() {
     settings.setModelPath(model_path_->text());
     settings.setThreads(threads_->value());
     settings.setDevice(device_->currentData().toString());
+    settings.setAnswerModelPath(answer_model_->currentData().toString());
     settings.setMethod(method_->currentData().toString());
     settings.setMaxAnswerTokens(max_tokens_->value());
     settings.setContextTokens(context_tokens_->value());

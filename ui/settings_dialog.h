@@ -1,6 +1,6 @@
 #pragma once
 // Preferences: the model file (with what it is, or why Gleaner cannot use it), CPU threads,
-// device, the default answer method and its parameters. Saved to AppSettings on OK. The model
+// device, the model that answers from the selected passages, the default answer method and its parameters. Saved to AppSettings on OK. The model
 // manager (Manage Models…) opens from here; what it changes is saved at once (settingsSaved()).
 #include <QDialog>
 
@@ -36,6 +36,7 @@ signals:
 
 private:
     void chooseModel();
+    void fillAnswerModels(const QString& chosen);
     void loadMethodParameters(const QString& method);
     void storeMethodParameters();
 
@@ -43,6 +44,7 @@ private:
     QLabel* model_info_;
     QSpinBox* threads_;
     QComboBox* device_;
+    QComboBox* answer_model_;  // "" (the model above) or a GGUF path
     QComboBox* method_;
     QSpinBox* max_tokens_;
     QSpinBox* context_tokens_;

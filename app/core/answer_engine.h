@@ -72,6 +72,7 @@ struct AnswerCallbacks {
 struct Answer {
     std::string text;
     std::string method;  // the method that answered (a short scope of an unread book is read whole: "full")
+    std::string answered_by;  // the answer model (file stem) when it answered; empty: the reading model
     std::vector<EvidencePassage> evidence;  // in document order
     std::vector<LayerEvidence> layers;      // empty for methods that do not select per layer
     int prompt_tokens = 0;
@@ -118,7 +119,10 @@ public:
 // Loads the model (GGUF) and a CPU backend with `threads` threads (0: all cores); reading
 // memories live under `cache_root`. Throws with a message naming the file and the problem.
 // device: "cpu", "auto", "cuda", "cuda:N" (falls back to the CPU where there is no GPU).
+// answer_model_path: a second GGUF that reads the selected passages and answers, where the
+// method has passages another model can read (Gleaner's); empty or the same file: the model alone.
 std::unique_ptr<AnswerEngine> make_answer_engine(const std::string& model_path, int threads, const std::string& cache_root,
-                                                const std::string& device = "cpu");
+                                                const std::string& device = "cpu",
+                                                const std::string& answer_model_path = "");
 
 }  // namespace gleaner

@@ -25,14 +25,20 @@ MethodSettings to_method_settings(const MethodParameters& p) {
 }  // namespace
 
 ModelAnswerEngine::ModelAnswerEngine(std::string model_path, std::unique_ptr<Model> model,
-                                     std::unique_ptr<Backend> backend, std::string cache_root)
+                                     std::unique_ptr<Backend> backend, std::string cache_root,
+                                     std::string answer_model_path, std::unique_ptr<Model> answer_model)
     : model_path_(std::move(model_path)), model_(std::move(model)), backend_(std::move(backend)),
-      cache_root_(std::move(cache_root)), asker_(model_path_, *model_, *backend_, cache_root_) {}
+      cache_root_(std::move(cache_root)), answer_model_path_(std::move(answer_model_path)),
+      answer_model_(std::move(answer_model)), asker_(model_path_, *model_, *backend_, cache_root_) {
+    asker_.set_answer_model(answer_model_.get(), /*required=*/false);
+}
 
 std::string ModelAnswerEngine::model_description() const {
     // The file name says what the user chose (general.name is often a training-run label).
     const std::string name = std::filesystem::path(model_path_).stem().string();
-    return name + " · " + backend_->name() + ", " + std::to_string(backend_->threads()) + " threads";
+    const std::string answers =
+        answer_model_ ? ", answers with " + std::filesystem::path(answer_model_path_).stem().string() : std::string();
+    return name + answers + " · " + backend_->name() + ", " + std::to_string(backend_->threads()) + " threads";
 }
 
 ReadingOutcome ModelAnswerEngine::read(const Document& doc, const MethodParameters& settings,
@@ -90,6 +96,7 @@ Answer ModelAnswerEngine::answer(const Document& doc, const AnswerRequest& reque
     }
     const AnswerResult& r = res.answer;
     a.method = res.method;
+    if (res.other_model_answered) a.answered_by = std::filesystem::path(answer_model_path_).stem().string();
     a.read_fraction = res.read_fraction;
     a.read_s = res.read_s;
     a.prompt_tokens = static_cast<int>(res.prompt_tokens);

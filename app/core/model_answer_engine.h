@@ -17,8 +17,11 @@ namespace gleaner {
 
 class ModelAnswerEngine : public AnswerEngine {
 public:
+    // answer_model (may be null): reads the selected passages and answers, where the method can
+    // use another model (Asker::set_answer_model); elsewhere `model` answers.
     ModelAnswerEngine(std::string model_path, std::unique_ptr<Model> model, std::unique_ptr<Backend> backend,
-                      std::string cache_root);
+                      std::string cache_root, std::string answer_model_path = "",
+                      std::unique_ptr<Model> answer_model = nullptr);
     std::string model_description() const override;
     Answer answer(const Document& doc, const AnswerRequest& request, const AnswerCallbacks& callbacks) override;
     ReadingOutcome read(const Document& doc, const MethodParameters& settings,
@@ -30,6 +33,8 @@ private:
     std::unique_ptr<Model> model_;
     std::unique_ptr<Backend> backend_;
     std::string cache_root_;
+    std::string answer_model_path_;
+    std::unique_ptr<Model> answer_model_;
     Asker asker_;  // the document's tokens, offsets and reading memory, kept for the next question
 };
 

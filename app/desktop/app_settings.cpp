@@ -17,6 +17,13 @@ void AppSettings::setModelPath(const QString& path) {
     else settings_.setValue("engine/model", path);
 }
 
+QString AppSettings::answerModelPath() const { return settings_.value("engine/answerModel").toString(); }
+
+void AppSettings::setAnswerModelPath(const QString& path) {
+    if (path.isEmpty()) settings_.remove("engine/answerModel");
+    else settings_.setValue("engine/answerModel", path);
+}
+
 int AppSettings::threads() const { return std::max(0, settings_.value("engine/threads", 0).toInt()); }
 void AppSettings::setThreads(int threads) { settings_.setValue("engine/threads", std::max(0, threads)); }
 

@@ -19,6 +19,11 @@ public:
     QString modelPath() const;
     void setModelPath(const QString& path);  // empty: back to the default
 
+    // A second GGUF that reads the passages Gleaner selects and answers (a larger model answers
+    // better; the reading model still reads the book). Empty (default): the model answers itself.
+    QString answerModelPath() const;
+    void setAnswerModelPath(const QString& path);
+
     int threads() const;  // 0: all cores
     void setThreads(int threads);
 

@@ -4,6 +4,7 @@
 
 #include <exception>
 
+#include "app_settings.h"
 #include "model_paths.h"
 
 namespace gleaner::app {
@@ -33,25 +34,24 @@ InferenceWorker::~InferenceWorker() = default;
 
 void InferenceWorker::unloadModel() {
     engine_.reset();
-    loaded_path_.clear();
-    loaded_threads_ = -1;
-    loaded_device_.clear();
+    loaded_ = {};
 }
 
 AnswerEngine& InferenceWorker::engine(const EngineChoice& choice) {
-    if (!engine_ || choice.modelPath != loaded_path_ || choice.threads != loaded_threads_ ||
-        choice.device != loaded_device_) {
+    if (!engine_ || !(choice == loaded_)) {
         engine_.reset();
-        loaded_path_.clear();
+        loaded_ = {};
         emit modelLoading(choice.modelPath);
         engine_ = make_answer_engine(choice.modelPath.toStdString(), choice.threads, reading_memory_root(),
-                                     choice.device.toStdString());
-        loaded_path_ = choice.modelPath;
-        loaded_threads_ = choice.threads;
-        loaded_device_ = choice.device;
+                                     choice.device.toStdString(), choice.answerModelPath.toStdString());
+        loaded_ = choice;
         emit modelReady(QString::fromStdString(engine_->model_description()));
     }
     return *engine_;
+}
+
+EngineChoice engine_choice(const AppSettings& settings) {
+    return {settings.modelPath(), settings.threads(), settings.device(), settings.answerModelPath()};
 }
 
 void InferenceWorker::answer(const AnswerJob& job) {

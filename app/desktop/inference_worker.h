@@ -24,7 +24,14 @@ struct EngineChoice {
     QString modelPath;
     int threads = 0;
     QString device = QStringLiteral("cpu");
+    QString answerModelPath;  // empty: the model answers itself (AppSettings::answerModelPath)
+
+    bool operator==(const EngineChoice&) const = default;
 };
+
+class AppSettings;
+// The engine the preferences ask for (every job takes this one, so reading and answering share it).
+EngineChoice engine_choice(const AppSettings& settings);
 
 struct AnswerJob {
     quint64 id = 0;
@@ -81,9 +88,7 @@ private:
     AnswerEngine& engine(const EngineChoice& choice);  // throws when the model cannot be loaded
 
     std::unique_ptr<AnswerEngine> engine_;
-    QString loaded_path_;
-    int loaded_threads_ = -1;
-    QString loaded_device_;
+    EngineChoice loaded_;  // what engine_ was made from
 };
 
 }  // namespace gleaner::app

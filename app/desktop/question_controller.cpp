@@ -148,7 +148,7 @@ bool QuestionController::ask(const QString& question, const QString& method, con
     AnswerJob job;
     job.id = next_id_++;
     job.document = document_.document;
-    job.engine = {settings_.modelPath(), settings_.threads(), settings_.device()};
+    job.engine = engine_choice(settings_);
     job.request.question = q.toStdString();
     job.request.method = method.toStdString();
     job.request.max_tokens = settings_.maxAnswerTokens();
@@ -323,6 +323,7 @@ void QuestionController::onFinished(quint64 id, const gleaner::Answer& answer) {
     QuestionRecord record;
     record.document_id = running_document_;
     record.model = running_model_.toStdString();
+    if (!answer.answered_by.empty()) record.model += " (answered by " + answer.answered_by + ")";
     record.method = answer.method;
     record.question = streaming_question_.toStdString();
     record.answer = answer.text;

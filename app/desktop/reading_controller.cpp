@@ -52,7 +52,7 @@ void ReadingController::start() {
     job.id = next_id_++;
     job.document = document_.document;
     job.settings = settings.methodSettings(QString::fromStdString(reading_memory_method().name));
-    job.engine = {settings.modelPath(), settings.threads(), settings.device()};
+    job.engine = engine_choice(settings);
     running_id_ = job.id;
     running_stop_ = job.stop;
     suspended_ = false;

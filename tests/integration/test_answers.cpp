@@ -10,7 +10,11 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "answer_engine.h"
+#include "import.h"
 #include "test_support.h"
+
+using namespace gleaner;
 
 namespace {
 // gleaner-cli ask --json; the model is the default Qwen 0.5B unless `more` names another.
@@ -154,6 +158,39 @@ private slots:
         QVERIFY(p.waitForFinished(600000));
         QVERIFY(p.exitCode() != 0);
         QVERIFY2(p.readAllStandardError().contains("answer_prefill must be full or lazyllm"), "no reason given");
+    }
+
+    // The desktop's engine with an answer model (Settings › Answer with): SmolLM2 reads, Qwen 0.5B
+    // answers Gleaner's questions and the Answer says so; a method without passages answers with
+    // SmolLM2 instead of failing.
+    void theDesktopEngineAnswersWithItsAnswerModel() {
+        GLEANER_REQUIRE_MODEL(gleaner::test::smollm2Path());
+        const Document doc = import_document(book_.toStdString());
+        const auto engine = make_answer_engine(gleaner::test::smollm2Path().toStdString(), 2,
+                                               dir_.filePath("engine-cache").toStdString(), "cpu",
+                                               gleaner::test::qwen05Path().toStdString());
+        QVERIFY(engine->model_description().find("answers with qwen2.5-coder-0.5b") != std::string::npos);
+        AnswerRequest req;
+        req.question = "What did the cake say, marked in currants?";
+        req.method = "gleaner";
+        req.max_tokens = 32;
+        const Answer a = engine->answer(doc, req, {});
+        QCOMPARE(QString::fromStdString(a.answered_by), QString("qwen2.5-coder-0.5b-instruct-q4_k_m"));
+        QVERIFY2(QString::fromStdString(a.text).contains("EAT ME", Qt::CaseInsensitive), a.text.c_str());
+        QVERIFY(!a.evidence.empty());
+        req.method = "streaming";
+        req.max_tokens = 8;
+        const Answer b = engine->answer(doc, req, {});
+        QVERIFY(b.answered_by.empty());
+        QVERIFY(b.generated_tokens > 0);
+        // an answer model that is not there: a message naming it, before anything is loaded
+        try {
+            make_answer_engine(gleaner::test::smollm2Path().toStdString(), 1, dir_.filePath("engine-cache").toStdString(),
+                               "cpu", dir_.filePath("gone.gguf").toStdString());
+            QFAIL("a missing answer model was accepted");
+        } catch (const std::runtime_error& e) {
+            QVERIFY2(QString(e.what()).contains("answer model") && QString(e.what()).contains("gone.gguf"), e.what());
+        }
     }
 
     void saysWhenTheBookDoesNotTell() {
