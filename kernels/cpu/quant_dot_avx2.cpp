@@ -6,6 +6,7 @@
 #define GLEANER_X86_LEGACY_TILE_ACTS 4
 #define GLEANER_X86_KQUANT_TILE_ROWS 4
 #define GLEANER_X86_KQUANT_TILE_ACTS 4
+#define GLEANER_X86_ZMM_KQUANTS 0
 #include "cpu/quant_dot_x86.inc"
 
 namespace gleaner::cpu::detail {

@@ -7,6 +7,7 @@
 #define GLEANER_X86_LEGACY_TILE_ACTS 4
 #define GLEANER_X86_KQUANT_TILE_ROWS 4
 #define GLEANER_X86_KQUANT_TILE_ACTS 4
+#define GLEANER_X86_ZMM_KQUANTS 1  // Q4_K, Q5_K, Q6_K with 512-bit vectors (quant_dot_kquant_zmm.inc)
 #include "cpu/quant_dot_x86.inc"
 
 namespace gleaner::cpu::detail {
