@@ -16,6 +16,29 @@ namespace gleaner {
 
 namespace {
 
+// A scratch buffer that only grows, 64-byte aligned (its contents do not survive growing).
+class AlignedBuffer {
+public:
+    AlignedBuffer() = default;
+    AlignedBuffer(const AlignedBuffer&) = delete;
+    AlignedBuffer& operator=(const AlignedBuffer&) = delete;
+    ~AlignedBuffer() { Backend::free_shared_host(data_); }
+
+    void* reserve(size_t bytes) {
+        if (bytes > size_) {
+            Backend::free_shared_host(data_);
+            data_ = nullptr;
+            data_ = Backend::alloc_shared_host(bytes);
+            size_ = bytes;
+        }
+        return data_;
+    }
+
+private:
+    void* data_ = nullptr;
+    size_t size_ = 0;
+};
+
 class CpuBackend final : public Backend {
 public:
     explicit CpuBackend(int n_threads) : pool_(n_threads > 0 ? n_threads : ThreadPool::default_threads()) {}
@@ -56,6 +79,7 @@ private:
 
     ThreadPool pool_;
     std::vector<uint8_t> act_;  // activations converted to the weight's vec_dot_type
+    AlignedBuffer prepared_;    // the same laid out for the weight type's prefill tiles
     RopeParams rope_key_{};             // parameters of the cached table
     std::vector<int32_t> rope_pos_;     // (T) positions of the cached table
     std::vector<float> rope_cs_;        // (T, n_rot/2, 2) cos, sin
@@ -66,22 +90,35 @@ void CpuBackend::matmul(const WeightView& w, const float* x, int n_tokens, float
 }
 
 void CpuBackend::matmul_same_input(const WeightView* ws, float* const* ys, int n, const float* x, int n_tokens) {
-    // Weights whose activations differ in format (e.g. Q4_K beside Q6_K) go in separate jobs.
+    // Weights whose activations differ in format (e.g. Q4_K beside Q6_K) go in separate jobs, and
+    // so do weights of different types when one of them prepares its activations (below).
+    const int64_t n_in = ws[0].n_in;
     bool one_job = n <= 8;
-    for (int i = 1; i < n; ++i)
-        one_job &= cpu::vec_dot_type(ws[i].type) == cpu::vec_dot_type(ws[0].type) && ws[i].n_in == ws[0].n_in;
+    bool same_type = true;
+    for (int i = 1; i < n; ++i) {
+        one_job &= cpu::vec_dot_type(ws[i].type) == cpu::vec_dot_type(ws[0].type) && ws[i].n_in == n_in;
+        same_type &= ws[i].type == ws[0].type;
+    }
+    for (int i = 0; i < n && one_job && !same_type; ++i) one_job = cpu::vec_dot_prepared_bytes(ws[i].type, n_in, n_tokens) == 0;
     if (!one_job) {
         for (int j = 0; j < n; ++j) matmul_same_input(ws + j, ys + j, 1, x, n_tokens);
         return;
     }
-    const int64_t n_in = ws[0].n_in;
     const DType act_type = cpu::vec_dot_type(ws[0].type);
     const size_t act_bytes = cpu::vec_dot_act_row_bytes(ws[0].type, n_in);
     if (act_.size() < act_bytes * n_tokens) act_.resize(act_bytes * n_tokens);
     uint8_t* act = act_.data();
+    // The weight type's own activation layout for prefill tiles, if it has one (every weight of
+    // this job has the same type then).
+    const size_t prepared_bytes = cpu::vec_dot_prepared_bytes(ws[0].type, n_in, n_tokens);
+    void* prepared = prepared_bytes ? prepared_.reserve(prepared_bytes) : nullptr;
     // 1. Convert the activations once (rows split across threads).
     pool_.parallel_for(n_tokens, 1, [&](int64_t b, int64_t e) {
-        for (int64_t t = b; t < e; ++t) cpu::quantize_row(act_type, x + t * n_in, act + t * act_bytes, n_in);
+        for (int64_t t = b; t < e; ++t) {
+            cpu::quantize_row(act_type, x + t * n_in, act + t * act_bytes, n_in);
+            if (prepared)
+                cpu::vec_dot_prepare_row(ws[0].type, n_in, act + t * act_bytes, static_cast<int>(t), n_tokens, prepared);
+        }
     });
     // 2. The rows of all the weights form one range; threads take chunks of it and multiply
     //    them with every token, so each weight row is read from memory once per call.
@@ -101,9 +138,13 @@ void CpuBackend::matmul_same_input(const WeightView* ws, float* const* ys, int n
             const WeightView& w = ws[i];
             const int64_t lo = r0 - first_row[i], hi = std::min(r1 - first_row[i], w.n_out);
             const size_t w_stride = w.row_bytes();
-            cpu::vec_dot_tile(w.type, n_in, static_cast<const uint8_t*>(w.data) + lo * w_stride, w_stride,
-                              static_cast<int>(hi - lo), act, act_bytes, n_tokens, ys[i] + lo,
-                              static_cast<size_t>(w.n_out));
+            const uint8_t* rows = static_cast<const uint8_t*>(w.data) + lo * w_stride;
+            if (prepared)
+                cpu::vec_dot_tile_prepared(w.type, n_in, rows, w_stride, static_cast<int>(hi - lo), prepared, n_tokens,
+                                           ys[i] + lo, static_cast<size_t>(w.n_out));
+            else
+                cpu::vec_dot_tile(w.type, n_in, rows, w_stride, static_cast<int>(hi - lo), act, act_bytes, n_tokens,
+                                  ys[i] + lo, static_cast<size_t>(w.n_out));
             r0 = first_row[i] + hi;
         }
     });

@@ -202,19 +202,35 @@ void Backend::attention_segments(const KvSegment* segs, int n_segs, const Segmen
         std::vector<float> logits(rows_max * std::max(1, total));  // rows (token in tile, head in group)
         std::vector<float> acc(rows_max * D), inv(rows_max), kt(static_cast<size_t>(D) * 8), wide(D);
         std::vector<char> live(rows_max);
+        std::vector<char> group_seen(static_cast<size_t>(std::max(1, total)) / 8 + n_segs + 1);  // per 8-key group
         float d8[8];
         float* tacc = acc_total ? partial[ti].data() : nullptr;
         for (int64_t task = b; task < e; ++task) {
             const int t0 = static_cast<int>(task / Hkv) * kTile, g = static_cast<int>(task % Hkv);
             const int tq = std::min(kTile, T - t0);
             const int R = tq * G;
-            // 1. logits of the tile's query rows against every key, 8 keys at a time (transposed)
+            // 1. logits of the tile's query rows against every key, 8 keys at a time (transposed).
+            //    A group of 8 keys that no query of the tile sees (the causal future of a prefill,
+            //    about half of all pairs) is skipped here and in 3.
+            int group = 0;
             for (int s = 0; s < n_segs; ++s) {
                 const KvSegment& sg = segs[s];
                 const size_t stride = sg.stride ? sg.stride : static_cast<size_t>(Hkv) * D;
                 const bool masked = sg.q_pos && sg.kv_pos;
-                for (int j0 = 0; j0 < sg.n_kv; j0 += 8) {
+                for (int j0 = 0; j0 < sg.n_kv; j0 += 8, ++group) {
                     const int nb = std::min(8, sg.n_kv - j0);
+                    bool seen = !masked;
+                    for (int tt = 0; tt < tq && !seen; ++tt)
+                        for (int jj = 0; jj < nb && !seen; ++jj) {
+                            const int64_t dist = static_cast<int64_t>(sg.q_pos[t0 + tt]) - sg.kv_pos[j0 + jj];
+                            seen = dist >= sg.min_dist && dist < sg.max_dist;
+                        }
+                    group_seen[group] = seen;
+                    if (!seen) {
+                        for (int r = 0; r < R; ++r)
+                            std::fill_n(logits.data() + static_cast<size_t>(r) * total + offset[s] + j0, nb, kMasked);
+                        continue;
+                    }
                     for (int jj = 0; jj < 8; ++jj) {
                         const float* kj = jj < nb ? kv_row(sg.k, sg.kv_type, (j0 + jj) * stride + static_cast<size_t>(g) * D, D, wide.data()) : nullptr;
                         for (int d = 0; d < D; ++d) kt[static_cast<size_t>(d) * 8 + jj] = kj ? kj[d] : 0.0f;
@@ -245,16 +261,20 @@ void Backend::attention_segments(const KvSegment* segs, int n_segs, const Segmen
                 std::fill(acc.begin() + static_cast<size_t>(r) * D, acc.begin() + static_cast<size_t>(r + 1) * D, 0.0f);
             }
             // 3. P.V, each value row once for all rows of the tile; InfLLM's score accumulation
+            group = 0;
             for (int s = 0; s < n_segs; ++s) {
                 const KvSegment& sg = segs[s];
                 const size_t stride = sg.stride ? sg.stride : static_cast<size_t>(Hkv) * D;
                 for (int j = 0; j < sg.n_kv; ++j) {
+                    if (j % 8 == 0 && j > 0) ++group;
+                    if (!group_seen[group]) continue;
                     const float* vj = kv_row(sg.v, sg.kv_type, j * stride + static_cast<size_t>(g) * D, D, wide.data());
                     for (int r = 0; r < R; ++r) {
                         const float pr = logits[static_cast<size_t>(r) * total + offset[s] + j];
                         if (pr != 0.0f && live[r]) kern.axpy(pr, vj, acc.data() + static_cast<size_t>(r) * D, D);
                     }
                 }
+                if (sg.n_kv > 0) ++group;
                 if (sg.score_acc) {
                     float* ta = tacc + acc_offset[s];
                     for (int r = 0; r < R; ++r) {

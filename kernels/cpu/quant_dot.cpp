@@ -501,6 +501,24 @@ void vec_dot_tile(DType wt, int64_t n, const void* w, size_t w_stride_bytes, int
             out[a * out_stride + r] = dot(n, w_bytes + r * w_stride_bytes, act_bytes + a * act_stride_bytes);
 }
 
+size_t vec_dot_prepared_bytes(DType wt, int64_t n, int nact) {
+    const detail::PreparedTileFns& fns = detail::active_kernels().prepared[detail::type_slot(wt)];
+    return fns.bytes ? fns.bytes(n, nact) : 0;
+}
+
+void vec_dot_prepare_row(DType wt, int64_t n, const void* act_row, int a, int nact, void* prepared) {
+    const detail::PreparedTileFns& fns = detail::active_kernels().prepared[detail::type_slot(wt)];
+    assert(fns.prepare_row != nullptr && "vec_dot_prepare_row: nothing to prepare for this type");
+    fns.prepare_row(n, act_row, a, nact, prepared);
+}
+
+void vec_dot_tile_prepared(DType wt, int64_t n, const void* w, size_t w_stride_bytes, int nrows, const void* prepared,
+                           int nact, float* out, size_t out_stride) {
+    const detail::PreparedTileFns& fns = detail::active_kernels().prepared[detail::type_slot(wt)];
+    assert(fns.tile != nullptr && "vec_dot_tile_prepared: nothing to prepare for this type");
+    fns.tile(n, w, w_stride_bytes, nrows, prepared, nact, out, out_stride);
+}
+
 const char* vec_dot_isa_name() { return detail::active_kernels().name; }
 
 }  // namespace gleaner::cpu

@@ -49,6 +49,18 @@ void vec_dot_nrows(DType wt, int64_t n, const void* w, size_t w_stride_bytes, in
 void vec_dot_tile(DType wt, int64_t n, const void* w, size_t w_stride_bytes, int nrows, const void* act,
                   size_t act_stride_bytes, int nact, float* out, size_t out_stride);
 
+// Prefill, prepared once: some tile kernels first lay the activations out their own way (with
+// VNNI the 32-element formats transpose groups of 8 blocks). A matmul over many weight rows
+// does that once instead of in every vec_dot_tile call:
+//   bytes = vec_dot_prepared_bytes(wt, n, nact)   0: nothing to prepare, use vec_dot_tile
+//   vec_dot_prepare_row(wt, n, act + a*stride, a, nact, prepared)   for each a, from any thread
+//   vec_dot_tile_prepared(wt, n, w, w_stride, nrows, prepared, nact, out, out_stride)
+// `prepared` holds `bytes` bytes, 32-byte aligned; the results equal vec_dot_tile's.
+size_t vec_dot_prepared_bytes(DType wt, int64_t n, int nact);
+void vec_dot_prepare_row(DType wt, int64_t n, const void* act_row, int a, int nact, void* prepared);
+void vec_dot_tile_prepared(DType wt, int64_t n, const void* w, size_t w_stride_bytes, int nrows, const void* prepared,
+                           int nact, float* out, size_t out_stride);
+
 // Name of the kernel set in use ("scalar", "avx2", "avx512vnni"), for logs and benchmarks.
 const char* vec_dot_isa_name();
 

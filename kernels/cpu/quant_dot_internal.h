@@ -14,6 +14,14 @@ using VecDotFn = float (*)(int64_t n, const void* w_row, const void* act_row);
 using VecDotTileFn = void (*)(int64_t n, const void* w, size_t w_stride_bytes, int nrows, const void* act,
                               size_t act_stride_bytes, int nact, float* out, size_t out_stride);
 
+// Same contracts as gleaner::cpu::vec_dot_prepared_bytes / vec_dot_prepare_row / vec_dot_tile_prepared.
+struct PreparedTileFns {
+    size_t (*bytes)(int64_t n, int nact) = nullptr;
+    void (*prepare_row)(int64_t n, const void* act_row, int a, int nact, void* prepared) = nullptr;
+    void (*tile)(int64_t n, const void* w, size_t w_stride_bytes, int nrows, const void* prepared, int nact, float* out,
+                 size_t out_stride) = nullptr;
+};
+
 // One slot per ggml type id (DType values are below 32).
 constexpr int kTypeSlots = 32;
 constexpr int type_slot(DType t) { return static_cast<int>(t); }
@@ -26,6 +34,7 @@ struct KernelSet {
     QuantizeRowFn quantize[kTypeSlots] = {};
     VecDotFn vec_dot[kTypeSlots] = {};
     VecDotTileFn tile[kTypeSlots] = {};
+    PreparedTileFns prepared[kTypeSlots] = {};  // by weight type; null: nothing to prepare
 };
 
 // Portable C++ kernels for every supported type (quant_dot.cpp).

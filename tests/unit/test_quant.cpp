@@ -798,12 +798,25 @@ private slots:
 
     // Tiles (several weight rows x several activation rows, with remainders) against
     // pairwise scalar dot products, for every kernel set.
-    void tileMatchesVecDot_data() { add_weight_type_rows(); }
+    // (7 activation rows: decode-sized tiles; 19 with 10 blocks per row: the prefill tiles, whose
+    // formats may transpose groups of 8 blocks, with a partial last group.)
+    void tileMatchesVecDot_data() {
+        QTest::addColumn<gleaner::DType>("type");
+        QTest::addColumn<int>("nact");
+        QTest::addColumn<int>("n");
+        for (DType t : kWeightTypes) {
+            const std::string name(dtype_traits(t).name);
+            const int block = dtype_traits(t).block_elems;
+            QTest::newRow((name + " x7").c_str()) << t << 7 << 512;
+            QTest::newRow((name + " x19").c_str()) << t << 19 << (block > 1 ? 10 * block : 320);
+        }
+    }
     void tileMatchesVecDot() {
         QFETCH(gleaner::DType, type);
+        QFETCH(int, nact);
+        QFETCH(int, n);
         Rng rng;
-        const int64_t n = 512;
-        const int nrows = 11, nact = 7;
+        const int nrows = 11;
         const size_t w_stride = dtype_row_bytes(type, n);
         const size_t act_stride = cpu::vec_dot_act_row_bytes(type, n);
         std::vector<uint8_t> w;
