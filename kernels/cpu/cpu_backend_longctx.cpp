@@ -17,6 +17,7 @@
 #include "backend.h"
 #include "cpu/thread_pool.h"
 #include "cpu/vec_math.h"
+#include "quant/fp16.h"
 
 namespace gleaner {
 
@@ -58,15 +59,37 @@ float exp_sum_scalar(float* x, int n, float m) {
     return s;
 }
 
-void axpy_scalar(float a, const float* x, float* y, int n) {
-    for (int i = 0; i < n; ++i) y[i] += a * x[i];
+// out[r * 8 + j] = q_r . key j for R query rows against 8 keys stored transposed: kt (D, 8).
+void group_logits_scalar(const float* const* q_rows, int R, const float* kt, int D, float* out) {
+    for (int r = 0; r < R; ++r) {
+        float* o = out + r * 8;
+        for (int j = 0; j < 8; ++j) o[j] = 0.0f;
+        for (int d = 0; d < D; ++d)
+            for (int j = 0; j < 8; ++j) o[j] += q_rows[r][d] * kt[d * 8 + j];
+    }
 }
 
-// out[j] = q . key j for 8 keys stored transposed: kt (D, 8).
-void dots8_scalar(const float* q, const float* kt, int D, float* out) {
-    for (int j = 0; j < 8; ++j) out[j] = 0.0f;
-    for (int d = 0; d < D; ++d)
-        for (int j = 0; j < 8; ++j) out[j] += q[d] * kt[d * 8 + j];
+// Value rows j of a segment: (n_kv, stride) F32 or F16, this KV group's D elements at `at`.
+struct ValueRows {
+    const void* base;
+    DType type;
+    size_t stride, at;
+};
+
+float value_at(const ValueRows& v, int j, int d) {
+    const size_t i = static_cast<size_t>(j) * v.stride + v.at + d;
+    return v.type == DType::F32 ? static_cast<const float*>(v.base)[i] : fp16_to_fp32(static_cast<const uint16_t*>(v.base)[i]);
+}
+
+// acc[r * D + d] += sum over keys j in [j0, j1) of p[r * p_stride + j] * v_j[d], for R rows.
+void weighted_values_scalar(const float* p, size_t p_stride, int R, const ValueRows& v, int j0, int j1, int D,
+                            float* acc) {
+    for (int r = 0; r < R; ++r)
+        for (int j = j0; j < j1; ++j) {
+            const float pr = p[r * p_stride + j];
+            if (pr == 0.0f) continue;
+            for (int d = 0; d < D; ++d) acc[static_cast<size_t>(r) * D + d] += pr * value_at(v, j, d);
+        }
 }
 
 #ifdef GLEANER_LONGCTX_X86
@@ -120,45 +143,89 @@ __attribute__((target("avx2,fma"))) float exp_sum_avx2(float* x, int n, float m)
     return r;
 }
 
-__attribute__((target("avx2,fma"))) void axpy_avx2(float a, const float* x, float* y, int n) {
-    const __m256 va = _mm256_set1_ps(a);
-    int i = 0;
-    for (; i + 8 <= n; i += 8)
-        _mm256_storeu_ps(y + i, _mm256_fmadd_ps(va, _mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i)));
-    for (; i < n; ++i) y[i] += a * x[i];
+// The R x 8 logits of group_logits_scalar, up to 8 query rows at a time: each transposed key
+// column is loaded once for all rows, each row keeps its own accumulator (8 independent FMA chains).
+template <int RB>
+__attribute__((target("avx2,fma"))) void group_logits_rows(const float* const* q_rows, const float* kt, int D,
+                                                           float* out) {
+    __m256 acc[RB];
+    for (int r = 0; r < RB; ++r) acc[r] = _mm256_setzero_ps();
+    for (int d = 0; d < D; ++d) {
+        const __m256 k = _mm256_loadu_ps(kt + d * 8);
+        for (int r = 0; r < RB; ++r) acc[r] = _mm256_fmadd_ps(_mm256_broadcast_ss(q_rows[r] + d), k, acc[r]);
+    }
+    for (int r = 0; r < RB; ++r) _mm256_storeu_ps(out + r * 8, acc[r]);
 }
 
-__attribute__((target("avx2,fma"))) void dots8_avx2(const float* q, const float* kt, int D, float* out) {
-    __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
-    int d = 0;
-    for (; d + 2 <= D; d += 2) {
-        s0 = _mm256_fmadd_ps(_mm256_set1_ps(q[d]), _mm256_loadu_ps(kt + d * 8), s0);
-        s1 = _mm256_fmadd_ps(_mm256_set1_ps(q[d + 1]), _mm256_loadu_ps(kt + (d + 1) * 8), s1);
+__attribute__((target("avx2,fma"))) void group_logits_avx2(const float* const* q_rows, int R, const float* kt, int D,
+                                                           float* out) {
+    using Fn = void (*)(const float* const*, const float*, int, float*);
+    static constexpr Fn by_rows[8] = {group_logits_rows<1>, group_logits_rows<2>, group_logits_rows<3>,
+                                      group_logits_rows<4>, group_logits_rows<5>, group_logits_rows<6>,
+                                      group_logits_rows<7>, group_logits_rows<8>};
+    for (int r0 = 0; r0 < R; r0 += 8) by_rows[std::min(8, R - r0) - 1](q_rows + r0, kt, D, out + r0 * 8);
+}
+
+__attribute__((target("avx2,fma,f16c"))) inline __m256 load8_values(const ValueRows& v, int j, int d) {
+    const size_t i = static_cast<size_t>(j) * v.stride + v.at + d;
+    if (v.type == DType::F32) return _mm256_loadu_ps(static_cast<const float*>(v.base) + i);
+    return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(static_cast<const uint16_t*>(v.base) + i)));
+}
+
+// weighted_values_scalar for up to 8 rows and 8 columns at a time: the accumulators stay in
+// registers over the whole key range, each value vector is loaded once for all rows.
+template <int RB>
+__attribute__((target("avx2,fma,f16c"))) void weighted_values_rows(const float* p, size_t p_stride, const ValueRows& v,
+                                                                   int j0, int j1, int D, float* acc) {
+    for (int d = 0; d < D; d += 8) {
+        __m256 a[RB];
+        for (int r = 0; r < RB; ++r) a[r] = _mm256_loadu_ps(acc + static_cast<size_t>(r) * D + d);
+        for (int j = j0; j < j1; ++j) {
+            const __m256 x = load8_values(v, j, d);
+            for (int r = 0; r < RB; ++r) a[r] = _mm256_fmadd_ps(_mm256_broadcast_ss(p + r * p_stride + j), x, a[r]);
+        }
+        for (int r = 0; r < RB; ++r) _mm256_storeu_ps(acc + static_cast<size_t>(r) * D + d, a[r]);
     }
-    for (; d < D; ++d) s0 = _mm256_fmadd_ps(_mm256_set1_ps(q[d]), _mm256_loadu_ps(kt + d * 8), s0);
-    _mm256_storeu_ps(out, _mm256_add_ps(s0, s1));
+}
+
+__attribute__((target("avx2,fma,f16c"))) void weighted_values_avx2(const float* p, size_t p_stride, int R,
+                                                                   const ValueRows& v, int j0, int j1, int D,
+                                                                   float* acc) {
+    using Fn = void (*)(const float*, size_t, const ValueRows&, int, int, int, float*);
+    static constexpr Fn by_rows[8] = {weighted_values_rows<1>, weighted_values_rows<2>, weighted_values_rows<3>,
+                                      weighted_values_rows<4>, weighted_values_rows<5>, weighted_values_rows<6>,
+                                      weighted_values_rows<7>, weighted_values_rows<8>};
+    for (int r0 = 0; r0 < R; r0 += 8)
+        by_rows[std::min(8, R - r0) - 1](p + r0 * p_stride, p_stride, v, j0, j1, D, acc + static_cast<size_t>(r0) * D);
 }
 
 bool use_avx2() {
-    static const bool v = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    static const bool v =
+        __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
     return v;
 }
 #else
 bool use_avx2() { return false; }
 float exp_sum_avx2(float* x, int n, float m) { return exp_sum_scalar(x, n, m); }
-void axpy_avx2(float a, const float* x, float* y, int n) { axpy_scalar(a, x, y, n); }
-void dots8_avx2(const float* q, const float* kt, int D, float* out) { dots8_scalar(q, kt, D, out); }
+void group_logits_avx2(const float* const* q_rows, int R, const float* kt, int D, float* out) {
+    group_logits_scalar(q_rows, R, kt, D, out);
+}
+void weighted_values_avx2(const float* p, size_t p_stride, int R, const ValueRows& v, int j0, int j1, int D,
+                          float* acc) {
+    weighted_values_scalar(p, p_stride, R, v, j0, j1, D, acc);
+}
 #endif
 
 struct Kernels {
     float (*exp_sum)(float*, int, float);
-    void (*axpy)(float, const float*, float*, int);
-    void (*dots8)(const float*, const float*, int, float*);
+    void (*group_logits)(const float* const*, int, const float*, int, float*);
+    void (*weighted_values)(const float*, size_t, int, const ValueRows&, int, int, int, float*);
 };
 
-Kernels pick_kernels() {
-    if (use_avx2()) return {exp_sum_avx2, axpy_avx2, dots8_avx2};
-    return {exp_sum_scalar, axpy_scalar, dots8_scalar};
+// The vector kernels take head_dim in whole vectors of 8.
+Kernels pick_kernels(int head_dim) {
+    if (use_avx2() && head_dim % 8 == 0) return {exp_sum_avx2, group_logits_avx2, weighted_values_avx2};
+    return {exp_sum_scalar, group_logits_scalar, weighted_values_scalar};
 }
 
 // D elements of a key or value row at element offset `at` of `base`, as floats: the row itself
@@ -169,85 +236,118 @@ const float* kv_row(const void* base, DType type, size_t at, int D, float* wide)
     return wide;
 }
 
+// Keys j0 .. j0+nb-1 (nb <= 8) of a segment's KV group g, transposed into kt (D, 8), zero-padded.
+void transpose_key_group(const KvSegment& sg, size_t stride, int g, int j0, int nb, int D, float* kt, float* wide) {
+    for (int jj = 0; jj < 8; ++jj) {
+        const float* kj = jj < nb ? kv_row(sg.k, sg.kv_type, (j0 + jj) * stride + static_cast<size_t>(g) * D, D, wide)
+                                  : nullptr;
+        for (int d = 0; d < D; ++d) kt[static_cast<size_t>(d) * 8 + jj] = kj ? kj[d] : 0.0f;
+    }
+}
+
 }  // namespace
 
 void Backend::attention_segments(const KvSegment* segs, int n_segs, const SegmentAttentionParams& p, float* out) {
     const int T = p.n_tokens, H = p.n_heads, Hkv = p.n_kv_heads, D = p.head_dim;
     if (T <= 0) return;
     const int G = H / Hkv;
-    std::vector<int> offset(n_segs + 1, 0);  // start of each segment in a task's logit row
+    std::vector<int> offset(n_segs + 1, 0);       // start of each segment in a task's logit row
+    std::vector<int> first_group(n_segs + 1, 0);  // index of each segment's first 8-key group
     std::vector<size_t> acc_offset(n_segs, 0);
     size_t acc_total = 0;
     for (int s = 0; s < n_segs; ++s) {
-        offset[s + 1] = offset[s] + std::max(0, segs[s].n_kv);
+        const int n_kv = std::max(0, segs[s].n_kv);
+        offset[s + 1] = offset[s] + n_kv;
+        first_group[s + 1] = first_group[s] + (n_kv + 7) / 8;
         if (segs[s].score_acc) {
             acc_offset[s] = acc_total;
             acc_total += static_cast<size_t>(segs[s].n_kv) * H;
         }
     }
     const int total = offset[n_segs];
-    const Kernels kern = pick_kernels();
+    const int n_groups = first_group[n_segs];
+    const Kernels kern = pick_kernels(D);
+    auto kv_stride = [&](const KvSegment& sg) { return sg.stride ? sg.stride : static_cast<size_t>(Hkv) * D; };
     // One task: a tile of up to kTile query tokens and one KV group, so each key and value row
     // read from memory serves kTile x G query rows.
     constexpr int kTile = 4;
     const int n_tiles = (T + kTile - 1) / kTile;
     const int64_t n_tasks = static_cast<int64_t>(n_tiles) * Hkv;
+    // With several tiles, the keys are transposed once for all of them (8-key groups, (D, 8)
+    // each) instead of once per tile, unless that copy would be large.
+    const size_t transposed_floats = static_cast<size_t>(Hkv) * n_groups * 8 * D;
+    const bool shared_keys = n_tiles > 1 && transposed_floats * sizeof(float) <= (size_t{256} << 20);
+    std::vector<float> keys_t(shared_keys ? transposed_floats : 0);
+    auto group_keys = [&](int g, int group) { return keys_t.data() + (static_cast<size_t>(g) * n_groups + group) * 8 * D; };
 
     // Per-thread score partials, reduced in thread order so results do not depend on timing.
     std::vector<std::vector<float>> partial;
+
+    auto transpose = [&](int ti, int nt) {  // each thread a share of the groups, for every KV group
+        std::vector<float> wide(D);
+        const int b = static_cast<int>(static_cast<int64_t>(n_groups) * ti / nt);
+        const int e = static_cast<int>(static_cast<int64_t>(n_groups) * (ti + 1) / nt);
+        int s = 0;
+        for (int group = b; group < e; ++group) {
+            while (first_group[s + 1] <= group) ++s;
+            const KvSegment& sg = segs[s];
+            const int j0 = (group - first_group[s]) * 8;
+            for (int g = 0; g < Hkv; ++g)
+                transpose_key_group(sg, kv_stride(sg), g, j0, std::min(8, sg.n_kv - j0), D, group_keys(g, group),
+                                    wide.data());
+        }
+    };
 
     auto work = [&](int ti, int nt) {
         const int64_t b = n_tasks * ti / nt, e = n_tasks * (ti + 1) / nt;
         const size_t rows_max = static_cast<size_t>(kTile) * G;
         std::vector<float> logits(rows_max * std::max(1, total));  // rows (token in tile, head in group)
-        std::vector<float> acc(rows_max * D), inv(rows_max), kt(static_cast<size_t>(D) * 8), wide(D);
-        std::vector<char> live(rows_max);
-        std::vector<char> group_seen(static_cast<size_t>(std::max(1, total)) / 8 + n_segs + 1);  // per 8-key group
-        float d8[8];
+        std::vector<float> acc(rows_max * D), inv(rows_max), kt(shared_keys ? 0 : static_cast<size_t>(D) * 8),
+            wide(D), group_out(rows_max * 8);
+        std::vector<const float*> q_rows(rows_max);
+        std::vector<char> live(rows_max), seen(std::max(1, n_groups));
         float* tacc = acc_total ? partial[ti].data() : nullptr;
         for (int64_t task = b; task < e; ++task) {
             const int t0 = static_cast<int>(task / Hkv) * kTile, g = static_cast<int>(task % Hkv);
             const int tq = std::min(kTile, T - t0);
             const int R = tq * G;
-            // 1. logits of the tile's query rows against every key, 8 keys at a time (transposed).
-            //    A group of 8 keys that no query of the tile sees (the causal future of a prefill,
-            //    about half of all pairs) is skipped here and in 3.
-            int group = 0;
+            // 1. logits of the tile's query rows against every key, 8 keys at a time. A group of
+            //    8 keys that no query of the tile sees (the causal future of a prefill, about half
+            //    of all pairs) is skipped here and in 3.
             for (int s = 0; s < n_segs; ++s) {
                 const KvSegment& sg = segs[s];
-                const size_t stride = sg.stride ? sg.stride : static_cast<size_t>(Hkv) * D;
+                for (int r = 0; r < R; ++r) q_rows[r] = sg.q + (static_cast<size_t>(t0 + r / G) * H + g * G + r % G) * D;
                 const bool masked = sg.q_pos && sg.kv_pos;
-                for (int j0 = 0; j0 < sg.n_kv; j0 += 8, ++group) {
+                for (int j0 = 0, group = first_group[s]; j0 < sg.n_kv; j0 += 8, ++group) {
                     const int nb = std::min(8, sg.n_kv - j0);
-                    bool seen = !masked;
-                    for (int tt = 0; tt < tq && !seen; ++tt)
-                        for (int jj = 0; jj < nb && !seen; ++jj) {
-                            const int64_t dist = static_cast<int64_t>(sg.q_pos[t0 + tt]) - sg.kv_pos[j0 + jj];
-                            seen = dist >= sg.min_dist && dist < sg.max_dist;
+                    bool visible[kTile][8];  // (token of the tile, key of the group)
+                    bool any = false;
+                    for (int tt = 0; tt < tq; ++tt)
+                        for (int jj = 0; jj < nb; ++jj) {
+                            bool v = true;
+                            if (masked) {
+                                const int64_t dist = static_cast<int64_t>(sg.q_pos[t0 + tt]) - sg.kv_pos[j0 + jj];
+                                v = dist >= sg.min_dist && dist < sg.max_dist;
+                            }
+                            visible[tt][jj] = v;
+                            any |= v;
                         }
-                    group_seen[group] = seen;
-                    if (!seen) {
+                    seen[group] = any;
+                    if (!any) {
                         for (int r = 0; r < R; ++r)
                             std::fill_n(logits.data() + static_cast<size_t>(r) * total + offset[s] + j0, nb, kMasked);
                         continue;
                     }
-                    for (int jj = 0; jj < 8; ++jj) {
-                        const float* kj = jj < nb ? kv_row(sg.k, sg.kv_type, (j0 + jj) * stride + static_cast<size_t>(g) * D, D, wide.data()) : nullptr;
-                        for (int d = 0; d < D; ++d) kt[static_cast<size_t>(d) * 8 + jj] = kj ? kj[d] : 0.0f;
-                    }
+                    const float* keys = kt.data();
+                    if (shared_keys)
+                        keys = group_keys(g, group);
+                    else
+                        transpose_key_group(sg, kv_stride(sg), g, j0, nb, D, kt.data(), wide.data());
+                    kern.group_logits(q_rows.data(), R, keys, D, group_out.data());
                     for (int r = 0; r < R; ++r) {
-                        const int t = t0 + r / G, hh = r % G;
-                        const float* qv = sg.q + (static_cast<size_t>(t) * H + g * G + hh) * D;
-                        kern.dots8(qv, kt.data(), D, d8);
                         float* l = logits.data() + static_cast<size_t>(r) * total + offset[s] + j0;
-                        for (int jj = 0; jj < nb; ++jj) {
-                            bool visible = true;
-                            if (masked) {
-                                const int64_t dist = static_cast<int64_t>(sg.q_pos[t]) - sg.kv_pos[j0 + jj];
-                                visible = dist >= sg.min_dist && dist < sg.max_dist;
-                            }
-                            l[jj] = visible ? d8[jj] * p.scale : kMasked;
-                        }
+                        const float* d8 = group_out.data() + r * 8;
+                        for (int jj = 0; jj < nb; ++jj) l[jj] = visible[r / G][jj] ? d8[jj] * p.scale : kMasked;
                     }
                 }
             }
@@ -260,21 +360,23 @@ void Backend::attention_segments(const KvSegment* segs, int n_segs, const Segmen
                 inv[r] = live[r] ? 1.0f / kern.exp_sum(row, total, m) : 0.0f;
                 std::fill(acc.begin() + static_cast<size_t>(r) * D, acc.begin() + static_cast<size_t>(r + 1) * D, 0.0f);
             }
-            // 3. P.V, each value row once for all rows of the tile; InfLLM's score accumulation
-            group = 0;
+            // 3. P.V over each run of seen groups, each value row once for all rows of the tile;
+            //    InfLLM's score accumulation
             for (int s = 0; s < n_segs; ++s) {
                 const KvSegment& sg = segs[s];
-                const size_t stride = sg.stride ? sg.stride : static_cast<size_t>(Hkv) * D;
-                for (int j = 0; j < sg.n_kv; ++j) {
-                    if (j % 8 == 0 && j > 0) ++group;
-                    if (!group_seen[group]) continue;
-                    const float* vj = kv_row(sg.v, sg.kv_type, j * stride + static_cast<size_t>(g) * D, D, wide.data());
-                    for (int r = 0; r < R; ++r) {
-                        const float pr = logits[static_cast<size_t>(r) * total + offset[s] + j];
-                        if (pr != 0.0f && live[r]) kern.axpy(pr, vj, acc.data() + static_cast<size_t>(r) * D, D);
+                const ValueRows values{sg.v, sg.kv_type, kv_stride(sg), static_cast<size_t>(g) * D};
+                const float* probs = logits.data() + offset[s];
+                for (int group = first_group[s]; group < first_group[s + 1];) {
+                    if (!seen[group]) {
+                        ++group;
+                        continue;
                     }
+                    int end = group;
+                    while (end < first_group[s + 1] && seen[end]) ++end;
+                    const int j0 = (group - first_group[s]) * 8, j1 = std::min(sg.n_kv, (end - first_group[s]) * 8);
+                    kern.weighted_values(probs, static_cast<size_t>(total), R, values, j0, j1, D, acc.data());
+                    group = end;
                 }
-                if (sg.n_kv > 0) ++group;
                 if (sg.score_acc) {
                     float* ta = tacc + acc_offset[s];
                     for (int r = 0; r < R; ++r) {
@@ -298,12 +400,18 @@ void Backend::attention_segments(const KvSegment* segs, int n_segs, const Segmen
     const double work_size = static_cast<double>(T) * H * total * D;
     const int nt = work_size < 4e5 ? 1 : std::max(1, threads());
     if (acc_total) partial.assign(nt, std::vector<float>(acc_total, 0.0f));
-    if (nt == 1)
+    if (nt == 1) {
+        if (shared_keys) transpose(0, 1);
         work(0, 1);
-    else
+    } else {
+        if (shared_keys)
+            run_parallel([&](int ti, int n) {
+                if (n == nt) transpose(ti, n);
+            });
         run_parallel([&](int ti, int n) {
             if (n == nt) work(ti, n);
         });
+    }
     for (int ti = 0; ti < static_cast<int>(partial.size()); ++ti)
         for (int s = 0; s < n_segs; ++s) {
             if (!segs[s].score_acc) continue;

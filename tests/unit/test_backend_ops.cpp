@@ -125,17 +125,32 @@ private slots:
                 }
     }
 
+    // T < 8 takes the decode kernel, T >= 8 the tiled prefill kernel: with 7 query heads per KV
+    // head (28 rows per tile: blocks of 8 rows and a remainder), 8-key groups that a tile never
+    // sees, and a head_dim that is not a whole number of vectors (the portable kernels).
     void attentionMatchesSoftmaxWithCausalAndWindowMasks_data() {
         QTest::addColumn<int>("window");
-        QTest::newRow("causal") << 0;
-        QTest::newRow("sliding window 3") << 3;
+        QTest::addColumn<int>("T");
+        QTest::addColumn<int>("H");
+        QTest::addColumn<int>("D");
+        QTest::addColumn<int>("n_kv");
+        QTest::newRow("causal") << 0 << 4 << 4 << 16 << 10;
+        QTest::newRow("sliding window 3") << 3 << 4 << 4 << 16 << 10;
+        QTest::newRow("prefill, causal") << 0 << 21 << 14 << 64 << 45;
+        QTest::newRow("prefill, window 9") << 9 << 21 << 14 << 64 << 45;
+        QTest::newRow("prefill, head_dim 20") << 0 << 13 << 6 << 20 << 30;
     }
     void attentionMatchesSoftmaxWithCausalAndWindowMasks() {
         QFETCH(int, window);
-        const int T = 4, H = 4, Hkv = 2, D = 16, n_kv = 10;
+        QFETCH(int, T);
+        QFETCH(int, H);
+        QFETCH(int, D);
+        QFETCH(int, n_kv);
+        const int Hkv = 2;
         const auto q = randn(size_t(T) * H * D, 8), k = randn(size_t(n_kv) * Hkv * D, 9), v = randn(size_t(n_kv) * Hkv * D, 10);
-        std::vector<int32_t> kv_pos(n_kv), q_pos = {6, 7, 8, 9};
+        std::vector<int32_t> kv_pos(n_kv), q_pos(T);
         for (int j = 0; j < n_kv; ++j) kv_pos[j] = j;
+        for (int t = 0; t < T; ++t) q_pos[t] = n_kv - T + t;
         AttentionParams p;
         p.n_tokens = T, p.n_heads = H, p.n_kv_heads = Hkv, p.head_dim = D, p.n_kv = n_kv;
         p.scale = 0.25f, p.q_pos = q_pos.data(), p.kv_pos = kv_pos.data(), p.sliding_window = window;
