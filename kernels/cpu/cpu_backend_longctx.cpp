@@ -59,6 +59,12 @@ float exp_sum_scalar(float* x, int n, float m) {
     return s;
 }
 
+float row_max_scalar(const float* x, int n) {
+    float m = kMasked;
+    for (int i = 0; i < n; ++i) m = std::max(m, x[i]);
+    return m;
+}
+
 // out[r * 8 + j] = q_r . key j for R query rows against 8 keys stored transposed: kt (D, 8).
 void group_logits_scalar(const float* const* q_rows, int R, const float* kt, int D, float* out) {
     for (int r = 0; r < R; ++r) {
@@ -143,6 +149,26 @@ __attribute__((target("avx2,fma"))) float exp_sum_avx2(float* x, int n, float m)
     return r;
 }
 
+// The largest of x[0..n) (-inf for none): 4 vector chains instead of one scalar chain.
+__attribute__((target("avx2,fma"))) float row_max_avx2(const float* x, int n) {
+    __m256 m0 = _mm256_set1_ps(kMasked), m1 = m0, m2 = m0, m3 = m0;
+    int i = 0;
+    for (; i + 32 <= n; i += 32) {
+        m0 = _mm256_max_ps(m0, _mm256_loadu_ps(x + i));
+        m1 = _mm256_max_ps(m1, _mm256_loadu_ps(x + i + 8));
+        m2 = _mm256_max_ps(m2, _mm256_loadu_ps(x + i + 16));
+        m3 = _mm256_max_ps(m3, _mm256_loadu_ps(x + i + 24));
+    }
+    for (; i + 8 <= n; i += 8) m0 = _mm256_max_ps(m0, _mm256_loadu_ps(x + i));
+    const __m256 m = _mm256_max_ps(_mm256_max_ps(m0, m1), _mm256_max_ps(m2, m3));
+    __m128 h = _mm_max_ps(_mm256_castps256_ps128(m), _mm256_extractf128_ps(m, 1));
+    h = _mm_max_ps(h, _mm_movehl_ps(h, h));
+    h = _mm_max_ss(h, _mm_movehdup_ps(h));
+    float r = _mm_cvtss_f32(h);
+    for (; i < n; ++i) r = std::max(r, x[i]);
+    return r;
+}
+
 // The R x 8 logits of group_logits_scalar, up to 8 query rows at a time: each transposed key
 // column is loaded once for all rows, each row keeps its own accumulator (8 independent FMA chains).
 template <int RB>
@@ -207,6 +233,7 @@ bool use_avx2() {
 #else
 bool use_avx2() { return false; }
 float exp_sum_avx2(float* x, int n, float m) { return exp_sum_scalar(x, n, m); }
+float row_max_avx2(const float* x, int n) { return row_max_scalar(x, n); }
 void group_logits_avx2(const float* const* q_rows, int R, const float* kt, int D, float* out) {
     group_logits_scalar(q_rows, R, kt, D, out);
 }
@@ -217,6 +244,7 @@ void weighted_values_avx2(const float* p, size_t p_stride, int R, const ValueRow
 #endif
 
 struct Kernels {
+    float (*row_max)(const float*, int);
     float (*exp_sum)(float*, int, float);
     void (*group_logits)(const float* const*, int, const float*, int, float*);
     void (*weighted_values)(const float*, size_t, int, const ValueRows&, int, int, int, float*);
@@ -224,8 +252,8 @@ struct Kernels {
 
 // The vector kernels take head_dim in whole vectors of 8.
 Kernels pick_kernels(int head_dim) {
-    if (use_avx2() && head_dim % 8 == 0) return {exp_sum_avx2, group_logits_avx2, weighted_values_avx2};
-    return {exp_sum_scalar, group_logits_scalar, weighted_values_scalar};
+    if (use_avx2() && head_dim % 8 == 0) return {row_max_avx2, exp_sum_avx2, group_logits_avx2, weighted_values_avx2};
+    return {row_max_scalar, exp_sum_scalar, group_logits_scalar, weighted_values_scalar};
 }
 
 // D elements of a key or value row at element offset `at` of `base`, as floats: the row itself
@@ -320,16 +348,16 @@ void Backend::attention_segments(const KvSegment* segs, int n_segs, const Segmen
                 const bool masked = sg.q_pos && sg.kv_pos;
                 for (int j0 = 0, group = first_group[s]; j0 < sg.n_kv; j0 += 8, ++group) {
                     const int nb = std::min(8, sg.n_kv - j0);
-                    bool visible[kTile][8];  // (token of the tile, key of the group)
+                    float bias[kTile][8];  // (token of the tile, key of the group): 0 seen, -inf not
                     bool any = false;
                     for (int tt = 0; tt < tq; ++tt)
-                        for (int jj = 0; jj < nb; ++jj) {
-                            bool v = true;
-                            if (masked) {
+                        for (int jj = 0; jj < 8; ++jj) {
+                            bool v = jj < nb;
+                            if (masked && v) {
                                 const int64_t dist = static_cast<int64_t>(sg.q_pos[t0 + tt]) - sg.kv_pos[j0 + jj];
                                 v = dist >= sg.min_dist && dist < sg.max_dist;
                             }
-                            visible[tt][jj] = v;
+                            bias[tt][jj] = v ? 0.0f : kMasked;
                             any |= v;
                         }
                     seen[group] = any;
@@ -347,15 +375,19 @@ void Backend::attention_segments(const KvSegment* segs, int n_segs, const Segmen
                     for (int r = 0; r < R; ++r) {
                         float* l = logits.data() + static_cast<size_t>(r) * total + offset[s] + j0;
                         const float* d8 = group_out.data() + r * 8;
-                        for (int jj = 0; jj < nb; ++jj) l[jj] = visible[r / G][jj] ? d8[jj] * p.scale : kMasked;
+                        const float* b8 = bias[r / G];
+                        if (nb == 8) {  // (a fixed count: the compiler vectorizes it)
+                            for (int jj = 0; jj < 8; ++jj) l[jj] = d8[jj] * p.scale + b8[jj];
+                        } else {
+                            for (int jj = 0; jj < nb; ++jj) l[jj] = d8[jj] * p.scale + b8[jj];
+                        }
                     }
                 }
             }
             // 2. softmax per row
             for (int r = 0; r < R; ++r) {
                 float* row = logits.data() + static_cast<size_t>(r) * total;
-                float m = kMasked;
-                for (int j = 0; j < total; ++j) m = std::max(m, row[j]);
+                const float m = kern.row_max(row, total);
                 live[r] = m != kMasked;  // a row with no visible key gets zeros
                 inv[r] = live[r] ? 1.0f / kern.exp_sum(row, total, m) : 0.0f;
                 std::fill(acc.begin() + static_cast<size_t>(r) * D, acc.begin() + static_cast<size_t>(r + 1) * D, 0.0f);
@@ -377,13 +409,14 @@ void Backend::attention_segments(const KvSegment* segs, int n_segs, const Segmen
                     kern.weighted_values(probs, static_cast<size_t>(total), R, values, j0, j1, D, acc.data());
                     group = end;
                 }
-                if (sg.score_acc) {
-                    float* ta = tacc + acc_offset[s];
+                if (sg.score_acc) {  // per thread (head, key): contiguous, unlike score_acc's (key, head)
                     for (int r = 0; r < R; ++r) {
                         if (!live[r]) continue;
                         const int h = g * G + r % G;
+                        float* ta = tacc + acc_offset[s] + static_cast<size_t>(h) * sg.n_kv;
                         const float* pr = logits.data() + static_cast<size_t>(r) * total + offset[s];
-                        for (int j = 0; j < sg.n_kv; ++j) ta[static_cast<size_t>(j) * H + h] += pr[j] * inv[r];
+                        const float w = inv[r];
+                        for (int j = 0; j < sg.n_kv; ++j) ta[j] += pr[j] * w;
                     }
                 }
             }
@@ -415,10 +448,11 @@ void Backend::attention_segments(const KvSegment* segs, int n_segs, const Segmen
     for (int ti = 0; ti < static_cast<int>(partial.size()); ++ti)
         for (int s = 0; s < n_segs; ++s) {
             if (!segs[s].score_acc) continue;
-            const float* src = partial[ti].data() + acc_offset[s];
-            float* dst = segs[s].score_acc;
-            const size_t n = static_cast<size_t>(segs[s].n_kv) * H;
-            for (size_t i = 0; i < n; ++i) dst[i] += src[i];
+            const float* src = partial[ti].data() + acc_offset[s];  // (head, key)
+            float* dst = segs[s].score_acc;                          // (key, head)
+            const int n_kv = segs[s].n_kv;
+            for (int h = 0; h < H; ++h)
+                for (int j = 0; j < n_kv; ++j) dst[static_cast<size_t>(j) * H + h] += src[static_cast<size_t>(h) * n_kv + j];
         }
 }
 
