@@ -16,32 +16,11 @@ namespace gleaner {
 
 namespace {
 
-// A scratch buffer that only grows, 64-byte aligned (its contents do not survive growing).
-class AlignedBuffer {
-public:
-    AlignedBuffer() = default;
-    AlignedBuffer(const AlignedBuffer&) = delete;
-    AlignedBuffer& operator=(const AlignedBuffer&) = delete;
-    ~AlignedBuffer() { Backend::free_shared_host(data_); }
-
-    void* reserve(size_t bytes) {
-        if (bytes > size_) {
-            Backend::free_shared_host(data_);
-            data_ = nullptr;
-            data_ = Backend::alloc_shared_host(bytes);
-            size_ = bytes;
-        }
-        return data_;
-    }
-
-private:
-    void* data_ = nullptr;
-    size_t size_ = 0;
-};
-
 class CpuBackend final : public Backend {
 public:
-    explicit CpuBackend(int n_threads) : pool_(n_threads > 0 ? n_threads : ThreadPool::default_threads()) {}
+    explicit CpuBackend(int n_threads) : pool_(n_threads > 0 ? n_threads : ThreadPool::default_threads()) {
+        prepared_.reset(*this, 0);
+    }
 
     std::string name() const override { return std::string("cpu (") + cpu::vec_dot_isa_name() + ")"; }
     int threads() const override { return pool_.size(); }
@@ -79,7 +58,7 @@ private:
 
     ThreadPool pool_;
     std::vector<uint8_t> act_;  // activations converted to the weight's vec_dot_type
-    AlignedBuffer prepared_;    // the same laid out for the weight type's prefill tiles
+    SharedArray<uint8_t> prepared_;  // the same laid out for the weight type's prefill tiles
     RopeParams rope_key_{};             // parameters of the cached table
     std::vector<int32_t> rope_pos_;     // (T) positions of the cached table
     std::vector<float> rope_cs_;        // (T, n_rot/2, 2) cos, sin
@@ -94,12 +73,12 @@ void CpuBackend::matmul_same_input(const WeightView* ws, float* const* ys, int n
     // so do weights of different types when one of them prepares its activations (below).
     const int64_t n_in = ws[0].n_in;
     bool one_job = n <= 8;
-    bool same_type = true;
     for (int i = 1; i < n; ++i) {
         one_job &= cpu::vec_dot_type(ws[i].type) == cpu::vec_dot_type(ws[0].type) && ws[i].n_in == n_in;
-        same_type &= ws[i].type == ws[0].type;
+        if (ws[i].type != ws[0].type)
+            one_job &= cpu::vec_dot_prepared_bytes(ws[0].type, n_in, n_tokens) == 0 &&
+                       cpu::vec_dot_prepared_bytes(ws[i].type, n_in, n_tokens) == 0;
     }
-    for (int i = 0; i < n && one_job && !same_type; ++i) one_job = cpu::vec_dot_prepared_bytes(ws[i].type, n_in, n_tokens) == 0;
     if (!one_job) {
         for (int j = 0; j < n; ++j) matmul_same_input(ws + j, ys + j, 1, x, n_tokens);
         return;
@@ -111,7 +90,8 @@ void CpuBackend::matmul_same_input(const WeightView* ws, float* const* ys, int n
     // The weight type's own activation layout for prefill tiles, if it has one (every weight of
     // this job has the same type then).
     const size_t prepared_bytes = cpu::vec_dot_prepared_bytes(ws[0].type, n_in, n_tokens);
-    void* prepared = prepared_bytes ? prepared_.reserve(prepared_bytes) : nullptr;
+    if (prepared_bytes) prepared_.resize(prepared_bytes);
+    void* prepared = prepared_bytes ? prepared_.data() : nullptr;
     // 1. Convert the activations once (rows split across threads).
     pool_.parallel_for(n_tokens, 1, [&](int64_t b, int64_t e) {
         for (int64_t t = b; t < e; ++t) {
