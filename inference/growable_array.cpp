@@ -21,37 +21,24 @@ std::runtime_error sys_error(const std::string& what, const std::string& path) {
     return std::runtime_error(what + " " + path + ": " + std::strerror(errno));
 }
 
-class HeapArray final : public GrowableArray {
+class HeapBytes final : public GrowableBytes {
 public:
-    float* data() override { return v_.data(); }
-    const float* data() const override { return v_.data(); }
+    uint8_t* data() override { return v_.data(); }
+    const uint8_t* data() const override { return v_.data(); }
     size_t size() const override { return v_.size(); }
     void resize(size_t n) override {
         if (n > v_.capacity()) v_.reserve(std::max(n, v_.capacity() + v_.capacity() / 2));
-        v_.resize(n, 0.0f);
+        v_.resize(n, 0);
     }
 
 private:
-    std::vector<float> v_;
-};
-
-class MappedArray final : public GrowableArray {
-public:
-    explicit MappedArray(std::string path) : bytes_(std::move(path)) {}
-    float* data() override { return reinterpret_cast<float*>(bytes_.data()); }
-    const float* data() const override { return reinterpret_cast<const float*>(bytes_.data()); }
-    size_t size() const override { return bytes_.size() / sizeof(float); }
-    void resize(size_t n) override { bytes_.resize(n * sizeof(float)); }
-    void flush() override { bytes_.flush(); }
-
-private:
-    MappedBytes bytes_;
+    std::vector<uint8_t> v_;  // operator new's alignment (16 bytes) suits float and f16 elements
 };
 
 }  // namespace
 
-std::unique_ptr<GrowableArray> make_heap_array() { return std::make_unique<HeapArray>(); }
-std::unique_ptr<GrowableArray> make_mapped_array(const std::string& path) { return std::make_unique<MappedArray>(path); }
+std::unique_ptr<GrowableBytes> make_heap_bytes() { return std::make_unique<HeapBytes>(); }
+std::unique_ptr<GrowableBytes> make_mapped_bytes(const std::string& path) { return std::make_unique<MappedBytes>(path); }
 
 // The file is grown in steps, each reserved on disk (reserve_file_space) before it is mapped;
 // size() is the logical size, the file and its mapping may be larger.

@@ -9,32 +9,49 @@
 
 namespace gleaner {
 
-class GrowableArray {
+// Bytes that grow, kept either on the heap or in a memory-mapped file (the reading memory that
+// persists and survives a killed process). data() may move on resize.
+class GrowableBytes {
 public:
-    virtual ~GrowableArray() = default;
-    virtual float* data() = 0;
-    virtual const float* data() const = 0;
-    virtual size_t size() const = 0;              // floats
-    virtual void resize(size_t n_floats) = 0;     // new elements are zero
+    virtual ~GrowableBytes() = default;
+    virtual uint8_t* data() = 0;
+    virtual const uint8_t* data() const = 0;
+    virtual size_t size() const = 0;         // bytes
+    virtual void resize(size_t bytes) = 0;   // new bytes are zero
     // Writes what changed to the backing file (no-op on the heap).
     virtual void flush() {}
+};
+
+// A contiguous array of T over a GrowableBytes store (whole elements only).
+template <typename T>
+class GrowableArray {
+public:
+    explicit GrowableArray(std::unique_ptr<GrowableBytes> store) : store_(std::move(store)) {}
+    T* data() { return reinterpret_cast<T*>(store_->data()); }
+    const T* data() const { return reinterpret_cast<const T*>(store_->data()); }
+    size_t size() const { return store_->size() / sizeof(T); }
+    void resize(size_t n) { store_->resize(n * sizeof(T)); }  // new elements are zero
+    void flush() { store_->flush(); }
+
+private:
+    std::unique_ptr<GrowableBytes> store_;
 };
 
 // A growable memory-mapped file of bytes (the same growth and sync rules as the mapped array).
 // Every growth reserves the file's new blocks on disk before they are mapped, so a full disk is
 // an exception from resize() (naming the directory and the room needed; the bytes and size so
 // far are kept), never a SIGBUS at a later store.
-class MappedBytes {
+class MappedBytes final : public GrowableBytes {
 public:
     explicit MappedBytes(std::string path);  // opens or creates; keeps an existing file's bytes
     ~MappedBytes();
     MappedBytes(const MappedBytes&) = delete;
     MappedBytes& operator=(const MappedBytes&) = delete;
-    uint8_t* data() { return static_cast<uint8_t*>(base_); }
-    const uint8_t* data() const { return static_cast<const uint8_t*>(base_); }
-    size_t size() const { return size_; }
-    void resize(size_t bytes);
-    void flush();
+    uint8_t* data() override { return static_cast<uint8_t*>(base_); }
+    const uint8_t* data() const override { return static_cast<const uint8_t*>(base_); }
+    size_t size() const override { return size_; }
+    void resize(size_t bytes) override;
+    void flush() override;
     // Cuts the file to its logical size (it grows in steps) and syncs it.
     void finalize();
 
@@ -47,10 +64,10 @@ private:
     size_t size_ = 0;
 };
 
-std::unique_ptr<GrowableArray> make_heap_array();
-// Opens (creating if needed) `path` as an array of floats; an existing file keeps its contents
-// and its size (a multiple of 4 bytes). Throws std::runtime_error naming the file on failure.
-std::unique_ptr<GrowableArray> make_mapped_array(const std::string& path);
+std::unique_ptr<GrowableBytes> make_heap_bytes();
+// Opens (creating if needed) `path` as growable bytes; an existing file keeps its contents and
+// its size. Throws std::runtime_error naming the file on failure.
+std::unique_ptr<GrowableBytes> make_mapped_bytes(const std::string& path);
 
 // A read-only mapping of a whole file.
 class MappedFile {

@@ -13,6 +13,30 @@ DType parse_kv_type(const std::string& name) {
     throw std::invalid_argument("KV cache type '" + name + "': use f16 or f32");
 }
 
+std::string kv_type_name(DType type) {
+    if (type == DType::F16) return "f16";
+    if (type == DType::F32) return "f32";
+    throw std::invalid_argument("KV elements are F32 or F16");
+}
+
+void kv_elements_to_f32(const void* src, DType type, size_t n, float* out) {
+    if (type == DType::F16)
+        cpu::f16_to_f32_row(static_cast<const uint16_t*>(src), out, n);
+    else if (type == DType::F32)
+        std::memcpy(out, src, n * sizeof(float));
+    else
+        throw std::invalid_argument("KV elements are F32 or F16");
+}
+
+void kv_elements_from_f32(const float* src, DType type, size_t n, void* out) {
+    if (type == DType::F16)
+        cpu::f32_to_f16_row(src, static_cast<uint16_t*>(out), n);
+    else if (type == DType::F32)
+        std::memcpy(out, src, n * sizeof(float));
+    else
+        throw std::invalid_argument("KV elements are F32 or F16");
+}
+
 KvCache::KvCache(Backend& backend, int n_layers, int cap, int n_kv_heads, int head_dim, DType t)
     : type(t), capacity(cap), row(n_kv_heads * head_dim), pos(backend, static_cast<size_t>(cap)) {
     if (t != DType::F32 && t != DType::F16) throw std::invalid_argument("KV cache: only F32 and F16 elements");
@@ -26,11 +50,7 @@ KvCache::KvCache(Backend& backend, int n_layers, int cap, int n_kv_heads, int he
 
 std::vector<float> KvCache::key_as_f32(int layer, int slot) const {
     std::vector<float> out(static_cast<size_t>(row));
-    const std::byte* src = k[layer].data() + static_cast<size_t>(slot) * row_bytes();
-    if (type == DType::F16)
-        cpu::f16_to_f32_row(reinterpret_cast<const uint16_t*>(src), out.data(), out.size());
-    else
-        std::memcpy(out.data(), src, row_bytes());
+    kv_elements_to_f32(k[layer].data() + static_cast<size_t>(slot) * row_bytes(), type, out.size(), out.data());
     return out;
 }
 

@@ -19,6 +19,12 @@ inline constexpr DType kDefaultKvType = DType::F16;
 
 // "f16" / "f32" -> the type; throws std::invalid_argument for anything else.
 DType parse_kv_type(const std::string& name);
+// The name parse_kv_type() reads back.
+std::string kv_type_name(DType type);
+// n stored key/value elements of `type` (F32 or F16) as floats (host memory).
+void kv_elements_to_f32(const void* src, DType type, size_t n, float* out);
+// n floats stored as elements of `type` (F16 rounded to nearest even), host memory.
+void kv_elements_from_f32(const float* src, DType type, size_t n, void* out);
 
 struct KvCache {
     DType type = DType::F32;   // F32 or F16

@@ -25,6 +25,7 @@ std::vector<MethodSetting> block_memory_settings(const std::string& n_local, con
         {"max_cached_blocks", "the larger of 32 and topk", "blocks kept in fast memory (LRU cache)"},
         {"exc_block", std::string("the smaller of n_local and 512") + kScaled, "tokens processed together (execution block)"},
         {"chunk_size", std::string("8192") + kScaled, "tokens per forward call while the book is processed"},
+        {"kv_type", "f16", "f16|f32: elements of the memory's stored keys and values (f16: half the memory)"},
     };
 }
 

@@ -17,7 +17,8 @@ double token_nll(const float* logits, int n_vocab, int32_t target) {
 }
 
 PerplexityResult compute_perplexity(Transformer& tf, const std::vector<int32_t>& tokens, int n_ctx, int max_chunks,
-                                    const std::function<void(int, int, double)>& progress) {
+                                    const std::function<void(int, int, double)>& progress,
+                                    const std::function<void()>& before_chunk) {
     const Vocab& vocab = tf.model().tokenizer().vocab();
     const int n_vocab = tf.config().n_vocab;
     PerplexityResult r;
@@ -33,6 +34,7 @@ PerplexityResult compute_perplexity(Transformer& tf, const std::vector<int32_t>&
                                    tokens.begin() + static_cast<long>(c + 1) * n_ctx);
         if (vocab.add_bos) chunk[0] = vocab.bos;
         tf.reset();
+        if (before_chunk) before_chunk();
         const std::vector<float>& logits = tf.forward(chunk, Logits::All, nullptr, first);
         for (int j = first; j < n_ctx - 1; ++j) {
             nll += token_nll(logits.data() + static_cast<size_t>(j) * n_vocab, n_vocab, chunk[j + 1]);

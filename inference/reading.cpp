@@ -40,9 +40,12 @@ void adopt_legacy_memory(const std::string& cache_root, const std::string& key, 
     fs::rename(legacy, dir, ec);  // on failure the memory is read again: nothing is lost
 }
 
-std::string layer_file(int layer, const char* what) {
+// A block-memory file of a layer: keys and values as elements of the memory's kv_type,
+// representatives as f32 (the suffix names the elements).
+std::string layer_file(int layer, const std::string& what, DType kv_type) {
+    const std::string elements = what == "k" || what == "v" ? kv_type_name(kv_type) : "f32";
     char name[64];
-    std::snprintf(name, sizeof name, "layer%02d_%s.f32", layer, what);
+    std::snprintf(name, sizeof name, "layer%02d_%s.%s", layer, what.c_str(), elements.c_str());
     return name;
 }
 
@@ -64,7 +67,7 @@ private:
     int row_;
 };
 
-const uint8_t* bytes_of(const float* p) { return reinterpret_cast<const uint8_t*>(p); }
+const uint8_t* bytes_of(const void* p) { return static_cast<const uint8_t*>(p); }
 
 // Runs fn, reporting a value that runs past the end of a verified payload (a format mismatch)
 // as damage of the file it came from.
@@ -272,7 +275,7 @@ void ReadingMemory::check_state(const Checkpoint& c) const {
         fail("its key hashes do not cover the tokens read");
     const size_t want_layers = c.done == total_ ? 0 : static_cast<size_t>(settings_.filter_layer);
     if (c.layers.size() != want_layers) fail("it has the block memory of a different number of layers");
-    const uint64_t row_bytes = static_cast<uint64_t>(key_row_) * sizeof(float);
+    const uint64_t row_bytes = dtype_row_bytes(settings_.memory.kv_type, key_row_);
     for (const LayerCheckpoint& l : c.layers) {
         const InfLlmLayerState& s = l.state;
         if (s.n_tokens != c.done || s.init_len < 0 || s.init_len > s.rem_start || s.rem_start > s.n_tokens ||
@@ -321,23 +324,29 @@ void ReadingMemory::restore_layers(InfLlmPolicy& policy) const {
         const InfLlmLayerState& st = c.state;
         const int64_t H = L.geometry().n_heads, row = key_row_;
         // each file at least as long as the checkpoint says (restore() would refuse it unnamed)
+        const DType kv = settings_.memory.kv_type;
         for (const auto& [what, bytes] : {std::pair{"k", c.k.end()}, {"v", c.v.end()}, {"repr", c.repr.end()}}) {
+            const std::string file = path(layer_file(l, what, kv));
             std::error_code ec;
-            const uint64_t size = fs::file_size(path(layer_file(l, what)), ec);
+            const uint64_t size = fs::file_size(file, ec);
             if (ec || size < bytes)
-                throw damaged_file(path(layer_file(l, what)), ec ? "missing" : "truncated: " + std::to_string(size) +
-                                                                                 " bytes, the checkpoint covers " +
-                                                                                 std::to_string(bytes));
+                throw damaged_file(file, ec ? "missing" : "truncated: " + std::to_string(size) +
+                                                              " bytes, the checkpoint covers " + std::to_string(bytes));
         }
         L.restore(st);
-        const auto verify = [&](const ChunkHashes& h, const float* data, size_t n, const char* what) {
-            const std::string file = path(layer_file(l, what));
-            h.verify(bytes_of(data), n * sizeof(float), file);
-            check_finite(data, n, file);
+        // n elements of `type` at data: their hashes, then no infinity or NaN among them
+        const auto verify = [&](const ChunkHashes& h, const void* data, DType type, size_t n, const char* what) {
+            const std::string file = path(layer_file(l, what, kv));
+            h.verify(bytes_of(data), dtype_row_bytes(type, static_cast<int64_t>(n)), file);
+            if (type == DType::F16)
+                check_finite_f16(static_cast<const uint16_t*>(data), n, file);
+            else
+                check_finite(static_cast<const float*>(data), n, file);
         };
-        verify(c.k, L.raw_k(0), static_cast<size_t>(st.n_tokens * row), "k");
-        verify(c.v, L.raw_v(0), static_cast<size_t>(st.n_tokens * row), "v");
-        verify(c.repr, L.representative(0), static_cast<size_t>(st.n_blocks * H * L.geometry().head_dim), "repr");
+        verify(c.k, L.raw_k(0), kv, static_cast<size_t>(st.n_tokens * row), "k");
+        verify(c.v, L.raw_v(0), kv, static_cast<size_t>(st.n_tokens * row), "v");
+        verify(c.repr, L.representative(0), DType::F32, static_cast<size_t>(st.n_blocks * H * L.geometry().head_dim),
+               "repr");
         const int64_t rows = st.n_tokens - st.rem_start;
         L.set_scores(0, c.scores.data(), st.init_len);
         L.set_scores(st.rem_start, c.scores.data() + st.init_len * H, rows);
@@ -361,7 +370,7 @@ ReadingMemory::Checkpoint ReadingMemory::checkpoint_of(const InfLlmPolicy& polic
             lc.v = saved_.layers[l].v;
             lc.repr = saved_.layers[l].repr;
         }
-        const uint64_t row_bytes = static_cast<uint64_t>(key_row_) * sizeof(float);
+        const uint64_t row_bytes = L.kv_row_bytes();
         const int H = L.geometry().n_heads;
         lc.k.append(bytes_of(L.raw_k(0)), s.n_tokens * row_bytes);
         lc.v.append(bytes_of(L.raw_v(0)), s.n_tokens * row_bytes);
@@ -380,7 +389,7 @@ void ReadingMemory::remove_block_memory(int n_layers) const {
     for (int l = 0; l < n_layers; ++l)
         for (const char* what : {"k", "v", "repr"}) {
             std::error_code ec;
-            fs::remove(path(layer_file(l, what)), ec);
+            fs::remove(path(layer_file(l, what, settings_.memory.kv_type)), ec);
         }
 }
 
@@ -438,12 +447,12 @@ void ReadingMemory::read(const std::function<void(const ReadingProgress&)>& prog
 }
 
 // The estimate of the room a read takes at its peak: the keys, and the block memory of layers
-// 0..r-1 (every token's key and value as f32, the blocks' representatives) that is deleted when
+// 0..r-1 (every token's key and value as kv_type elements, the blocks' representatives) that is deleted when
 // the read is complete.
 uint64_t ReadingMemory::bytes_needed_to_read() const {
     const ModelConfig& c = model_->config();
     const uint64_t n = static_cast<uint64_t>(total_), row = static_cast<uint64_t>(key_row_);
-    const uint64_t per_layer = n * row * sizeof(float) * 2 +
+    const uint64_t per_layer = dtype_row_bytes(settings_.memory.kv_type, static_cast<int64_t>(row)) * n * 2 +
                                n / settings_.memory.block_size * c.n_heads * c.head_dim * sizeof(float);
     return n * row * sizeof(uint16_t) + n * sizeof(int32_t) + per_layer * settings_.filter_layer;
 }
@@ -456,11 +465,12 @@ void ReadingMemory::read_locked(const std::function<void(const ReadingProgress&)
     const int r = settings_.filter_layer;
     Transformer tf(*model_, *backend_, 1, settings_.memory.exc_block);
     const std::string dir = dir_;
+    const DType kv = settings_.memory.kv_type;
     InfLlmPolicy policy(
         tf, settings_.memory,
-        [dir](int layer, const std::string& what) {
-            if (what == "acc") return make_heap_array();  // checkpointed through the state file
-            return make_mapped_array(dir + "/" + layer_file(layer, what.c_str()));
+        [dir, kv](int layer, const std::string& what) {
+            if (what == "acc") return make_heap_bytes();  // checkpointed through the state file
+            return make_mapped_bytes(dir + "/" + layer_file(layer, what, kv));
         },
         r);
     MappedBytes keys(path(kKeys));
@@ -528,10 +538,11 @@ std::string ReadingMemory::encode_tail(const InfLlmPolicy& policy) const {
         const int H = L.geometry().n_heads;
         put(out, init);
         put(out, rem);
+        std::vector<float> row(static_cast<size_t>(key_row_));
         auto rows = [&](int64_t first, int64_t n, bool is_k) {
             for (int64_t t = first; t < first + n; ++t) {
-                const float* src = is_k ? L.raw_k(t) : L.raw_v(t);
-                for (int i = 0; i < key_row_; ++i) put(out, fp32_to_fp16(src[i]));
+                is_k ? L.raw_k_f32(t, row.data()) : L.raw_v_f32(t, row.data());
+                for (float x : row) put(out, fp32_to_fp16(x));
             }
         };
         rows(0, init, true);

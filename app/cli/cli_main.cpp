@@ -19,7 +19,7 @@ const std::vector<Command>& all_commands() {
         {"generate", "generate [--model M] --prompt T [--chat] [--special] [--max-tokens N] [--temperature X] [--top-k K]\n"
                      "           [--top-p P] [--min-p P] [--repeat-penalty R] [--seed S] [--threads N] [--stats]",
          cmd_generate},
-        {"perplexity", "perplexity [--model M] --file F [--ctx 512] [--kv-type f16|f32] [--json]    perplexity as llama.cpp computes it",
+        {"perplexity", "perplexity [--model M] --file F [--ctx 512] [--kv-type f16|f32] [--memory none|infllm [InfLLM knobs]] [--json]    perplexity as llama.cpp computes it (--memory: through InfLLM's block memory)",
          cmd_perplexity},
         {"import", "import FILE [--password P] [--json] [--no-library]   import a book into the library", cmd_import},
         {"ocr", "ocr FILE [--password P] [--language eng] [--force] [--quiet]\n"

@@ -346,12 +346,14 @@ public:
             InfLlmPolicy policy(
                 tf, mem_.settings().memory,
                 [&](int layer, const std::string& what) {
-                    auto a = make_heap_array();
+                    auto a = make_heap_bytes();
+                    // keys and values as the memory stores them, scores as floats
+                    const DType type = what == "acc" ? DType::F32 : mem_.settings().memory.kv_type;
                     const std::vector<float>* src = what == "k" ? &kk[layer] : what == "v" ? &vv[layer]
                                                   : what == "acc" ? &aa[layer] : nullptr;
                     if (src) {
-                        a->resize(src->size());
-                        std::copy(src->begin(), src->end(), a->data());
+                        a->resize(dtype_row_bytes(type, static_cast<int64_t>(src->size())));
+                        kv_elements_from_f32(src->data(), type, src->size(), a->data());
                     }
                     return a;
                 },

@@ -30,13 +30,14 @@ void InfLlmConfig::validate() const {
     need(exc_block >= 1 && exc_block <= n_local, "exc_block must be in 1..n_local (the reference asserts it)");
     need(max_cached_blocks >= topk, "max_cached_blocks must be >= topk (the reference fails otherwise)");
     need(chunk_size >= 1, "chunk_size must be >= 1");
+    need(kv_type == DType::F16 || kv_type == DType::F32, "kv_type must be f16 or f32");
 }
 
 std::string InfLlmConfig::describe() const {
     std::ostringstream s;
     s << "n_init=" << n_init << " n_local=" << n_local << " topk=" << topk << " block_size=" << block_size
       << " repr_topk=" << repr_topk << " max_cached_blocks=" << max_cached_blocks << " exc_block=" << exc_block
-      << " chunk_size=" << chunk_size;
+      << " chunk_size=" << chunk_size << " kv=" << kv_type_name(kv_type);
     if (question_weight != 0.0f) s << " question_weight=" << question_weight;
     if (reference_mask) s << " reference_mask=1";
     return s.str();
@@ -78,7 +79,7 @@ InfLlmConfig qllm_defaults(const ModelConfig& c) {
 }
 
 ArrayFactory heap_arrays() {
-    return [](int, const std::string&) { return make_heap_array(); };
+    return [](int, const std::string&) { return make_heap_bytes(); };
 }
 
 std::vector<int64_t> top_blocks(const float* scores, int64_t n, int k) {
@@ -92,14 +93,17 @@ std::vector<int64_t> top_blocks(const float* scores, int64_t n, int k) {
 // ---- one layer ----------------------------------------------------------------------------------
 
 InfLlmLayer::InfLlmLayer(const InfLlmConfig& cfg, const LayerGeometry& geo, const ArrayFactory& arrays)
-    : cfg_(cfg), geo_(geo), row_(static_cast<size_t>(geo.n_kv_heads) * geo.head_dim) {
+    : cfg_(cfg),
+      geo_(geo),
+      row_(static_cast<size_t>(geo.n_kv_heads) * geo.head_dim),
+      kv_row_bytes_(dtype_row_bytes(cfg.kv_type, static_cast<int64_t>(row_))),
+      k_(arrays(geo.layer, "k")),
+      v_(arrays(geo.layer, "v")),
+      acc_(arrays(geo.layer, "acc")),
+      repr_(arrays(geo.layer, "repr")) {
     cfg_.validate();
-    k_ = arrays(geo.layer, "k");
-    v_ = arrays(geo.layer, "v");
-    acc_ = arrays(geo.layer, "acc");
-    repr_ = arrays(geo.layer, "repr");
     if (geo_.sliding_window <= 0) {
-        const size_t slot = static_cast<size_t>(cfg_.block_size) * row_;
+        const size_t slot = static_cast<size_t>(cfg_.block_size) * kv_row_bytes_;
         cache_k_.resize(slot * cfg_.max_cached_blocks);
         cache_v_.resize(slot * cfg_.max_cached_blocks);
         slot_block_.assign(cfg_.max_cached_blocks, -1);
@@ -109,26 +113,27 @@ InfLlmLayer::InfLlmLayer(const InfLlmConfig& cfg, const LayerGeometry& geo, cons
 
 void InfLlmLayer::restore(const InfLlmLayerState& s) {
     const size_t H = geo_.n_heads, D = geo_.head_dim;
-    if (k_->size() < s.n_tokens * row_ || v_->size() < s.n_tokens * row_ || repr_->size() < s.n_blocks * H * D)
+    if (k_->size() < s.n_tokens * kv_row_bytes_ || v_->size() < s.n_tokens * kv_row_bytes_ ||
+        repr_.size() < s.n_blocks * H * D)
         throw std::runtime_error("layer " + std::to_string(geo_.layer) + ": the saved memory is shorter than its state");
     st_ = s;
-    k_->resize(s.n_tokens * row_);
-    v_->resize(s.n_tokens * row_);
-    acc_->resize(s.n_tokens * H);
-    repr_->resize(s.n_blocks * H * D);
+    k_->resize(s.n_tokens * kv_row_bytes_);
+    v_->resize(s.n_tokens * kv_row_bytes_);
+    acc_.resize(s.n_tokens * H);
+    repr_.resize(s.n_blocks * H * D);
     std::fill(slot_block_.begin(), slot_block_.end(), -1);
 }
 
 void InfLlmLayer::set_scores(int64_t first, const float* rows, int64_t n) {
     if (first < 0 || first + n > st_.n_tokens) throw std::out_of_range("set_scores outside the memory");
-    std::memcpy(acc_->data() + first * geo_.n_heads, rows, static_cast<size_t>(n) * geo_.n_heads * sizeof(float));
+    std::memcpy(acc_.data() + first * geo_.n_heads, rows, static_cast<size_t>(n) * geo_.n_heads * sizeof(float));
 }
 
 void InfLlmLayer::flush() {
     k_->flush();
     v_->flush();
-    acc_->flush();
-    repr_->flush();
+    acc_.flush();
+    repr_.flush();
 }
 
 int InfLlmLayer::slot_of(int64_t b) const {
@@ -154,9 +159,9 @@ int InfLlmLayer::ensure_cached(int64_t b, const std::vector<int64_t>& keep) {
         }
         if (s < 0) throw std::logic_error("infllm: block cache smaller than topk");
     }
-    const size_t slot = static_cast<size_t>(cfg_.block_size) * row_;
-    std::memcpy(cache_k_.data() + s * slot, raw_k(block_start(b)), slot * sizeof(float));
-    std::memcpy(cache_v_.data() + s * slot, raw_v(block_start(b)), slot * sizeof(float));
+    const size_t slot = static_cast<size_t>(cfg_.block_size) * kv_row_bytes_;
+    std::memcpy(cache_k_.data() + s * slot, raw_k(block_start(b)), slot);
+    std::memcpy(cache_v_.data() + s * slot, raw_v(block_start(b)), slot);
     slot_block_[s] = b;
     ++cache_misses_;
     return s;
@@ -171,18 +176,23 @@ void InfLlmLayer::process(Backend& be, const RopeTable& rope, float* q, const fl
     const int64_t xs = st_.n_tokens, xe = xs + m;
 
     // Append the raw keys and values to the store; new tokens start with no score.
-    k_->resize(xe * row_);
-    v_->resize(xe * row_);
-    acc_->resize(xe * H);
-    std::memcpy(k_->data() + xs * row_, k, m * row_ * sizeof(float));
-    std::memcpy(v_->data() + xs * row_, v, m * row_ * sizeof(float));
-    std::fill(acc_->data() + xs * H, acc_->data() + xe * H, 0.0f);
+    const DType kt = cfg_.kv_type;
+    const size_t rb = kv_row_bytes_;
+    k_->resize(xe * rb);
+    v_->resize(xe * rb);
+    acc_.resize(xe * H);
+    kv_elements_from_f32(k, kt, m * row_, k_->data() + xs * rb);
+    kv_elements_from_f32(v, kt, m * row_, v_->data() + xs * rb);
+    std::fill(acc_.data() + xs * H, acc_.data() + xe * H, 0.0f);
 
     // 1. LOCAL: keys [lo, xe) rotated at positions 0..L-1, queries at their offsets from lo, so
     //    relative positions are exact; query t sees key s iff 0 <= t - s < W.
     const int64_t lo = std::max<int64_t>(0, xs - W + 1);
     const int L = static_cast<int>(xe - lo);
-    local_k_.assign(k_->data() + lo * row_, k_->data() + xe * row_);
+    local_k_.resize(static_cast<size_t>(L) * row_);
+    kv_elements_to_f32(raw_k(lo), kt, local_k_.size(), local_k_.data());
+    local_v_.resize(local_k_.size());  // one element type per segment: the window's keys are floats
+    kv_elements_to_f32(raw_v(lo), kt, local_v_.size(), local_v_.data());
     local_pos_.resize(L);
     std::iota(local_pos_.begin(), local_pos_.end(), 0);
     rope.rotate(local_k_.data(), L, Hkv, D, local_pos_.data());
@@ -201,14 +211,14 @@ void InfLlmLayer::process(Backend& be, const RopeTable& rope, float* q, const fl
     KvSegment local;
     local.q = q;
     local.k = local_k_.data();
-    local.v = v_->data() + lo * row_;
+    local.v = local_v_.data();
     local.stride = row_;
     local.n_kv = L;
     local.q_pos = q_local_pos_.data();
     local.kv_pos = local_pos_.data();
     local.min_dist = 0;
     local.max_dist = W;
-    local.score_acc = window_only ? nullptr : acc_->data() + lo * H;
+    local.score_acc = window_only ? nullptr : acc_.data() + lo * H;
     segs.push_back(local);
 
     if (!window_only) {
@@ -223,9 +233,9 @@ void InfLlmLayer::process(Backend& be, const RopeTable& rope, float* q, const fl
             // on the backend (the GPU holds no copy of the representatives: they are uploaded)
             block_scores_.resize(nb);
             block_top_.resize(static_cast<size_t>(std::min<int64_t>(nb, std::max(cfg_.topk, 0))));
-            be.score_blocks_topk(qbar_.data(), repr_->data(), nb, static_cast<int>(qrow), cfg_.topk,
+            be.score_blocks_topk(qbar_.data(), repr_.data(), nb, static_cast<int>(qrow), cfg_.topk,
                                  block_scores_.data(), block_top_.data());
-            if (hooks.add_block_scores(*this, repr_->data(), nb, block_scores_.data()) || nb <= cfg_.topk)
+            if (hooks.add_block_scores(*this, repr_.data(), nb, block_scores_.data()) || nb <= cfg_.topk)
                 sel = top_blocks(block_scores_.data(), nb, cfg_.topk);  // ranked again, or all in order
             else
                 sel.assign(block_top_.begin(), block_top_.end());
@@ -240,7 +250,7 @@ void InfLlmLayer::process(Backend& be, const RopeTable& rope, float* q, const fl
             }
             // 4. CACHE
             const uint64_t stamp = ++lru_clock_;
-            const size_t slot = static_cast<size_t>(cfg_.block_size) * row_;
+            const size_t slot = static_cast<size_t>(cfg_.block_size) * rb;
             for (int64_t b : sel) {
                 const int s = ensure_cached(b, sel);
                 slot_lru_[s] = stamp;
@@ -248,6 +258,7 @@ void InfLlmLayer::process(Backend& be, const RopeTable& rope, float* q, const fl
                 g.q = qg_.data();
                 g.k = cache_k_.data() + s * slot;
                 g.v = cache_v_.data() + s * slot;
+                g.kv_type = kt;
                 g.stride = row_;
                 g.n_kv = cfg_.block_size;
                 segs.push_back(g);
@@ -257,8 +268,9 @@ void InfLlmLayer::process(Backend& be, const RopeTable& rope, float* q, const fl
         if (st_.init_len > 0) {
             KvSegment g;
             g.q = qg_.data();
-            g.k = k_->data();
-            g.v = v_->data();
+            g.k = raw_k(0);
+            g.v = raw_v(0);
+            g.kv_type = kt;
             g.stride = row_;
             g.n_kv = static_cast<int>(st_.init_len);
             segs.push_back(g);
@@ -267,8 +279,9 @@ void InfLlmLayer::process(Backend& be, const RopeTable& rope, float* q, const fl
         if (r1 > r0) {
             KvSegment g;
             g.q = qg_.data();
-            g.k = k_->data() + r0 * row_;
-            g.v = v_->data() + r0 * row_;
+            g.k = raw_k(r0);
+            g.v = raw_v(r0);
+            g.kv_type = kt;
             g.stride = row_;
             g.n_kv = static_cast<int>(r1 - r0);
             if (!cfg_.reference_mask) {  // each query sees only what its window does not
@@ -323,18 +336,19 @@ void InfLlmLayer::make_representative(int64_t b) {
     const int bs = cfg_.block_size;
     const int64_t first = block_start(b);
     if (first != st_.rem_start) throw std::logic_error("infllm: blocks must follow the init tokens");
-    repr_->resize((b + 1) * static_cast<size_t>(H) * D);
-    float* r = repr_->data() + b * static_cast<size_t>(H) * D;
+    repr_.resize((b + 1) * static_cast<size_t>(H) * D);
+    float* r = repr_.data() + b * static_cast<size_t>(H) * D;
     const int take = std::min(cfg_.repr_topk, bs);
-    std::vector<float> sc(bs);
+    std::vector<float> sc(bs), key(row_);
     for (int h = 0; h < H; ++h) {
-        for (int i = 0; i < bs; ++i) sc[i] = acc_->data()[(first + i) * H + h];
+        for (int i = 0; i < bs; ++i) sc[i] = acc_.data()[(first + i) * H + h];
         const std::vector<int32_t> idx = top_k(sc.data(), bs, take);
         float* rh = r + static_cast<size_t>(h) * D;
         std::fill(rh, rh + D, 0.0f);
         const int g = h / G;
         for (int i = 0; i < take; ++i) {
-            const float* kk = raw_k(first + idx[i]) + static_cast<size_t>(g) * D;
+            raw_k_f32(first + idx[i], key.data());
+            const float* kk = key.data() + static_cast<size_t>(g) * D;
             for (int d = 0; d < D; ++d) rh[d] += kk[d];
         }
         for (int d = 0; d < D; ++d) rh[d] /= static_cast<float>(take);
@@ -409,6 +423,7 @@ InfLlmConfig infllm_config_from(const MethodSettings& s, InfLlmConfig d) {
     d.chunk_size = s.get_int("chunk_size", d.chunk_size);
     d.question_weight = static_cast<float>(s.get_double("question_weight", d.question_weight));
     d.reference_mask = s.get_bool("reference_mask", d.reference_mask);
+    if (s.has("kv_type")) d.kv_type = parse_kv_type(s.get_string("kv_type", ""));
     d.validate();
     return d;
 }

@@ -13,7 +13,8 @@
 //
 // Differences from the reference, on purpose: each query is masked individually, so no token is
 // seen twice (reference_mask = true reproduces the reference's duplicated remainder tokens);
-// float32 instead of bf16. See ../shared/reference/qllm_infllm.md for the specification.
+// keys and values are stored as f16 (kv_type; f32 on request) and computed in float32, where the
+// reference keeps bf16. See ../shared/reference/qllm_infllm.md for the specification.
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -23,6 +24,7 @@
 #include "backend.h"
 #include "context_method.h"
 #include "growable_array.h"
+#include "kv_cache.h"
 #include "rope.h"
 #include "transformer.h"
 
@@ -41,6 +43,7 @@ struct InfLlmConfig {
     int chunk_size = 8192;        // tokens per forward call when a prompt is prefilled
     float question_weight = 0.0f; // Q-LLM: weight of the question term in block scores
     bool reference_mask = false;  // reproduce the reference's duplicated remainder tokens
+    DType kv_type = kDefaultKvType; // elements of the stored raw keys and values: F16 or F32
 
     void validate() const;  // throws std::invalid_argument
     std::string describe() const;
@@ -88,9 +91,9 @@ struct InfLlmHooks {
     }
 };
 
-// Arrays for a layer's memory: heap by default, files for a persistent reading memory.
-// what: "k", "v", "acc", "repr".
-using ArrayFactory = std::function<std::unique_ptr<GrowableArray>(int layer, const std::string& what)>;
+// Storage for a layer's memory: heap by default, files for a persistent reading memory.
+// what: "k", "v" (elements of kv_type), "acc", "repr" (floats).
+using ArrayFactory = std::function<std::unique_ptr<GrowableBytes>(int layer, const std::string& what)>;
 ArrayFactory heap_arrays();
 
 struct LayerGeometry {
@@ -126,12 +129,17 @@ public:
     int64_t n_blocks() const { return st_.n_blocks; }
     int64_t rem_start() const { return st_.rem_start; }
     int64_t block_start(int64_t b) const { return st_.init_len + b * cfg_.block_size; }
-    const float* raw_k(int64_t token) const { return k_->data() + token * row_; }
-    const float* raw_v(int64_t token) const { return v_->data() + token * row_; }
+    // (Hkv*D) raw key and value of a token, as stored: elements of config().kv_type.
+    const void* raw_k(int64_t token) const { return k_->data() + token * kv_row_bytes_; }
+    const void* raw_v(int64_t token) const { return v_->data() + token * kv_row_bytes_; }
+    size_t kv_row_bytes() const { return kv_row_bytes_; }
+    // The same rows as floats, into out (Hkv*D).
+    void raw_k_f32(int64_t token, float* out) const { kv_elements_to_f32(raw_k(token), cfg_.kv_type, row_, out); }
+    void raw_v_f32(int64_t token, float* out) const { kv_elements_to_f32(raw_v(token), cfg_.kv_type, row_, out); }
     // (H) accumulated local attention of a token, per query head.
-    const float* score(int64_t token) const { return acc_->data() + token * geo_.n_heads; }
+    const float* score(int64_t token) const { return acc_.data() + token * geo_.n_heads; }
     // (H*D) representative of a block.
-    const float* representative(int64_t b) const { return repr_->data() + b * geo_.n_heads * geo_.head_dim; }
+    const float* representative(int64_t b) const { return repr_.data() + b * geo_.n_heads * geo_.head_dim; }
 
     // The block cache: ids held (-1: free), and the LRU counter of each slot.
     const std::vector<int64_t>& cached_blocks() const { return slot_block_; }
@@ -145,19 +153,22 @@ private:
 
     InfLlmConfig cfg_;
     LayerGeometry geo_;
-    size_t row_ = 0;  // Hkv * D
+    size_t row_ = 0;           // Hkv * D
+    size_t kv_row_bytes_ = 0;  // row_ elements of cfg_.kv_type
     InfLlmLayerState st_;
-    std::unique_ptr<GrowableArray> k_, v_, acc_, repr_;
+    std::unique_ptr<GrowableBytes> k_, v_;  // (n_tokens, Hkv*D) elements of kv_type
+    GrowableArray<float> acc_;              // (n_tokens, H)
+    GrowableArray<float> repr_;             // (n_blocks, H*D)
 
-    // Block cache (fast memory): slots of block_size rows of K and V.
-    std::vector<float> cache_k_, cache_v_;
+    // Block cache (fast memory): slots of block_size rows of K and V, elements of kv_type.
+    std::vector<uint8_t> cache_k_, cache_v_;
     std::vector<int64_t> slot_block_;
     std::vector<uint64_t> slot_lru_;
     uint64_t lru_clock_ = 0;
     int cache_misses_ = 0;
 
     // Scratch
-    std::vector<float> local_k_, qg_, qbar_, block_scores_;
+    std::vector<float> local_k_, local_v_, qg_, qbar_, block_scores_;
     std::vector<int32_t> block_top_;
     std::vector<int32_t> local_pos_, q_local_pos_, q_abs_pos_, rem_pos_;
 };

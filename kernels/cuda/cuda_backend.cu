@@ -490,9 +490,7 @@ void CudaBackend::store_as(void* dst, DType type, const float* src, size_t n) {
 void CudaBackend::attention_segments(const KvSegment* segs, int n_segs, const SegmentAttentionParams& p, float* out) {
     const int T = p.n_tokens, H = p.n_heads, Hkv = p.n_kv_heads, D = p.head_dim;
     if (T <= 0) return;
-    bool any_f16 = false;
-    for (int s = 0; s < n_segs; ++s) any_f16 |= segs[s].kv_type == DType::F16;
-    if (any_f16 || (D != 64 && D != 128 && D != 256)) {  // no device kernel for these
+    if (D != 64 && D != 128 && D != 256) {  // no device kernel for these
         synchronize();
         return Backend::attention_segments(segs, n_segs, p, out);  // host implementation
     }
@@ -504,10 +502,16 @@ void CudaBackend::attention_segments(const KvSegment* segs, int n_segs, const Se
         gpu::SegmentArgs& d = dev[s];
         const size_t stride = sg.stride ? sg.stride : static_cast<size_t>(Hkv) * D;
         const size_t n_kv = static_cast<size_t>(std::max(0, sg.n_kv));
-        const size_t kv_floats = n_kv ? (n_kv - 1) * stride + static_cast<size_t>(Hkv) * D : 0;
+        const size_t kv_elems = n_kv ? (n_kv - 1) * stride + static_cast<size_t>(Hkv) * D : 0;  // elements
         d.q = st.in(sg.q, static_cast<size_t>(T) * H * D);
-        d.k = st.in(static_cast<const float*>(sg.k), kv_floats);
-        d.v = st.in(static_cast<const float*>(sg.v), kv_floats);
+        d.kv_f16 = sg.kv_type == DType::F16;
+        if (d.kv_f16) {
+            d.k = st.in(static_cast<const __half*>(sg.k), kv_elems);
+            d.v = st.in(static_cast<const __half*>(sg.v), kv_elems);
+        } else {
+            d.k = st.in(static_cast<const float*>(sg.k), kv_elems);
+            d.v = st.in(static_cast<const float*>(sg.v), kv_elems);
+        }
         d.stride = stride;
         d.n_kv = static_cast<int>(n_kv);
         d.q_pos = st.in(sg.q_pos, static_cast<size_t>(T));

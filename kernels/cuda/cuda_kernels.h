@@ -56,8 +56,9 @@ void launch_attention(const AttentionArgs& a, const AttentionShape& shape, cudaS
 // One segment of attention_segments with device pointers.
 struct SegmentArgs {
     const float* q;
-    const float* k;
-    const float* v;
+    const void* k;  // rows of `stride` elements: float, or __half when kv_f16
+    const void* v;
+    bool kv_f16;
     size_t stride;
     int n_kv;
     const int32_t* q_pos;

@@ -157,15 +157,27 @@ __global__ void attention_merge_kernel(const float* __restrict__ partial, int sp
 // One warp per (token, head): lane l scores key j0 + l of a 32-key tile (whole dot product),
 // then the tile is folded into the online softmax. A second pass adds each key's normalised
 // probability to score_acc (atomics: several heads and tokens add to the same rows).
+// Element i of a segment's key or value rows, as float (a segment holds float or __half).
+__device__ inline float segment_element(const void* base, bool f16, size_t i) {
+    return f16 ? __half2float(static_cast<const __half*>(base)[i]) : static_cast<const float*>(base)[i];
+}
+
 template <int D>
 __device__ inline float segment_score(const SegmentArgs& sg, const float* q, int j, int g, bool masked, int32_t qp,
                                       float scale) {
     if (j >= sg.n_kv || !segment_visible(masked, qp, masked ? sg.kv_pos[j] : 0, sg.min_dist, sg.max_dist))
         return -INFINITY;
-    const float* kr = sg.k + static_cast<size_t>(j) * sg.stride + static_cast<size_t>(g) * D;
+    const size_t row = static_cast<size_t>(j) * sg.stride + static_cast<size_t>(g) * D;
     float s = 0.0f;
+    if (sg.kv_f16) {
+        const __half* kr = static_cast<const __half*>(sg.k) + row;
 #pragma unroll 8
-    for (int d = 0; d < D; ++d) s += q[d] * kr[d];
+        for (int d = 0; d < D; ++d) s += q[d] * __half2float(kr[d]);
+    } else {
+        const float* kr = static_cast<const float*>(sg.k) + row;
+#pragma unroll 8
+        for (int d = 0; d < D; ++d) s += q[d] * kr[d];
+    }
     return s * scale;
 }
 
@@ -200,9 +212,9 @@ __global__ void __launch_bounds__(128) segments_kernel(const SegmentArgs* __rest
             for (int jj = 0; jj < nj; ++jj) {
                 const float pj = __shfl_sync(kFull, p, jj);
                 if (pj == 0.0f) continue;  // uniform: every lane holds the same pj
-                const float* vr = sg.v + static_cast<size_t>(j0 + jj) * sg.stride + static_cast<size_t>(g) * D;
+                const size_t vr = static_cast<size_t>(j0 + jj) * sg.stride + static_cast<size_t>(g) * D;
 #pragma unroll
-                for (int dl = 0; dl < DL; ++dl) acc[dl] += pj * vr[lane + 32 * dl];
+                for (int dl = 0; dl < DL; ++dl) acc[dl] += pj * segment_element(sg.v, sg.kv_f16, vr + lane + 32 * dl);
             }
         }
     }

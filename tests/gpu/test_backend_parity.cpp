@@ -17,6 +17,7 @@
 #include "model.h"
 #include "qa_prompt.h"
 #include "quant/dequant_row.h"
+#include "quant/fp16.h"
 #include "test_support.h"
 #include "transformer.h"
 
@@ -338,12 +339,17 @@ private slots:
         QVERIFY2(max_abs_diff(a, b) < 1e-4, qPrintable(QString::number(max_abs_diff(a, b))));
     }
 
+    // The second segment holds f16 keys and values (InfLLM's memory blocks), the first f32.
     void attentionSegmentsWithScores() {
         const int T = 6, H = 8, Hkv = 2, D = 64;
         const int n0 = 300, n1 = 77;
         const auto q0 = randn(size_t(T) * H * D, 41), q1 = randn(size_t(T) * H * D, 42);
         const auto k0 = randn(size_t(n0) * Hkv * D, 43), v0 = randn(size_t(n0) * Hkv * D, 44);
-        const auto k1 = randn(size_t(n1) * Hkv * D, 45), v1 = randn(size_t(n1) * Hkv * D, 46);
+        std::vector<uint16_t> k1(size_t(n1) * Hkv * D), v1(k1.size());
+        {
+            const auto k1f = randn(k1.size(), 45), v1f = randn(v1.size(), 46);
+            for (size_t i = 0; i < k1.size(); ++i) k1[i] = fp32_to_fp16(k1f[i]), v1[i] = fp32_to_fp16(v1f[i]);
+        }
         std::vector<int32_t> qpos(T), kvpos(n0);
         std::iota(qpos.begin(), qpos.end(), n0 - 3);
         std::iota(kvpos.begin(), kvpos.end(), 0);
@@ -352,7 +358,7 @@ private slots:
             s[0].q = q0.data(), s[0].k = k0.data(), s[0].v = v0.data(), s[0].n_kv = n0;
             s[0].q_pos = qpos.data(), s[0].kv_pos = kvpos.data(), s[0].min_dist = 0, s[0].max_dist = 200;
             s[0].score_acc = acc0.data();
-            s[1].q = q1.data(), s[1].k = k1.data(), s[1].v = v1.data(), s[1].n_kv = n1;
+            s[1].q = q1.data(), s[1].k = k1.data(), s[1].v = v1.data(), s[1].n_kv = n1, s[1].kv_type = DType::F16;
             s[1].score_acc = acc1.data();
             SegmentAttentionParams p;
             p.n_tokens = T, p.n_heads = H, p.n_kv_heads = Hkv, p.head_dim = D, p.scale = 0.125f;

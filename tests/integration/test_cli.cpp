@@ -11,6 +11,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <limits>
 #include <string>
 #include <vector>
@@ -111,6 +112,32 @@ private slots:
         const QJsonArray ids = QJsonDocument::fromJson(t.out.toUtf8()).object()["ids"].toArray();
         QCOMPARE(special, int(ids.size()));
         QCOMPARE(ids.at(0).toInt(), 1);  // <|im_start|>
+    }
+
+    // perplexity --memory infllm reads each chunk through InfLLM's block memory: with a window
+    // smaller than the chunk its perplexity differs from full attention's, and an f16 memory
+    // stays within a fraction of a percent of an f32 one.
+    void perplexityThroughTheBlockMemory() {
+        GLEANER_REQUIRE_MODEL(gleaner::test::smollm2Path());
+        const QString text = gleaner::test::sourceFile("resources/alice-in-wonderland.txt");
+        auto ppl = [&](const QStringList& extra) {
+            const Run r = runCli(QStringList{"perplexity", "--model", gleaner::test::smollm2Path(), "--file", text,
+                                             "--ctx", "512", "--chunks", "2", "--threads", "2", "--json"} + extra);
+            if (r.code != 0) qWarning("%s", qPrintable(r.err));
+            return QJsonDocument::fromJson(r.out.toUtf8()).object();
+        };
+        const QStringList memory = {"--memory", "infllm", "--n-init", "16", "--n-local", "128", "--block-size", "32",
+                                    "--topk", "2", "--exc-block", "64"};
+        const QJsonObject full = ppl({}), f32 = ppl(memory + QStringList{"--kv-type", "f32"}), f16 = ppl(memory);
+        QVERIFY2(f16["memory"].toString().contains("n_local=128") && f16["memory"].toString().contains("kv=f16"),
+                 qPrintable(f16["memory"].toString()));
+        QCOMPARE(full["memory"].toString(), QString("none"));
+        const double a = full["ppl"].toDouble(), b = f32["ppl"].toDouble(), c = f16["ppl"].toDouble();
+        qInfo("full %.4f, InfLLM f32 memory %.4f, f16 memory %.4f", a, b, c);
+        QVERIFY(a > 1 && b > 1 && c > 1);
+        QVERIFY2(std::fabs(b - a) > 1e-3 * a, "the memory was not used");
+        QVERIFY2(c != b && std::fabs(c - b) < 5e-3 * b, "f16 memory far from f32");
+        QVERIFY(runCli({"perplexity", "--file", text, "--memory", "streaming"}).code != 0);
     }
 
     void missingModelGivesSetupHint() {

@@ -269,16 +269,16 @@ private slots:
         const std::string dir = root("grow-array");
         fs::create_directories(dir);
         const ChildOutcome r = run_in_child([&] {
-            auto a = make_mapped_array(dir + "/layer00_k.f32");
-            a->resize(1000);
-            for (size_t i = 0; i < 1000; ++i) a->data()[i] = static_cast<float>(i);
+            GrowableArray<float> a(make_mapped_bytes(dir + "/layer00_k.f32"));
+            a.resize(1000);
+            for (size_t i = 0; i < 1000; ++i) a.data()[i] = static_cast<float>(i);
             limit_file_size(1 << 20);
             try {
-                a->resize(4 << 20);
-                std::fill(a->data(), a->data() + a->size(), 1.0f);
+                a.resize(4 << 20);
+                std::fill(a.data(), a.data() + a.size(), 1.0f);
                 return std::string("grew past the limit");
             } catch (const std::exception& e) {
-                if (a->size() != 1000 || a->data()[999] != 999.0f) return std::string("array damaged: ") + e.what();
+                if (a.size() != 1000 || a.data()[999] != 999.0f) return std::string("array damaged: ") + e.what();
                 return std::string(e.what());
             }
         });
@@ -458,7 +458,7 @@ private slots:
     // The block memory of an unfinished read is verified before the read resumes over it.
     void theBlockMemoryOfAnUnfinishedReadIsVerified() {
         int case_no = 0;
-        for (const char* file : {"layer00_k.f32", "layer03_v.f32", "layer06_repr.f32", reading_files::kState,
+        for (const char* file : {"layer00_k.f16", "layer03_v.f16", "layer06_repr.f32", reading_files::kState,
                                  reading_files::kKeys}) {
             for (const char* fault : {"flip", "truncate"}) {
                 const std::string cache = root(("partial-" + std::to_string(case_no++)).c_str());

@@ -76,7 +76,7 @@ private slots:
         QVERIFY(calls >= 5);  // one report per checkpoint of 512 tokens
         reference_dir_ = m->dir();
         // the block memory of the read is gone, what questions need is kept
-        QVERIFY(!std::filesystem::exists(m->dir() + "/layer00_k.f32"));
+        QVERIFY(!std::filesystem::exists(m->dir() + "/layer00_k.f16"));
         for (const char* f : {"/keys.f16", "/tokens.bin", "/tail.bin", "/state"})
             QVERIFY(std::filesystem::exists(m->dir() + f));
         const int row = model_->config().n_kv_heads * model_->config().head_dim;

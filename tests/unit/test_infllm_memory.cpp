@@ -165,11 +165,19 @@ private slots:
     // Test 6.1 / 6.2 / 6.4: with topk >= #blocks, every query's output equals attention over all
     // earlier tokens where the last n_local are at exact relative positions and all older ones at
     // the single distance n_local-1 (queries rotated there, keys raw): nothing missed, nothing
-    // seen twice (per-query mask), in prefill blocks and in one-token decode steps.
+    // seen twice (per-query mask), in prefill blocks and in one-token decode steps. An f16 memory
+    // is the same attention over keys and values rounded to f16, and stores half the bytes.
+    void partitionAndPositions_data() {
+        QTest::addColumn<bool>("f16");
+        QTest::newRow("f32 memory") << false;
+        QTest::newRow("f16 memory") << true;
+    }
     void partitionAndPositions() {
+        QFETCH(bool, f16);
         InfLlmConfig c;
         c.n_init = 4, c.n_local = 16, c.topk = 100, c.block_size = 4, c.repr_topk = 2, c.max_cached_blocks = 100,
         c.exc_block = 8;
+        c.kv_type = f16 ? DType::F16 : DType::F32;
         std::mt19937 rng(3);
         const int n = 70;
         auto q = randn(static_cast<size_t>(n) * H * D, rng, 0.3f), k = randn(static_cast<size_t>(n) * D, rng, 0.3f),
@@ -178,6 +186,10 @@ private slots:
         InfLlmLayer L(c, test_geometry(), heap_arrays());
         // prefill 48 tokens in exc blocks of 8, then decode one token at a time
         auto out = run_layer(L, *be_, rope, q, k, v, 48, 8);
+        QCOMPARE(L.kv_row_bytes(), static_cast<size_t>(D) * (f16 ? 2 : 4));
+        if (f16)  // the reference below attends to what the memory holds
+            for (std::vector<float>* x : {&k, &v})
+                for (float& e : *x) e = fp16_to_fp32(fp32_to_fp16(e));
         {
             InfLlmHooks hooks;
             for (int t = 48; t < n; ++t) {
@@ -310,9 +322,13 @@ private slots:
                 const int64_t first = L.block_start(b);
                 std::stable_sort(idx.begin(), idx.end(),
                                  [&](int a, int x) { return L.score(first + a)[h] > L.score(first + x)[h]; });
+                std::vector<float> key(D);
                 for (int d = 0; d < D; ++d) {
                     float e = 0;
-                    for (int i = 0; i < c.repr_topk; ++i) e += L.raw_k(first + idx[i])[d];  // one KV head
+                    for (int i = 0; i < c.repr_topk; ++i) {
+                        L.raw_k_f32(first + idx[i], key.data());
+                        e += key[d];  // one KV head
+                    }
                     e /= c.repr_topk;
                     QVERIFY(std::fabs(L.representative(b)[h * D + d] - e) < 1e-6f);
                 }
