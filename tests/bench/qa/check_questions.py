@@ -5,15 +5,32 @@ is at most 400 characters, and every accepted answer occurs in one of the questi
 score.py's answer rule). Prints where in the book each quote lies. Exit status 1 on any failure.
 
 usage: check_questions.py [book_questions.json] [--book-dir /work/shared/corpus/text]
+       check_questions.py tests/bench/qa/pdf_questions.json --book-dir DIR_WITH_THE_PDF
+A PDF or EPUB is checked against its canonical text as gleaner-cli prints it (`gleaner-cli text`, the
+text whose character offsets the evidence uses; GLEANER_CLI names the binary).
 """
 import argparse
 import collections
 import json
 import os
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import score  # noqa: E402
+
+
+CLI = os.environ.get("GLEANER_CLI", os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                 "../../../build/bin/gleaner-cli"))
+
+
+def read_document(path):
+    if path.endswith(".txt"):
+        return score.read_book(path)
+    run = subprocess.run([CLI, "text", path], capture_output=True, text=True)
+    if run.returncode != 0:
+        sys.exit("gleaner-cli text %s: %s" % (path, run.stderr.strip()))
+    return run.stdout
 
 
 def main():
@@ -34,7 +51,7 @@ def main():
             if key not in q:
                 errors.append("%s: no %r" % (q.get("id"), key))
         if q["book"] not in books:
-            books[q["book"]] = score.read_book(os.path.join(args.book_dir, q["book"]))
+            books[q["book"]] = read_document(os.path.join(args.book_dir, q["book"]))
         text = books[q["book"]]
         per_book[q["book"]][q["kind"]] += 1
         if q["kind"] == "absent":
