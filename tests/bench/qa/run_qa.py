@@ -118,8 +118,23 @@ def read(path, args):
         cmd += ["--model", args.model]
     if args.cache_dir:
         cmd += ["--cache-dir", args.cache_dir]
-    cmd += [a for a in shlex.split(args.extra) if a]  # reading settings (filter_layer ...) must match
+    cmd += reading_options(shlex.split(args.extra))  # reading settings (filter_layer ...) must match
     return json.loads(cli(cmd))
+
+
+# ask options that say how to answer, not how to read: `read` refuses them (option -> takes a value)
+ASK_ONLY = {"--min-confidence": True, "--selection-only": False, "--no-wait": False, "--answer-model": True}
+
+
+def reading_options(extra):
+    out, i = [], 0
+    while i < len(extra):
+        if extra[i] in ASK_ONLY:
+            i += 2 if ASK_ONLY[extra[i]] else 1
+            continue
+        out.append(extra[i])
+        i += 1
+    return out
 
 
 def run(items, args):
@@ -150,6 +165,7 @@ def run(items, args):
                           "evidence": [[e["start_char"], e["end_char"]] for e in d["evidence"]],
                           "evidence_text": [e["text"] for e in d["evidence"]],
                           "answer_tokens": d.get("answer_tokens", []),
+                          "confidence": d.get("confidence"), "unsupported_answer": d.get("unsupported_answer"),
                           "settings": d.get("settings"), "ttft_s": r["ttft_s"]})
         agg = score.aggregate(results)
         agg["ttft_median_s"] = sorted(ttft)[len(ttft) // 2] if ttft else None
