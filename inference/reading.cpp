@@ -572,11 +572,9 @@ ReadingMemory::Tail ReadingMemory::decode_tail(const std::string& payload) const
         const size_t rows = static_cast<size_t>(init + rem);
         for (auto* dst : {&t.k[l], &t.v[l]}) {
             const size_t n_values = rows * key_row_;
-            std::vector<uint16_t> halves(n_values);
-            std::memcpy(halves.data(), in.bytes(n_values * sizeof(uint16_t)), n_values * sizeof(uint16_t));
-            check_finite_f16(halves.data(), n_values, file);
             dst->resize(n_values);
-            for (size_t i = 0; i < n_values; ++i) (*dst)[i] = fp16_to_fp32(halves[i]);
+            std::memcpy(dst->data(), in.bytes(n_values * sizeof(uint16_t)), n_values * sizeof(uint16_t));
+            check_finite_f16(dst->data(), n_values, file);
         }
         const size_t n_scores = rows * H;
         t.acc[l].resize(n_scores);
@@ -593,14 +591,9 @@ ReadingMemory::Tail ReadingMemory::decode_tail(const std::string& payload) const
     return t;
 }
 
-std::vector<InfLlmLayerState> ReadingMemory::load_tail(std::vector<std::vector<float>>& k,
-                                                       std::vector<std::vector<float>>& v,
-                                                       std::vector<std::vector<float>>& acc) const {
+const ReadingMemory::Tail& ReadingMemory::tail() const {
     if (!complete()) throw std::logic_error("the document has not been read yet");
-    k = tail_.k;
-    v = tail_.v;
-    acc = tail_.acc;
-    return tail_.states;
+    return tail_;
 }
 
 const uint16_t* ReadingMemory::doc_keys() const {

@@ -112,10 +112,16 @@ public:
     int key_row() const { return key_row_; }
     // Bytes the complete memory keeps on disk.
     uint64_t persisted_bytes() const;
-    // The layers' memory without blocks, as the read left it: for a question continuing it.
-    // Returns one heap array factory per what ("k", "v", "acc", "repr") and the layer states.
-    std::vector<InfLlmLayerState> load_tail(std::vector<std::vector<float>>& k, std::vector<std::vector<float>>& v,
-                                            std::vector<std::vector<float>>& acc) const;
+    // The layers' memory without blocks, as the read left it (tail.bin, verified and parsed): for
+    // a question continuing it. Per layer, the init and remainder tokens' raw keys and values as
+    // stored (F16), their accumulated scores and the layer's counters. Throws std::logic_error
+    // before the document is read to the end.
+    struct Tail {
+        std::vector<InfLlmLayerState> states;
+        std::vector<std::vector<uint16_t>> k, v;  // (layer)(tokens, Hkv*D) f16 bits
+        std::vector<std::vector<float>> acc;      // (layer)(tokens, n_heads)
+    };
+    const Tail& tail() const;
 
 private:
     // A layer's block memory at a checkpoint: its counters, the scores of its init and remainder
@@ -131,12 +137,6 @@ private:
         ChunkHashes keys;                     // keys.f16 up to done
         std::vector<LayerCheckpoint> layers;  // none once complete
     };
-    // The tail (tail.bin), verified and parsed.
-    struct Tail {
-        std::vector<InfLlmLayerState> states;
-        std::vector<std::vector<float>> k, v, acc;
-    };
-
     ReadingMemory() = default;
     std::string path(const std::string& file) const { return dir_ + "/" + file; }
     void load();

@@ -13,6 +13,7 @@
 // tokens (span 0) give the small model fragments it cannot read, spans of 64 answer.
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include "lexical_scores.h"
 #include "methods/gemfilter.h"
@@ -340,25 +341,29 @@ public:
         FilterQueries fq;
         // The tail of the reading exists once the book is read; before that, the question alone.
         if ((query_ == "tail" || query_ == "words") && mem_.complete()) {
-            std::vector<std::vector<float>> kk, vv, aa;
-            const std::vector<InfLlmLayerState> states = mem_.load_tail(kk, vv, aa);
+            const ReadingMemory::Tail& tail = mem_.tail();
             Transformer tf(model_, backend_, 1, mem_.settings().memory.exc_block);
             InfLlmPolicy policy(
                 tf, mem_.settings().memory,
                 [&](int layer, const std::string& what) {
                     auto a = make_heap_bytes();
-                    // keys and values as the memory stores them, scores as floats
-                    const DType type = what == "acc" ? DType::F32 : mem_.settings().memory.kv_type;
-                    const std::vector<float>* src = what == "k" ? &kk[layer] : what == "v" ? &vv[layer]
-                                                  : what == "acc" ? &aa[layer] : nullptr;
-                    if (src) {
-                        a->resize(dtype_row_bytes(type, static_cast<int64_t>(src->size())));
-                        kv_elements_from_f32(src->data(), type, src->size(), a->data());
+                    if (what == "acc") {  // scores as floats
+                        const std::vector<float>& src = tail.acc[layer];
+                        a->resize(src.size() * sizeof(float));
+                        std::memcpy(a->data(), src.data(), src.size() * sizeof(float));
+                    } else if (what == "k" || what == "v") {  // the stored halves, as the memory keeps them
+                        const std::vector<uint16_t>& src = what == "k" ? tail.k[layer] : tail.v[layer];
+                        const DType type = mem_.settings().memory.kv_type;
+                        a->resize(dtype_row_bytes(type, static_cast<int64_t>(src.size())));
+                        if (type == DType::F16)
+                            std::memcpy(a->data(), src.data(), src.size() * sizeof(uint16_t));
+                        else
+                            kv_elements_to_f32(src.data(), DType::F16, src.size(), reinterpret_cast<float*>(a->data()));
                     }
                     return a;
                 },
                 r);
-            for (int l = 0; l < policy.n_layers(); ++l) policy.layer(l).restore(states[l]);
+            for (int l = 0; l < policy.n_layers(); ++l) policy.layer(l).restore(tail.states[l]);
             tf.set_attention_policy(&policy);
             // the reading frame closes the document, then the question (and the probe) follow
             std::vector<int32_t> ids = frame.after;
