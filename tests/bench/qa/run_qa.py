@@ -151,7 +151,11 @@ def run(items, args):
                 print(f"  {rec['id']}: {e}", file=sys.stderr)
                 continue
             # gleaner-cli's start_char/end_char are character offsets, as Python slices the text
-            r = score.score_one(rec, d["answer"], d["evidence"], document=text, units="chars", matter=matter)
+            try:
+                r = score.score_one(rec, d["answer"], d["evidence"], document=text, units="chars", matter=matter)
+            except ValueError as e:  # a gold quote the text does not hold: say so, go on with the rest
+                print(f"  {rec['id']}: not scored: {e}", file=sys.stderr)
+                continue
             r["ttft_s"] = d["timings"]["ttft_s"]
             results.append(r)
             ttft.append(r["ttft_s"])
@@ -198,8 +202,9 @@ def haystack_items(args, tmp):
         with open(path, "w", encoding="utf-8") as f:
             f.write(rec["context"])
         t = canonical_text(path)
-        # the importer may normalise whitespace: re-find gold paragraphs by their text
-        gold = [{"quote": rec["context"][g["start"]:g["end"]]} for g in rec["gold"]]
+        # the importer may normalise whitespace and drops U+FEFF (SQuAD's coordinates have it):
+        # re-find gold paragraphs by their text
+        gold = [{"quote": rec["context"][g["start"]:g["end"]].replace("\ufeff", "")} for g in rec["gold"]]
         items.append((dict(rec, gold=gold, context=None), path, t, []))
     return items
 
