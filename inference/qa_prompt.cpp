@@ -43,8 +43,7 @@ PromptFrame qa_prompt_frame(const Model& model, const std::string& question, Fra
     else
         user = "Answer the question from the numbered passages of a book below: " + question + "\n\n" + kMark +
                "\n\n" + conversation + "Question: " + question + "\nAnswer in one or two sentences, from the passages only, and cite "
-               "the passages you used by their numbers in square brackets. If they do not give the answer, say that the "
-               "book does not say.";
+               "the passages you used by their numbers in square brackets.";
     std::vector<ChatMessage> msgs;
     if (!style.default_system.empty()) msgs.push_back({"system", style.default_system});
     msgs.push_back({"user", user});

@@ -7,6 +7,9 @@
 // Nothing in the frame is a sentence a model could repeat as an answer (the earlier frame's
 // "The document ends." was the 135M model's answer to half of all questions). Gleaner's pass 2
 // shows numbered passages instead of the whole text (FrameKind::Passages) and asks for citations.
+// That frame has no "say that the book does not say" sentence: with it, the 0.5B default model
+// said so with the answer in its passages (the pass-key at 32k: 0/3 with, 3/3 without). A
+// question the book does not answer is caught by the answer's confidence instead (asker.cpp).
 // The document is tokenized on its own (no special-token parsing), so its token positions map to
 // character ranges of the text.
 #include <cstdint>
