@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <set>
 
 namespace gleaner {
@@ -84,6 +85,18 @@ AnswerConfidence answer_confidence(const std::string& question, const std::vecto
     }
     c.confidence = c.new_words > 0 ? static_cast<float>(sum / c.new_words) : 0.0f;
     return c;
+}
+
+std::string unsupported_reason(const AnswerConfidence& c, float min_confidence) {
+    char why[128];
+    if (c.new_words == 0)
+        std::snprintf(why, sizeof why, "adds nothing to the question");
+    else if (c.confidence < min_confidence)
+        std::snprintf(why, sizeof why, "came with low confidence (%.2f)", c.confidence);
+    else
+        std::snprintf(why, sizeof why, "is about as likely without the book (confidence %.2f with the passages, %.2f without)",
+                      c.confidence, c.prior);
+    return why;
 }
 
 bool says_not_stated(const std::string& answer) {

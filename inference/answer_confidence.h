@@ -18,9 +18,19 @@ namespace gleaner {
 struct AnswerConfidence {
     int new_words = 0;       // words of the answer not in the question nor in the frame's words
     float confidence = 0;    // mean probability of the first token of each new word (0 if none)
+    // The same mean when the model is asked the question with no passages (answer_prior.h); -1
+    // when not computed.
+    float prior = -1;
     // An answer is supported when it says something new with at least this confidence.
     bool supported(float min_confidence) const { return new_words > 0 && confidence >= min_confidence; }
+    // ... and grounded when the passages made its new words likelier by at least min_gain: an
+    // invention is about as likely without them (true when the prior was not computed).
+    bool grounded(float min_gain) const { return prior < 0 || confidence - prior >= min_gain; }
 };
+
+// Why an answer was not stood by, completing "The model's answer ...": "adds nothing to the
+// question", "came with low confidence (0.21)", "is about as likely without the book (...)".
+std::string unsupported_reason(const AnswerConfidence& c, float min_confidence);
 
 // pieces: the answer's tokens as text, in order; probs: the probability of each (same length).
 AnswerConfidence answer_confidence(const std::string& question, const std::vector<std::string>& pieces,

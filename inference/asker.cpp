@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <tuple>
 
+#include "answer_prior.h"
 #include "method_registry.h"
 #include "model_identity.h"
 #include "qa_prompt.h"
@@ -16,15 +17,20 @@ using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 uint64_t text_hash(std::string_view text) { return content_hash(text.data(), text.size()); }
 
-// A complete answer the model was not sure of gives way to kNotStatedAnswer; the model's text is
-// kept as the unsupported answer. Answers that already say the text does not say are left alone.
-void judge_support(const AskRequest& request, const Tokenizer& tok, AskResult& out) {
+// A complete answer the model was not sure of, or would have given without the book, gives way to
+// kNotStatedAnswer; the model's text is kept as the unsupported answer. Answers that already say
+// the text does not say are left alone.
+void judge_support(const AskRequest& request, const Model& answerer, Backend& backend, AskResult& out) {
     GenerationResult& a = out.answer;
     std::vector<std::string> pieces;
-    for (int32_t t : a.tokens) pieces.push_back(tok.decode_token(t));
+    for (int32_t t : a.tokens) pieces.push_back(answerer.tokenizer().decode_token(t));
     out.confidence = answer_confidence(request.question, pieces, a.token_probs);
     if (out.cancelled || request.min_confidence <= 0 || a.text.empty() || says_not_stated(a.text)) return;
-    if (out.confidence.supported(request.min_confidence)) return;
+    if (out.confidence.supported(request.min_confidence) && request.min_gain > 0)
+        out.confidence.prior =
+            answer_confidence(request.question, pieces, answer_prior_probs(answerer, backend, request.question, a.tokens))
+                .confidence;
+    if (out.confidence.supported(request.min_confidence) && out.confidence.grounded(request.min_gain)) return;
     out.unsupported_answer = a.text;
     a.text = kNotStatedAnswer;
 }
@@ -190,7 +196,7 @@ void Asker::answer(const AskDocument& doc, const AskRequest& request, ContextMet
     }
     out.cancelled = out.answer.cancelled;
     out.settings = method.describe();
-    judge_support(request, tok, out);
+    judge_support(request, method.answering_model() ? *method.answering_model() : model_, backend_, out);
     EvidenceOptions eo;
     eo.max_passages = request.max_passages;
     out.passages = build_passages(out.answer.trace.tokens, prompt.doc_begin, text_offsets, doc.text, eo);

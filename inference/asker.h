@@ -60,6 +60,9 @@ struct AskRequest {
     // adds nothing to the question) is replaced by kNotStatedAnswer (answer_confidence.h); 0 keeps
     // every answer.
     float min_confidence = 0.35f;
+    // ... or whose new words the passages made likelier by less than this (the confidence minus
+    // the same mean asked without the book, answer_prior.h; one short extra pass); 0: not checked.
+    float min_gain = 0.1f;
     std::function<void(const ReadingProgress&)> on_reading;  // gleaner: an unread book is read first
     // false: a book not read to the end is answered at once from what has been read (its
     // attention) and the question's words in the rest (BM25), instead of reading the rest first

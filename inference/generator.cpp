@@ -23,9 +23,7 @@ size_t complete_utf8_prefix(const std::string& s) {
     return i - 1;
 }
 
-namespace {
-// softmax(logits)[token], computed stably.
-float token_probability(const std::vector<float>& logits, int32_t token) {
+float token_probability(std::span<const float> logits, int32_t token) {
     float mx = -INFINITY;
     for (float v : logits) mx = std::max(mx, v);
     double z = 0;
@@ -33,6 +31,7 @@ float token_probability(const std::vector<float>& logits, int32_t token) {
     return static_cast<float>(std::exp(static_cast<double>(logits[token] - mx)) / z);
 }
 
+namespace {
 // How many back-to-back copies of an L-token block make a loop: one token may repeat a few times
 // ("very, very"), a short phrase twice; a long block repeated even once is a loop.
 int loop_copies(int L) { return L == 1 ? 8 : L <= 8 ? 3 : 2; }

@@ -4,6 +4,7 @@
 // characters (a multi-byte character split across tokens is held back until complete).
 #include <atomic>
 #include <functional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,9 @@ struct GenerationOptions {
     // streamed stays streamed).
     bool stop_on_loop = false;
 };
+
+// softmax(logits)[token], computed stably: the probability the model gave a token.
+float token_probability(std::span<const float> logits, int32_t token);
 
 // Length L of the block the tokens end with when it repeats as stop_on_loop says, else 0.
 int trailing_loop_length(const std::vector<int32_t>& tokens);

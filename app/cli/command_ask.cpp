@@ -180,7 +180,7 @@ int cmd_read(const CommandArgs& argv) {
 
 int cmd_ask(const CommandArgs& argv) {
     std::set<std::string> valued = {"model", "threads", "method", "max-tokens", "max-evidence", "cache-dir", "device",
-                                    "min-confidence", "password", "chapter", "pages", "answer-model"};
+                                    "min-confidence", "min-gain", "password", "chapter", "pages", "answer-model"};
     valued.insert(method_option_names().begin(), method_option_names().end());
     valued.insert(sampling_option_names().begin(), sampling_option_names().end());
     Args args(argv, valued, with({"json", "per-layer", "quiet", "no-wait"}, method_switch_names()));
@@ -230,6 +230,7 @@ int cmd_ask(const CommandArgs& argv) {
     request.max_passages = max_evidence;
     request.wait_for_reading = !args.flag("no-wait");
     request.min_confidence = static_cast<float>(args.get_double_or("min-confidence", request.min_confidence, 0.0, 1.0));
+    request.min_gain = static_cast<float>(args.get_double_or("min-gain", request.min_gain, 0.0, 1.0));
     request.generation.max_tokens = max_tokens;
     request.generation.sampling = sampling_from_args(args);
     request.generation.cancel = &g_cancel;
@@ -286,6 +287,7 @@ int cmd_ask(const CommandArgs& argv) {
             .key("stopped_by_eog").value(r.stopped_by_eog)
             .key("confidence").value(static_cast<double>(res.confidence.confidence))
             .key("new_words").value(static_cast<int64_t>(res.confidence.new_words));
+        if (res.confidence.prior >= 0) j.key("prior_confidence").value(static_cast<double>(res.confidence.prior));
         if (!res.unsupported_answer.empty()) j.key("unsupported_answer").value(res.unsupported_answer);
         if (!scope.whole()) {
             const CharacterOffsets chars(document.text);
@@ -351,11 +353,9 @@ int cmd_ask(const CommandArgs& argv) {
         std::printf("%s\n", j.str().c_str());
     } else {
         // the streamed answer was the model's; say when Gleaner does not stand by it
-        if (!res.unsupported_answer.empty() && res.confidence.new_words == 0)
-            std::printf("\n\n%s (The model's answer adds nothing to the question.)", kNotStatedAnswer);
-        else if (!res.unsupported_answer.empty())
-            std::printf("\n\n%s (The model was not sure of this answer: confidence %.2f.)", kNotStatedAnswer,
-                        res.confidence.confidence);
+        if (!res.unsupported_answer.empty())
+            std::printf("\n\n%s The model's answer %s.", kNotStatedAnswer,
+                        unsupported_reason(res.confidence, request.min_confidence).c_str());
         if (res.read_fraction < 1.0)
             std::printf("\n\n(Based on the %.0f%% of the book read so far, and the question's words in the rest; "
                         "gleaner-cli read finishes the reading.)",

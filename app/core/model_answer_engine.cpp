@@ -101,14 +101,9 @@ Answer ModelAnswerEngine::answer(const Document& doc, const AnswerRequest& reque
     a.read_s = res.read_s;
     a.prompt_tokens = static_cast<int>(res.prompt_tokens);
     a.text = r.text;
-    if (!res.unsupported_answer.empty()) {  // the model's own answer stays visible, marked as a guess
-        char why[96];
-        if (res.confidence.new_words == 0)
-            std::snprintf(why, sizeof why, "adds nothing to the question");
-        else
-            std::snprintf(why, sizeof why, "the model was not sure of (confidence %.2f)", res.confidence.confidence);
-        a.text += "\n\nThe model's answer, which " + std::string(why) + ": " + res.unsupported_answer;
-    }
+    if (!res.unsupported_answer.empty())  // the model's own answer stays visible, marked as a guess
+        a.text += "\n\nThe model's answer, which " + unsupported_reason(res.confidence, ar.min_confidence) + ": " +
+                  res.unsupported_answer;
     a.prompt_s = r.prefill_s;
     a.decode_s = r.decode_s;
     a.generated_tokens = static_cast<int>(r.tokens.size());

@@ -91,6 +91,9 @@ private slots:
         QVERIFY(o["settings"].toString().contains("select=fused"));
         // the model was sure of these: Gleaner stands by them
         QVERIFY2(o["confidence"].toDouble() >= 0.35, qPrintable(QString::number(o["confidence"].toDouble())));
+        // ... and the passages gave it: without them the model would not have said it
+        QVERIFY2(o["confidence"].toDouble() - o["prior_confidence"].toDouble() >= 0.1,
+                 qPrintable(QString::number(o["prior_confidence"].toDouble())));
         QVERIFY(!o.contains("unsupported_answer"));
     }
 
@@ -194,13 +197,20 @@ private slots:
     }
 
     void saysWhenTheBookDoesNotTell() {
-        // Alice has a sister in the book, no brother: the model's own answer adds nothing or a
-        // name it is unsure of, and Gleaner says the book does not seem to say
-        const QJsonObject o = ask(book_, dir_.filePath("cache"), "What is the name of Alice's brother?");
+        // The book never gives Alice's age. The model still names one ("Alice is 22 years old."),
+        // fairly sure of it, but it is as sure without the passages: the book did not give it,
+        // and Gleaner says the book does not seem to say.
+        const QJsonObject o = ask(book_, dir_.filePath("cache"), "How old is Alice?");
         QVERIFY(!o.isEmpty());
         QCOMPARE(o["answer"].toString(), QString("The book does not seem to say."));
         QVERIFY(!o["unsupported_answer"].toString().isEmpty());  // the model's guess is kept for the user
-        QVERIFY(o["confidence"].toDouble() < 0.35);
+        QVERIFY(o.contains("prior_confidence"));
+        QVERIFY2(o["confidence"].toDouble() - o["prior_confidence"].toDouble() < 0.1,
+                 qPrintable(QString("%1 with the passages, %2 without").arg(o["confidence"].toDouble()).arg(o["prior_confidence"].toDouble())));
+        // with the check off (--min-gain 0), the model's answer stands
+        const QJsonObject kept = ask(book_, dir_.filePath("cache"), "How old is Alice?", {"--min-gain", "0"});
+        QCOMPARE(kept["answer"].toString(), o["unsupported_answer"].toString());
+        QVERIFY(!kept.contains("prior_confidence"));
     }
 
     // A question about one chapter: the evidence comes from that chapter only, from the reading

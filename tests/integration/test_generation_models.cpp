@@ -4,9 +4,13 @@
 // unit.generation, on a tiny model the test writes.
 #include <QtTest>
 
+#include <cmath>
+
+#include "answer_prior.h"
 #include "chat_template.h"
 #include "generator.h"
 #include "model.h"
+#include "qa_prompt.h"
 #include "test_support.h"
 #include "transformer.h"
 #include "vocab.h"
@@ -50,6 +54,36 @@ private slots:
         QVERIFY(r.stopped_by_eog);
         QCOMPARE(streamed, r.text);
         QVERIFY(static_cast<int>(r.tokens.size()) < opt.max_tokens);
+    }
+
+    // The prior of an answer (answer_prior.h) is the probability the model gives each of its
+    // tokens with no passages: for the answer it wrote itself to the question asked without
+    // passages, the probabilities it had while writing it. One batched pass against token-by-token
+    // decoding: the two take different matmul kernels (activations quantized per batch), which
+    // moves a probability by up to 5% of itself on this model; a token scored at the wrong row
+    // would be off by far more.
+    void answerPriorIsTheModelsOwnProbabilityWithoutTheBook() {
+        const std::string q = "What is the capital of France?";
+        const PromptFrame f = qa_prompt_frame(*model_, q, FrameKind::Passages, "");
+        std::vector<int32_t> prompt = f.before;
+        prompt.insert(prompt.end(), f.after.begin(), f.after.end());
+        Transformer tf(*model_, *backend_, 1024);
+        GenerationOptions opt;
+        opt.max_tokens = 16;
+        const GenerationResult r = generate(tf, prompt, opt);
+        QVERIFY(r.tokens.size() >= 4);
+        QCOMPARE(r.token_probs.size(), r.tokens.size());
+        const std::vector<float> prior = answer_prior_probs(*model_, *backend_, q, r.tokens);
+        QCOMPARE(prior.size(), r.tokens.size());
+        for (size_t i = 0; i < prior.size(); ++i)
+            QVERIFY2(std::fabs(std::log(prior[i]) - std::log(r.token_probs[i])) < 0.1f,
+                     qPrintable(QString("token %1: %2 vs %3").arg(i).arg(prior[i]).arg(r.token_probs[i])));
+        // another answer than the model's own: each token scored where it stands
+        std::vector<int32_t> other = r.tokens;
+        std::swap(other[0], other[1]);
+        const std::vector<float> p2 = answer_prior_probs(*model_, *backend_, q, other);
+        QVERIFY(p2[0] < r.token_probs[0]);
+        QVERIFY(answer_prior_probs(*model_, *backend_, q, {}).empty());
     }
 };
 

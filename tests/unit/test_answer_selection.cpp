@@ -129,6 +129,30 @@ private slots:
         QVERIFY(!c.supported(0.01f));
     }
 
+    // An answer as likely without the book as with it is an invention ("Alice is 25 years old."):
+    // grounded only when the passages raised its new words' confidence by min_gain; the reason
+    // given to the user says which test failed.
+    void anAnswerAsLikelyWithoutTheBookIsNotGrounded() {
+        AnswerConfidence c;
+        c.new_words = 2;
+        c.confidence = 0.61f;
+        QVERIFY(c.grounded(0.1f));  // no prior computed: nothing to hold against it
+        c.prior = 0.67f;
+        QVERIFY(c.supported(0.35f));
+        QVERIFY(!c.grounded(0.1f));
+        QCOMPARE(QString::fromStdString(unsupported_reason(c, 0.35f)),
+                 QString("is about as likely without the book (confidence 0.61 with the passages, 0.67 without)"));
+        c.prior = 0.02f;  // "Bill": chosen from the passages
+        QVERIFY(c.grounded(0.1f));
+        c.prior = 0.55f;
+        QVERIFY(!c.grounded(0.1f));
+        QVERIFY(c.grounded(0.05f));
+        c.confidence = 0.2f;
+        QCOMPARE(QString::fromStdString(unsupported_reason(c, 0.35f)), QString("came with low confidence (0.20)"));
+        c.new_words = 0;
+        QCOMPARE(QString::fromStdString(unsupported_reason(c, 0.35f)), QString("adds nothing to the question"));
+    }
+
     // Evidence spans are whole UTF-8 characters even where the tokens split one (a byte-level
     // BPE gives a curly quote's three bytes in two tokens), and their character offsets count
     // code points.

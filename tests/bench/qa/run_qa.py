@@ -169,7 +169,7 @@ def run(items, args):
                           "evidence": [[e["start_char"], e["end_char"]] for e in d["evidence"]],
                           "evidence_text": [e["text"] for e in d["evidence"]],
                           "answer_tokens": d.get("answer_tokens", []),
-                          "confidence": d.get("confidence"), "unsupported_answer": d.get("unsupported_answer"),
+                          "confidence": d.get("confidence"), "prior_confidence": d.get("prior_confidence"), "unsupported_answer": d.get("unsupported_answer"),
                           "settings": d.get("settings"), "ttft_s": r["ttft_s"]})
         agg = score.aggregate(results)
         agg["ttft_median_s"] = sorted(ttft)[len(ttft) // 2] if ttft else None
