@@ -64,6 +64,14 @@ ReadingMemory& Asker::memory(const AskDocument& doc, uint64_t hash, const Method
     return *memory_;
 }
 
+const std::vector<int32_t>& Asker::citation_marks(const Tokenizer& tok) {
+    if (citation_marks_of_ != &tok) {
+        citation_marks_ = citation_mark_tokens(tok);
+        citation_marks_of_ = &tok;
+    }
+    return citation_marks_;
+}
+
 const std::vector<int32_t>& Asker::tokens(std::string_view text, uint64_t hash) {
     if (hash != tokens_key_ || tokens_.empty()) {
         tokens_ = tokenize_document(model_.tokenizer(), std::string(text));
@@ -189,7 +197,9 @@ void Asker::answer(const AskDocument& doc, const AskRequest& request, ContextMet
     out.doc_end = prompt.doc_end;
     out.offsets = &text_offsets;
     try {
-        out.answer = answer_question(method, tok, prompt, request.generation, request.prefill);
+        GenerationOptions generation = request.generation;
+        generation.not_first = citation_marks(tok);
+        out.answer = answer_question(method, tok, prompt, generation, request.prefill);
     } catch (const CancelledError&) {
         out.cancelled = true;
         return;

@@ -137,6 +137,8 @@ private:
                 const std::vector<int64_t>& text_offsets, AskResult& out);
     // The model file's identity, hashed (or looked up) at the first reading memory, then kept.
     const std::string& model_id();
+    // citation_mark_tokens() of the answering tokenizer, found once (a pass over the vocabulary).
+    const std::vector<int32_t>& citation_marks(const Tokenizer& tok);
 
     std::string model_path_;
     const Model& model_;
@@ -151,6 +153,8 @@ private:
     std::vector<int32_t> tokens_;
     std::vector<int64_t> offsets_;
     std::vector<int64_t> scope_offsets_;  // a scope read alone: its token offsets in the whole text
+    const Tokenizer* citation_marks_of_ = nullptr;
+    std::vector<int32_t> citation_marks_;
 };
 
 }  // namespace gleaner

@@ -43,6 +43,8 @@ void sample_continuation(std::vector<float> logits, std::vector<int32_t> history
     const auto t0 = std::chrono::steady_clock::now();
     Sampler sampler(opt.sampling);
     std::string pending;  // decoded bytes not yet streamed
+    for (int32_t t : opt.not_first)
+        if (t >= 0 && static_cast<size_t>(t) < logits.size()) logits[t] = -INFINITY;
     for (int i = 0; i < opt.max_tokens; ++i) {
         if (opt.cancel && opt.cancel->load()) {
             r.cancelled = true;

@@ -36,6 +36,9 @@ struct GenerationOptions {
     // (L <= 8) or twice (L > 8, up to 48); the repeats are cut from the result (text already
     // streamed stays streamed).
     bool stop_on_loop = false;
+    // Tokens the output may not begin with: an answer starts with words, not with the
+    // citation mark a small model opens a copied passage with (qa_prompt.h).
+    std::vector<int32_t> not_first;
 };
 
 // softmax(logits)[token], computed stably: the probability the model gave a token.

@@ -8,6 +8,17 @@ std::vector<int32_t> tokenize_document(const Tokenizer& tok, const std::string& 
     return tok.encode(text, /*add_bos=*/false, /*parse_special=*/false);
 }
 
+std::vector<int32_t> citation_mark_tokens(const Tokenizer& tok) {
+    std::vector<int32_t> out;
+    const int32_t n = static_cast<int32_t>(tok.vocab().tokens.size());
+    for (int32_t t = 0; t < n; ++t) {
+        const std::string piece = tok.decode_token(t);
+        const size_t first = piece.find_first_not_of(' ');
+        if (first != std::string::npos && piece[first] == '[') out.push_back(t);
+    }
+    return out;
+}
+
 namespace {
 // Cuts at a UTF-8 character start at or before `max` bytes.
 std::string cut_utf8(const std::string& s, size_t max) {

@@ -4,6 +4,7 @@
 // unit.generation, on a tiny model the test writes.
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 
 #include "answer_prior.h"
@@ -84,6 +85,24 @@ private slots:
         const std::vector<float> p2 = answer_prior_probs(*model_, *backend_, q, other);
         QVERIFY(p2[0] < r.token_probs[0]);
         QVERIFY(answer_prior_probs(*model_, *backend_, q, {}).empty());
+    }
+
+    // The citation marks an answer may not open with: every token whose text starts with "[",
+    // with or without a leading space, and nothing else.
+    void citationMarkTokensAreTheBracketOpeners() {
+        const Tokenizer& tok = model_->tokenizer();
+        const std::vector<int32_t> marks = citation_mark_tokens(tok);
+        QVERIFY(!marks.empty());
+        QVERIFY(marks.size() < tok.vocab().tokens.size() / 100);
+        for (int32_t t : marks) {
+            const std::string piece = tok.decode_token(t);
+            QVERIFY2(piece[piece.find_first_not_of(' ')] == '[', piece.c_str());
+        }
+        auto has = [&](int32_t t) { return std::find(marks.begin(), marks.end(), t) != marks.end(); };
+        QVERIFY(has(tok.encode("[1] The", false, false).front()));
+        QVERIFY(has(tok.encode("Alice [2]", false, false)[1]));
+        QVERIFY(!has(tok.encode("The", false, false).front()));
+        QVERIFY(!has(tok.encode("1]", false, false).front()));
     }
 };
 

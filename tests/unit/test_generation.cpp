@@ -166,6 +166,27 @@ private slots:
         QVERIFY(generate(c, prompt("xyz 12345"), opt).tokens != ra.tokens);
     }
 
+    // not_first: the output never begins with a barred token, only its first token is barred
+    // (the same token may come later), and the text still streams whole.
+    void anAnswerDoesNotBeginWithABarredToken() {
+        GenerationOptions opt;
+        opt.max_tokens = 12;
+        Transformer a(*model_, *backend_, 128);
+        const GenerationResult free = generate(a, prompt("hello world"), opt);
+        QVERIFY(free.tokens.size() >= 2);
+        opt.not_first = {free.tokens[0]};
+        Transformer b(*model_, *backend_, 128);
+        const GenerationResult barred = generate(b, prompt("hello world"), opt);
+        QVERIFY(!barred.tokens.empty());
+        QVERIFY(barred.tokens[0] != free.tokens[0]);
+        QVERIFY(barred.token_probs[0] > 0 && barred.token_probs[0] <= 1);
+        opt.not_first = {free.tokens[1]};  // not the first token: nothing changes
+        if (free.tokens[1] != free.tokens[0]) {
+            Transformer c(*model_, *backend_, 128);
+            QCOMPARE(generate(c, prompt("hello world"), opt).tokens, free.tokens);
+        }
+    }
+
     void decodeMatchesBatchedPrefill() {
         // The same tokens one at a time and in one batch give the same last-token logits: bit for
         // bit on the portable path; with SIMD tiles the float summation order differs slightly.
