@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstdio>
 #include <set>
 
@@ -60,10 +61,9 @@ std::vector<Word> words_of(const std::string& s) {
     return out;
 }
 
-}  // namespace
-
-AnswerConfidence answer_confidence(const std::string& question, const std::vector<std::string>& pieces,
-                                   const std::vector<float>& probs) {
+// The answer's new words (not in the question, not frame words) as token ranges [first, last]:
+// the token each starts in (where the model chose it) and the token it ends in.
+std::vector<std::pair<size_t, size_t>> new_word_tokens(const std::string& question, const std::vector<std::string>& pieces) {
     std::set<std::string> known = frame_words();
     for (const Word& w : words_of(question)) known.insert(w.text);
     std::string text;
@@ -72,19 +72,42 @@ AnswerConfidence answer_confidence(const std::string& question, const std::vecto
         starts.push_back(text.size());
         text += p;
     }
+    auto piece_at = [&](size_t byte) {
+        return static_cast<size_t>(std::upper_bound(starts.begin(), starts.end(), byte) - starts.begin()) - 1;
+    };
+    std::vector<std::pair<size_t, size_t>> out;
+    for (const Word& w : words_of(text))
+        if (!known.count(w.text)) out.push_back({piece_at(w.begin), piece_at(w.end - 1)});
+    return out;
+}
+
+}  // namespace
+
+AnswerConfidence answer_confidence(const std::string& question, const std::vector<std::string>& pieces,
+                                   const std::vector<float>& probs) {
     AnswerConfidence c;
     double sum = 0;
-    for (const Word& w : words_of(text)) {
-        if (known.count(w.text)) continue;
-        // the piece the word starts in: the token at which the model chose it
-        const auto it = std::upper_bound(starts.begin(), starts.end(), w.begin);
-        const size_t piece = static_cast<size_t>(it - starts.begin()) - 1;
-        if (piece >= probs.size()) continue;
-        sum += probs[piece];
+    for (const auto& [first, last] : new_word_tokens(question, pieces)) {
+        if (first >= probs.size()) continue;
+        sum += probs[first];
         ++c.new_words;
     }
     c.confidence = c.new_words > 0 ? static_cast<float>(sum / c.new_words) : 0.0f;
     return c;
+}
+
+float answer_gain(const std::string& question, const std::vector<std::string>& pieces, const std::vector<float>& probs,
+                  const std::vector<float>& prior_probs) {
+    constexpr double kFloor = 1e-9;  // a probability of 0 (rounding) stays finite
+    double sum = 0;
+    int n = 0;
+    for (const auto& [first, last] : new_word_tokens(question, pieces)) {
+        if (last >= probs.size() || last >= prior_probs.size()) continue;
+        for (size_t t = first; t <= last; ++t)
+            sum += std::log(std::max<double>(probs[t], kFloor)) - std::log(std::max<double>(prior_probs[t], kFloor));
+        ++n;
+    }
+    return n > 0 ? static_cast<float>(sum / n) : 0.0f;
 }
 
 std::string unsupported_reason(const AnswerConfidence& c, float min_confidence) {
@@ -94,8 +117,8 @@ std::string unsupported_reason(const AnswerConfidence& c, float min_confidence) 
     else if (c.confidence < min_confidence)
         std::snprintf(why, sizeof why, "came with low confidence (%.2f)", c.confidence);
     else
-        std::snprintf(why, sizeof why, "is about as likely without the book (confidence %.2f with the passages, %.2f without)",
-                      c.confidence, c.prior);
+        std::snprintf(why, sizeof why, "is about as likely without the book (the passages made it %.1f times likelier)",
+                      std::exp(c.gain));
     return why;
 }
 

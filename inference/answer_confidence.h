@@ -18,18 +18,27 @@ namespace gleaner {
 struct AnswerConfidence {
     int new_words = 0;       // words of the answer not in the question nor in the frame's words
     float confidence = 0;    // mean probability of the first token of each new word (0 if none)
-    // The same mean when the model is asked the question with no passages (answer_prior.h); -1
-    // when not computed.
-    float prior = -1;
+    // How much likelier the passages made the new words (answer_gain); unknown until computed.
+    float gain = 0;
+    bool gain_known = false;
     // An answer is supported when it says something new with at least this confidence.
     bool supported(float min_confidence) const { return new_words > 0 && confidence >= min_confidence; }
-    // ... and grounded when the passages made its new words likelier by at least min_gain: an
-    // invention is about as likely without them (true when the prior was not computed).
-    bool grounded(float min_gain) const { return prior < 0 || confidence - prior >= min_gain; }
+    // ... and grounded when the passages made its new words likelier by at least min_gain (true
+    // when the gain was not computed).
+    bool grounded(float min_gain) const { return !gain_known || gain >= min_gain; }
 };
 
+// Mean over the answer's new words of ln(P(word) / P0(word)): a word's probability is the product
+// of its tokens' (a year is four digit tokens, its first nearly certain either way), P with the
+// passages (probs) and P0 with the question alone (prior_probs, answer_prior.h). An answer the
+// passages gave is far likelier with them ("Bill" for the Lizard); an invention is about as
+// likely either way ("Alice is 25 years old."). 0 when the answer has no new word.
+float answer_gain(const std::string& question, const std::vector<std::string>& pieces, const std::vector<float>& probs,
+                  const std::vector<float>& prior_probs);
+
 // Why an answer was not stood by, completing "The model's answer ...": "adds nothing to the
-// question", "came with low confidence (0.21)", "is about as likely without the book (...)".
+// question", "came with low confidence (0.21)", "is about as likely without the book (the
+// passages made it 1.1 times likelier)".
 std::string unsupported_reason(const AnswerConfidence& c, float min_confidence);
 
 // pieces: the answer's tokens as text, in order; probs: the probability of each (same length).

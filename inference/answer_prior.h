@@ -4,7 +4,7 @@
 //
 // An answer the passages support is far likelier with them than without ("Bill" for the Lizard's
 // name); an invention is about as likely either way ("Alice is 25 years old."). Comparing the two
-// (AnswerConfidence::prior) tells a reader's answer from a guess the passages did not cause.
+// (answer_gain in answer_confidence.h) tells a reader's answer from a guess the passages did not cause.
 #include <cstdint>
 #include <string>
 #include <vector>

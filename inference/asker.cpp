@@ -26,10 +26,11 @@ void judge_support(const AskRequest& request, const Model& answerer, Backend& ba
     for (int32_t t : a.tokens) pieces.push_back(answerer.tokenizer().decode_token(t));
     out.confidence = answer_confidence(request.question, pieces, a.token_probs);
     if (out.cancelled || request.min_confidence <= 0 || a.text.empty() || says_not_stated(a.text)) return;
-    if (out.confidence.supported(request.min_confidence) && request.min_gain > 0)
-        out.confidence.prior =
-            answer_confidence(request.question, pieces, answer_prior_probs(answerer, backend, request.question, a.tokens))
-                .confidence;
+    if (out.confidence.supported(request.min_confidence) && request.min_gain > 0) {
+        out.prior_token_probs = answer_prior_probs(answerer, backend, request.question, a.tokens);
+        out.confidence.gain = answer_gain(request.question, pieces, a.token_probs, out.prior_token_probs);
+        out.confidence.gain_known = true;
+    }
     if (out.confidence.supported(request.min_confidence) && out.confidence.grounded(request.min_gain)) return;
     out.unsupported_answer = a.text;
     a.text = kNotStatedAnswer;

@@ -46,8 +46,8 @@ const std::vector<Command>& all_commands() {
                 "           [--no-wait (a book not read to the end: answer now from what is read and the question's\n"
                 "            words in the rest, instead of reading the rest first)]\n"
                 "           [--min-confidence 0.35 (below it: \"The book does not seem to say.\"; 0 keeps every answer)]\n"
-                "           [--min-gain 0.1 (the same when the passages made the answer likelier by less than this\n"
-                "            than the question alone does; 0: not checked)]\n"
+                "           [--min-gain 1 (the same when the passages made the answer's new words less than\n"
+                "            e^1 times likelier than the question alone does; 0: not checked)]\n"
                 "           [--answer-model FILE (gleaner: a larger GGUF reads the selected passages and answers;\n"
                 "            the book is read, and its passages chosen, by --model)]\n"
                 "           [method knobs, see below]",

@@ -230,7 +230,7 @@ int cmd_ask(const CommandArgs& argv) {
     request.max_passages = max_evidence;
     request.wait_for_reading = !args.flag("no-wait");
     request.min_confidence = static_cast<float>(args.get_double_or("min-confidence", request.min_confidence, 0.0, 1.0));
-    request.min_gain = static_cast<float>(args.get_double_or("min-gain", request.min_gain, 0.0, 1.0));
+    request.min_gain = static_cast<float>(args.get_double_or("min-gain", request.min_gain, 0.0, 10.0));
     request.generation.max_tokens = max_tokens;
     request.generation.sampling = sampling_from_args(args);
     request.generation.cancel = &g_cancel;
@@ -287,7 +287,7 @@ int cmd_ask(const CommandArgs& argv) {
             .key("stopped_by_eog").value(r.stopped_by_eog)
             .key("confidence").value(static_cast<double>(res.confidence.confidence))
             .key("new_words").value(static_cast<int64_t>(res.confidence.new_words));
-        if (res.confidence.prior >= 0) j.key("prior_confidence").value(static_cast<double>(res.confidence.prior));
+        if (res.confidence.gain_known) j.key("gain").value(static_cast<double>(res.confidence.gain));
         if (!res.unsupported_answer.empty()) j.key("unsupported_answer").value(res.unsupported_answer);
         if (!scope.whole()) {
             const CharacterOffsets chars(document.text);
@@ -303,6 +303,7 @@ int cmd_ask(const CommandArgs& argv) {
             j.begin_object()
                 .key("text").value((answer_model ? *answer_model : *model).tokenizer().decode_token(r.tokens[i]))
                 .key("p").value(static_cast<double>(r.token_probs[i]))
+                .key("p_without_book").value(i < res.prior_token_probs.size() ? static_cast<double>(res.prior_token_probs[i]) : -1.0)
                 .end_object();
         j.end_array();
         j

@@ -130,27 +130,40 @@ private slots:
     }
 
     // An answer as likely without the book as with it is an invention ("Alice is 25 years old."):
-    // grounded only when the passages raised its new words' confidence by min_gain; the reason
-    // given to the user says which test failed.
+    // the gain is the mean log ratio of each new word's probability (the product of its tokens')
+    // with the passages and with the question alone; grounded only at min_gain or more, and the
+    // reason given to the user says which test failed.
     void anAnswerAsLikelyWithoutTheBookIsNotGrounded() {
-        AnswerConfidence c;
-        c.new_words = 2;
-        c.confidence = 0.61f;
-        QVERIFY(c.grounded(0.1f));  // no prior computed: nothing to hold against it
-        c.prior = 0.67f;
-        QVERIFY(c.supported(0.35f));
-        QVERIFY(!c.grounded(0.1f));
+        const std::string q = "What year was the university's first president given his position?";
+        // "1891" is four digit tokens; the first ("1") is nearly certain either way, the rest
+        // only with the passages: the whole word counts, not its first token
+        const std::vector<std::string> pieces = {"He", " was", " given", " it", " in", " ", "1", "8", "9", "1", "."};
+        std::vector<float> with(pieces.size(), 0.9f), without(pieces.size(), 0.9f);
+        with[6] = 0.99f;
+        without[6] = 0.93f;
+        without[7] = without[8] = without[9] = 0.2f;
+        const float g = answer_gain(q, pieces, with, without);  // the one new word: "1891"
+        const float expected = std::log(0.99f / 0.93f) + 3 * std::log(0.9f / 0.2f);
+        QVERIFY2(std::abs(g - expected) < 1e-4f, qPrintable(QString::number(g)));
+        AnswerConfidence c = answer_confidence(q, pieces, with);
+        QVERIFY(c.grounded(0.5f));  // not computed yet: nothing to hold against it
+        c.gain = g;
+        c.gain_known = true;
+        QVERIFY(c.supported(0.35f) && c.grounded(0.5f));
+        // the same answer, as likely without the passages: an invention
+        c.gain = answer_gain(q, pieces, with, with);
+        QCOMPARE(c.gain, 0.0f);
+        QVERIFY(!c.grounded(0.5f));
         QCOMPARE(QString::fromStdString(unsupported_reason(c, 0.35f)),
-                 QString("is about as likely without the book (confidence 0.61 with the passages, 0.67 without)"));
-        c.prior = 0.02f;  // "Bill": chosen from the passages
-        QVERIFY(c.grounded(0.1f));
-        c.prior = 0.55f;
-        QVERIFY(!c.grounded(0.1f));
-        QVERIFY(c.grounded(0.05f));
+                 QString("is about as likely without the book (the passages made it 1.0 times likelier)"));
+        QVERIFY(c.grounded(0.0f));
         c.confidence = 0.2f;
         QCOMPARE(QString::fromStdString(unsupported_reason(c, 0.35f)), QString("came with low confidence (0.20)"));
         c.new_words = 0;
         QCOMPARE(QString::fromStdString(unsupported_reason(c, 0.35f)), QString("adds nothing to the question"));
+        // a probability rounded to 0 stays finite
+        without[9] = 0.0f;
+        QVERIFY(std::isfinite(answer_gain(q, pieces, with, without)));
     }
 
     // Evidence spans are whole UTF-8 characters even where the tokens split one (a byte-level

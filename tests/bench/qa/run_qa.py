@@ -123,7 +123,7 @@ def read(path, args):
 
 
 # ask options that say how to answer, not how to read: `read` refuses them (option -> takes a value)
-ASK_ONLY = {"--min-confidence": True, "--selection-only": False, "--no-wait": False, "--answer-model": True}
+ASK_ONLY = {"--min-confidence": True, "--min-gain": True, "--selection-only": False, "--no-wait": False, "--answer-model": True}
 
 
 def reading_options(extra):
@@ -169,7 +169,7 @@ def run(items, args):
                           "evidence": [[e["start_char"], e["end_char"]] for e in d["evidence"]],
                           "evidence_text": [e["text"] for e in d["evidence"]],
                           "answer_tokens": d.get("answer_tokens", []),
-                          "confidence": d.get("confidence"), "prior_confidence": d.get("prior_confidence"), "unsupported_answer": d.get("unsupported_answer"),
+                          "confidence": d.get("confidence"), "gain": d.get("gain"), "unsupported_answer": d.get("unsupported_answer"),
                           "settings": d.get("settings"), "ttft_s": r["ttft_s"]})
         agg = score.aggregate(results)
         agg["ttft_median_s"] = sorted(ttft)[len(ttft) // 2] if ttft else None
