@@ -127,6 +127,7 @@ public:
     void set_answer_model(const Model* answer_model, bool required = true) {
         answer_model_ = answer_model;
         answer_model_required_ = required;
+        citation_marks_of_ = nullptr;  // a new model may sit where the old one was: find them again
     }
 
     const Model& model() const { return model_; }
