@@ -798,8 +798,9 @@ private slots:
 
     // Tiles (several weight rows x several activation rows, with remainders) against
     // pairwise scalar dot products, for every kernel set.
-    // (7 activation rows: decode-sized tiles; 19 with 10 blocks per row: the prefill tiles, whose
-    // formats may transpose groups of 8 blocks, with a partial last group.)
+    // (7 activation rows: decode-sized tiles; 19 with 10 or 9 blocks per row: the prefill tiles,
+    // whose formats may transpose groups of 8 blocks, with a partial last group, or pair
+    // super-blocks, with a zero partner for the last.)
     void tileMatchesVecDot_data() {
         QTest::addColumn<gleaner::DType>("type");
         QTest::addColumn<int>("nact");
@@ -809,6 +810,8 @@ private slots:
             const int block = dtype_traits(t).block_elems;
             QTest::newRow((name + " x7").c_str()) << t << 7 << 512;
             QTest::newRow((name + " x19").c_str()) << t << 19 << (block > 1 ? 10 * block : 320);
+            // an odd block count: the K-quants' prefill pairs super-blocks, padding the last
+            QTest::newRow((name + " x19 odd").c_str()) << t << 19 << (block > 1 ? 9 * block : 288);
         }
     }
     void tileMatchesVecDot() {
