@@ -5,6 +5,8 @@
 
 #if defined(GLEANER_HAVE_X86_KERNELS)
 #include <cpuid.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #endif
 
 #include <cassert>
@@ -423,17 +425,43 @@ const KernelSet* avx512vnni_kernels() {
     }();
     return set;
 }
+namespace {
+// AMX-TILE and AMX-INT8 (CPUID leaf 7, EDX bits 24 and 25), and Linux's permission to use the
+// tile data (arch_prctl ARCH_REQ_XCOMP_PERM for XFEATURE_XTILEDATA, asked once per process;
+// without it the first tile instruction kills the process).
+bool amx_usable() {
+    unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+    if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) || !(edx & (1u << 24)) || !(edx & (1u << 25)))
+        return false;
+    constexpr long kArchReqXcompPerm = 0x1023, kXfeatureXtiledata = 18;
+    return syscall(SYS_arch_prctl, kArchReqXcompPerm, kXfeatureXtiledata) == 0;
+}
+}  // namespace
+
+const KernelSet* amx_kernels() {
+    static const KernelSet* const set = []() -> const KernelSet* {
+        if (avx512vnni_kernels() == nullptr || !amx_usable()) return nullptr;
+        static KernelSet amx = *avx2_kernels();
+        install_amx_kernels(amx);
+        return &amx;
+    }();
+    return set;
+}
 #else
 const KernelSet* avx2_kernels() { return nullptr; }
 const KernelSet* avx512vnni_kernels() { return nullptr; }
+const KernelSet* amx_kernels() { return nullptr; }
 #endif
 
 // The one-time dispatch table: chosen on first use, read-only afterwards.
 const KernelSet& active_kernels() {
     static const KernelSet* const active = []() -> const KernelSet* {
         if (env_flag_set("GLEANER_NO_AVX2")) return &scalar_kernels();
-        if (!env_flag_set("GLEANER_NO_AVX512"))
+        if (!env_flag_set("GLEANER_NO_AVX512")) {
+            if (!env_flag_set("GLEANER_NO_AMX"))
+                if (const KernelSet* set = amx_kernels()) return set;
             if (const KernelSet* set = avx512vnni_kernels()) return set;
+        }
         if (const KernelSet* set = avx2_kernels()) return set;
         return &scalar_kernels();
     }();

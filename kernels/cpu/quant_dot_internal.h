@@ -44,12 +44,17 @@ const KernelSet& scalar_kernels();
 // starts as a copy of the level below and overrides the types it accelerates.
 const KernelSet* avx2_kernels();        // AVX2 + FMA + F16C
 const KernelSet* avx512vnni_kernels();  // AVX2 set plus AVX512-VL/BW/VNNI (32 ymm registers, vpdpbusd)
+// The AVX512-VNNI set with AMX-INT8 tiles for Q4_K's prefill, where the CPU has AMX and Linux
+// grants this process the tile state.
+const KernelSet* amx_kernels();
 
-// The set chosen at first use: the best available level, or scalar when GLEANER_NO_AVX2=1.
+// The set chosen at first use: the best available level, or scalar when GLEANER_NO_AVX2=1
+// (GLEANER_NO_AVX512=1: at most AVX2; GLEANER_NO_AMX=1: at most AVX512-VNNI).
 const KernelSet& active_kernels();
 
 // Implemented in the ISA-specific translation units; they override entries of `set`.
 void install_avx2_kernels(KernelSet& set);
 void install_avx512vnni_kernels(KernelSet& set);
+void install_amx_kernels(KernelSet& set);
 
 }  // namespace gleaner::cpu::detail

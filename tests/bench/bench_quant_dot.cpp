@@ -134,6 +134,8 @@ int main(int argc, char** argv) {
             sets.push_back(cpu::detail::avx2_kernels());
         else if (!std::strcmp(name, "avx512vnni") && cpu::detail::avx512vnni_kernels())
             sets.push_back(cpu::detail::avx512vnni_kernels());
+        else if (!std::strcmp(name, "amx") && cpu::detail::amx_kernels())
+            sets.push_back(cpu::detail::amx_kernels());
         else
             std::fprintf(stderr, "kernel set %s not available\n", name);
     };
@@ -141,6 +143,7 @@ int main(int argc, char** argv) {
     if (argc == 1) {
         add("avx2");
         if (cpu::detail::avx512vnni_kernels()) add("avx512vnni");
+        if (cpu::detail::amx_kernels()) add("amx");
     }
     const DType types[] = {DType::Q4_0, DType::Q4_1, DType::Q5_0, DType::Q5_1, DType::Q8_0, DType::IQ4_NL, DType::Q2_K,
                            DType::Q3_K, DType::Q4_K, DType::Q5_K, DType::Q6_K, DType::F32,  DType::F16,    DType::BF16};

@@ -116,7 +116,10 @@ private slots:
 
     // perplexity --memory infllm reads each chunk through InfLLM's block memory: with a window
     // smaller than the chunk its perplexity differs from full attention's, and an f16 memory
-    // stays within a fraction of a percent of an f32 one.
+    // stays within a percent of an f32 one. (On these 1,022 tokens two kernel sets whose every
+    // product agrees with the scalar one within 1e-4, AMX and AVX512-VNNI, give perplexities 1% apart:
+    // 20.66 and 20.45 with full attention; the f16-f32 gap was 0.18% with one and 0.69% with the
+    // other. A tighter bound would test the rounding, not the memory.)
     void perplexityThroughTheBlockMemory() {
         GLEANER_REQUIRE_MODEL(gleaner::test::smollm2Path());
         const QString text = gleaner::test::sourceFile("resources/alice-in-wonderland.txt");
@@ -136,7 +139,7 @@ private slots:
         qInfo("full %.4f, InfLLM f32 memory %.4f, f16 memory %.4f", a, b, c);
         QVERIFY(a > 1 && b > 1 && c > 1);
         QVERIFY2(std::fabs(b - a) > 1e-3 * a, "the memory was not used");
-        QVERIFY2(c != b && std::fabs(c - b) < 5e-3 * b, "f16 memory far from f32");
+        QVERIFY2(c != b && std::fabs(c - b) < 1e-2 * b, "f16 memory far from f32");
         QVERIFY(runCli({"perplexity", "--file", text, "--memory", "streaming"}).code != 0);
     }
 

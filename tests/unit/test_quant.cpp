@@ -179,6 +179,7 @@ std::vector<const cpu::detail::KernelSet*> simd_kernel_sets() {
     std::vector<const cpu::detail::KernelSet*> sets;
     if (const auto* s = cpu::detail::avx2_kernels()) sets.push_back(s);
     if (const auto* s = cpu::detail::avx512vnni_kernels()) sets.push_back(s);
+    if (const auto* s = cpu::detail::amx_kernels()) sets.push_back(s);
     return sets;
 }
 
@@ -799,8 +800,8 @@ private slots:
     // Tiles (several weight rows x several activation rows, with remainders) against
     // pairwise scalar dot products, for every kernel set.
     // (7 activation rows: decode-sized tiles; 19 with 10 or 9 blocks per row: the prefill tiles,
-    // whose formats may transpose groups of 8 blocks, with a partial last group, or pair
-    // super-blocks, with a zero partner for the last.)
+    // whose formats may transpose groups of 8 blocks, with a partial last group; 67 with a row of
+    // 576, SmolLM2's width: AMX's groups of 16 activation rows, four whole and a partial one.)
     void tileMatchesVecDot_data() {
         QTest::addColumn<gleaner::DType>("type");
         QTest::addColumn<int>("nact");
@@ -812,6 +813,7 @@ private slots:
             QTest::newRow((name + " x19").c_str()) << t << 19 << (block > 1 ? 10 * block : 320);
             // an odd block count: the K-quants' prefill pairs super-blocks, padding the last
             QTest::newRow((name + " x19 odd").c_str()) << t << 19 << (block > 1 ? 9 * block : 288);
+            QTest::newRow((name + " x67").c_str()) << t << 67 << (block > 1 ? 18 * 32 / block * block : 576);
         }
     }
     void tileMatchesVecDot() {
