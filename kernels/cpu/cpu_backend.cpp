@@ -110,8 +110,9 @@ void CpuBackend::matmul_same_input(const WeightView* ws, float* const* ys, int n
         first_row[i] = total_rows;
         total_rows += ws[i].n_out;
     }
-    // (24 rows: whole tiles for both the 4-row K-quant and the 3-row transposed-group kernels.)
-    const int64_t rows_per_chunk = n_tokens == 1 ? 128 : 24;
+    // (48 rows: whole tiles for the 4-row K-quant, the 3-row transposed-group and the 16-row AMX
+    // kernels.)
+    const int64_t rows_per_chunk = n_tokens == 1 ? 128 : 48;
     pool_.parallel_for(total_rows, rows_per_chunk, [&](int64_t r0, int64_t r1) {
         while (r0 < r1) {
             int i = n - 1;
