@@ -811,7 +811,7 @@ private slots:
             const int block = dtype_traits(t).block_elems;
             QTest::newRow((name + " x7").c_str()) << t << 7 << 512;
             QTest::newRow((name + " x19").c_str()) << t << 19 << (block > 1 ? 10 * block : 320);
-            // an odd block count: the K-quants' prefill pairs super-blocks, padding the last
+            // an odd block count: AMX's units go through the tiles in pairs, then a lone last one
             QTest::newRow((name + " x19 odd").c_str()) << t << 19 << (block > 1 ? 9 * block : 288);
             QTest::newRow((name + " x67").c_str()) << t << 67 << (block > 1 ? 18 * 32 / block * block : 576);
         }
