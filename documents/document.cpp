@@ -145,6 +145,7 @@ std::string Document::check_invariants() const {
     }
     if (!front_matter.empty() && !range_ok(front_matter)) return "front matter range outside the text";
     if (!back_matter.empty() && !range_ok(back_matter)) return "back matter range outside the text";
+    if (!contents.empty() && !range_ok(contents)) return "contents range outside the text";
     return {};
 }
 

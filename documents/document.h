@@ -98,6 +98,7 @@ public:
     std::vector<Section> sections;   // reflowable formats: chapters in reading order
     TextRange front_matter;          // e.g. the Project Gutenberg header; empty if none
     TextRange back_matter;           // e.g. the Project Gutenberg licence; empty if none
+    TextRange contents;              // the printed contents list ("CHAPTER 1. Loomings." ...); empty if none
     std::vector<std::string> warnings;  // things the importer recovered from, one line each
     // A scanned PDF without a text layer and no OCR text for it yet (pdf_ocr.h): it has its
     // pages, to be viewed, but no text; nothing can be searched or asked until OCR has run.

@@ -10,6 +10,7 @@
 //    ignoring the printed contents list that repeats them.
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -239,7 +240,7 @@ private:
         }
 
         // Paragraph spans [first, last) of non-blank lines.
-        struct Para { size_t first, last; HeadingKeyword heading; };
+        struct Para { size_t first, last; HeadingKeyword heading; bool contents = false; };
         std::vector<Para> paras;
         for (size_t i = 0; i < lines.size();) {
             if (lines[i].blank) { ++i; continue; }
@@ -252,7 +253,7 @@ private:
             const bool in_body = start_line == lines.size() || (i > start_line && i < end_line);
             const HeadingKeyword kw = (j - i == 1 && in_body && lines[i].indent <= 3) ? heading_keyword(lines[i].text)
                                                                                    : HeadingKeyword::None;
-            paras.push_back(Para{i, j, kw});
+            paras.push_back(Para{i, j, kw, false});
             i = j;
         }
         reject_contents_lists(paras, lines);
@@ -300,6 +301,10 @@ private:
             } else {
                 r = builder.add_block(BlockKind::Paragraph, 0, joined);
             }
+            if (p.contents && !r.empty()) {
+                if (doc.contents.empty()) doc.contents = r;
+                doc.contents.end = r.end;
+            }
             if (front_open && p.last > start_line) {
                 doc.front_matter = TextRange{0, builder.size()};
                 front_open = false;
@@ -328,7 +333,12 @@ private:
     // A printed contents list is a run of heading-like lines ("CHAPTER 1. Loomings." /
     // "CHAPTER 2. The Carpet-Bag." ...). A real heading stack is short and never repeats a
     // keyword ("BOOK ONE: 1805" then "CHAPTER I"), so a run that repeats one is no heading.
+    // The first such list (with a "Contents" title just above it) is marked as the book's
+    // contents: its lines are the chapters' words without their sentences, so no answer's
+    // evidence should come from it.
     static void reject_contents_lists(auto& paras, const std::vector<Line>& lines) {
+        bool marked = false;
+        size_t marked_end = 0;  // one past the last paragraph marked as contents
         size_t i = 0;
         while (i < paras.size()) {
             if (paras[i].heading == HeadingKeyword::None) { ++i; continue; }
@@ -353,9 +363,32 @@ private:
                     if (same) keep = len;
                 }
                 for (size_t k = i; k < j - keep; ++k) paras[k].heading = HeadingKeyword::None;
+                // the first list, continued by runs that a line or two the heading test refused
+                // interrupts ("CHAPTER 105. Does the Whale's Magnitude Diminish?--Will He Perish?")
+                if (!marked || i <= marked_end + 3) {
+                    for (size_t k = marked ? marked_end : contents_title_before(paras, lines, i); k < j - keep; ++k)
+                        paras[k].contents = true;
+                    marked = true;
+                    marked_end = j - keep;
+                }
             }
             i = j;
         }
+    }
+
+    // The paragraph that titles a contents list starting at paragraph `first` ("CONTENTS",
+    // "Table of Contents"), at most three short lines above it ("ETYMOLOGY." and "EXTRACTS" in
+    // Moby Dick's); `first` itself when there is none.
+    static size_t contents_title_before(const auto& paras, const std::vector<Line>& lines, size_t first) {
+        for (size_t back = 1; back <= 3 && back <= first; ++back) {
+            const auto& p = paras[first - back];
+            if (p.last - p.first != 1) break;
+            std::string t(trim(lines[p.first].text));
+            for (char& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            if (t == "contents" || t == "contents." || t == "table of contents") return first - back;
+            if (t.size() > 60) break;
+        }
+        return first;
     }
 };
 

@@ -114,6 +114,14 @@ std::vector<std::pair<int64_t, int64_t>> skip_inside(const std::vector<std::pair
         if (std::max(sb, b) < std::min(se, e)) out.push_back({std::max(sb, b) - b, std::min(se, e) - b});
     return out;
 }
+
+// The breaks inside r, relative to its start.
+std::vector<int64_t> breaks_inside(const std::vector<int64_t>& breaks, TextRange r) {
+    std::vector<int64_t> out;
+    for (int64_t b : breaks)
+        if (b > static_cast<int64_t>(r.begin) && b < static_cast<int64_t>(r.end)) out.push_back(b - static_cast<int64_t>(r.begin));
+    return out;
+}
 }  // namespace
 
 AskResult Asker::ask(const AskDocument& doc, const AskRequest& request) {
@@ -155,6 +163,7 @@ AskResult Asker::ask(const AskDocument& doc, const AskRequest& request) {
             prompt.doc_text = doc.text;
             prompt.doc_offsets = &offsets(doc.text, hash, doc_ids);
             prompt.doc_skip = doc.skip;
+            prompt.doc_breaks = doc.breaks;
             if (!scope.empty()) std::tie(prompt.scope_begin, prompt.scope_end) = token_range(*prompt.doc_offsets, scope);
             out.read_s = seconds_since(t0);
             if (!mem.complete() && !mem.doc_ids().empty())
@@ -174,6 +183,7 @@ AskResult Asker::ask(const AskDocument& doc, const AskRequest& request) {
     prompt.doc_text = text;
     prompt.doc_offsets = &offsets(text, read_hash, doc_ids);
     prompt.doc_skip = scope.empty() ? doc.skip : skip_inside(doc.skip, scope);
+    prompt.doc_breaks = scope.empty() ? doc.breaks : breaks_inside(doc.breaks, scope);
     const std::vector<int64_t>* text_offsets = prompt.doc_offsets;
     if (!scope.empty()) {  // passages are ranges of the whole text
         scope_offsets_ = *prompt.doc_offsets;

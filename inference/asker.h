@@ -29,6 +29,7 @@ struct AskDocument {
     std::string id;                                     // Document::id (memory_place.h); may be empty
     std::string_view text;                              // UTF-8; outlives the call
     std::vector<std::pair<int64_t, int64_t>> skip;      // byte ranges never selected (front/back matter)
+    std::vector<int64_t> breaks;                        // sorted byte offsets of the section headings: passages begin there
     // The part of the text the question is about (a chapter, pages, a selected passage); empty:
     // the whole text. Evidence comes from inside it only. A method that keeps a reading memory
     // selects inside the scope from the memory of the whole book; when the book is not read yet

@@ -46,11 +46,13 @@ struct QaPrompt {
     int32_t scope_end = -1;
     // The document's text for methods that read it (Gleaner's passages and lexical signal):
     // (*doc_offsets)[i] is the byte offset of document token i (n_doc + 1 entries, evidence.h);
-    // doc_skip are byte ranges no selection should take (front/back matter: licence, header).
+    // doc_skip are byte ranges no selection should take (front/back matter: licence, header);
+    // doc_breaks the headings, so that passages do not run across a section's start.
     // Empty when the caller has no text (the methods then work on tokens alone).
     std::string_view doc_text;
     const std::vector<int64_t>* doc_offsets = nullptr;  // owned by the caller (the Asker's cache)
     std::vector<std::pair<int64_t, int64_t>> doc_skip;
+    std::vector<int64_t> doc_breaks;  // sorted byte offsets where a passage begins (section headings)
 };
 
 struct TokenScore {

@@ -25,18 +25,37 @@ bool sentence_ends_before(std::string_view text, int64_t at) {
 }
 }  // namespace
 
-std::vector<TokenSpan> sentence_spans(const std::vector<int64_t>& offsets, std::string_view text, int target) {
+std::vector<TokenSpan> sentence_spans(const std::vector<int64_t>& offsets, std::string_view text, int target,
+                                      const std::vector<int64_t>& breaks) {
     const int32_t n = static_cast<int32_t>(offsets.size()) - 1;
     target = std::max(1, target);
+    // the token holding byte b: the last one starting at or before it
+    auto token_at = [&](int64_t b) {
+        return static_cast<int32_t>(std::upper_bound(offsets.begin(), offsets.begin() + n, b) - offsets.begin()) - 1;
+    };
     std::vector<TokenSpan> spans;
     int32_t begin = 0;
+    auto next_break = breaks.begin();
     while (begin < n) {
-        const int32_t hard_end = std::min<int64_t>(n, int64_t{begin} + 2 * target);
+        int32_t hard_end = std::min<int64_t>(n, int64_t{begin} + 2 * target);
+        while (next_break != breaks.end() && token_at(*next_break) <= begin) ++next_break;
+        const bool has_break = next_break != breaks.end();
+        const int32_t brk = has_break ? token_at(*next_break) : n;
+        if (has_break && brk <= hard_end) {
+            if (brk - begin < std::max(1, target / 4) && !spans.empty()) {  // a stub: onto the passage before
+                spans.back().end = brk;
+                begin = brk;
+                continue;
+            }
+            hard_end = brk;
+        }
         int32_t end = hard_end;
-        if (hard_end < n) {
-            // the sentence end nearest to begin + target, from target/2 to 2 x target tokens
+        if (hard_end < n && (!has_break || brk > hard_end || brk - begin > target + target / 2)) {
+            // the sentence end nearest to begin + target, from target/2 tokens on (and a quarter
+            // of the target short of a break ahead)
+            const int32_t last = brk > hard_end ? hard_end : hard_end - std::max(1, target / 4);
             int32_t best = -1;
-            for (int32_t e = begin + std::max(1, target / 2); e <= hard_end; ++e)
+            for (int32_t e = begin + std::max(1, target / 2); e <= last; ++e)
                 if (sentence_ends_before(text, offsets[e]) &&
                     (best < 0 || std::abs(e - (begin + target)) < std::abs(best - (begin + target))))
                     best = e;

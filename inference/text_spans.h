@@ -15,6 +15,11 @@ struct TokenSpan {
 };
 
 // offsets: (n_doc + 1) byte offset of each token in text, then text.size() (evidence.h).
-std::vector<TokenSpan> sentence_spans(const std::vector<int64_t>& offsets, std::string_view text, int target);
+// breaks: sorted byte offsets where a passage must begin (the section headings), so that a
+// chapter's title stays with its first sentences instead of closing the passage before it; the
+// token holding a break's byte begins a passage, and a stub of under target/4 tokens before a
+// break joins the passage before it.
+std::vector<TokenSpan> sentence_spans(const std::vector<int64_t>& offsets, std::string_view text, int target,
+                                      const std::vector<int64_t>& breaks = {});
 
 }  // namespace gleaner

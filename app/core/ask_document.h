@@ -1,6 +1,7 @@
 #pragma once
 // What the Asker needs of an imported Document: its text, and the ranges no selection may take
-// (the front and back matter the importer marked: a Gutenberg header, a licence; and a book's
+// (the front and back matter the importer marked: a Gutenberg header, a licence; the printed
+// contents list, whose chapter titles match questions about the chapters; and a book's
 // index, whose lines are the question's words without their sentences: "Steamboat Willie, 21-23,
 // 309n" outranks the page that names its maker). One place for every front end that asks
 // (gleaner-cli ask, the desktop engine).
@@ -39,8 +40,12 @@ inline AskDocument ask_document(const Document& doc) {
     AskDocument a;
     a.id = doc.id;
     a.text = doc.text;
-    for (const TextRange& m : {doc.front_matter, doc.back_matter, index_range(doc)})
+    for (const TextRange& m : {doc.front_matter, doc.back_matter, doc.contents, index_range(doc)})
         if (m.end > m.begin) a.skip.push_back({static_cast<int64_t>(m.begin), static_cast<int64_t>(m.end)});
+    for (const TocEntry& e : doc.toc)
+        if (e.offset > 0 && e.offset < doc.text.size()) a.breaks.push_back(static_cast<int64_t>(e.offset));
+    std::sort(a.breaks.begin(), a.breaks.end());
+    a.breaks.erase(std::unique(a.breaks.begin(), a.breaks.end()), a.breaks.end());
     return a;
 }
 

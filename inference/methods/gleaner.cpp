@@ -189,7 +189,7 @@ public:
     // up to k tokens and numbered in book order.
     void select_passages(const QaPrompt& prompt) {
         const std::vector<int64_t>& offsets = *prompt.doc_offsets;
-        std::vector<TokenSpan> spans = sentence_spans(offsets, prompt.doc_text, std::max(8, span_));
+        std::vector<TokenSpan> spans = sentence_spans(offsets, prompt.doc_text, std::max(8, span_), prompt.doc_breaks);
         if (prompt.scope_end >= 0) {  // passages cut to the scope; those outside it dropped
             std::vector<TokenSpan> inside;
             for (TokenSpan sp : spans) {

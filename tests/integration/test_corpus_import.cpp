@@ -264,6 +264,21 @@ private slots:
         QVERIFY(!d.text.starts_with("\xEF\xBB\xBF"));
         QVERIFY(d.text.find("Alice was beginning to get very tired of sitting by her sister on the bank, and of having nothing to do:") != std::string::npos);
     }
+
+    // Moby Dick prints its contents (135 chapters): marked, from its title to "Epilogue", with no
+    // chapter heading inside it, and the chapters themselves after it
+    void textGutenbergMobyDickContents() {
+        const Document d = checked_import(corpus("moby-dick_pg2701.txt"));
+        QVERIFY(d.contents.begin > d.front_matter.end);
+        const std::string_view contents = d.slice(d.contents);
+        QVERIFY(contents.starts_with("CONTENTS\n\nETYMOLOGY."));
+        QVERIFY(contents.find("CHAPTER 105. Does the Whale") != std::string_view::npos);
+        QVERIFY(contents.ends_with("CHAPTER 135. The Chase.\u2014Third Day.\n\nEpilogue"));
+        for (const TocEntry& e : d.toc) QVERIFY(e.offset >= d.contents.end);
+        QCOMPARE(d.toc.front().title, std::string("CHAPTER 1. Loomings."));
+        QVERIFY(d.slice(d.toc.front().offset, d.text.size()).starts_with("CHAPTER 1. Loomings.\n\nCall me Ishmael."));
+        QVERIFY(checked_import(corpus("alice-in-wonderland_pg11.txt")).contents.empty());  // it prints none
+    }
 };
 
 QTEST_APPLESS_MAIN(TestCorpusImport)

@@ -59,6 +59,44 @@ private slots:
         QCOMPARE(s2.front().end - s2.front().begin, 20);
     }
 
+    void spansBeginAtTheBreaks() {
+        // two chapters; the second's heading must begin a passage, not close the one before it
+        std::string text;
+        for (int s = 0; s < 9; ++s) text += "Sentence " + std::to_string(s) + " of the first chapter here. ";
+        text += "\n\nCHAPTER 2. The Blacksmith.\n\n";
+        const int64_t heading = int64_t(text.find("CHAPTER 2"));
+        for (int s = 0; s < 9; ++s) text += "Perth said sentence " + std::to_string(s) + " at the forge. ";
+        text += "\n\nCHAPTER 3. The End.\n\nOne last word. ";
+        const int64_t last_heading = int64_t(text.find("CHAPTER 3"));
+        const auto off = word_offsets(text);
+        const int n = int(off.size()) - 1;
+        const std::vector<int64_t> breaks{heading, last_heading};
+        const auto spans = sentence_spans(off, text, 16, breaks);
+        QCOMPARE(spans.back().end, n);
+        int begins_at_heading = 0;
+        for (size_t i = 0; i < spans.size(); ++i) {
+            if (i > 0) QCOMPARE(spans[i].begin, spans[i - 1].end);
+            for (int64_t b : breaks)  // no passage runs across a heading
+                QVERIFY2(!(off[spans[i].begin] < b && off[spans[i].end - 1] >= b), std::to_string(i).c_str());
+            for (int64_t b : breaks) begins_at_heading += text.compare(off[spans[i].begin], 7, "CHAPTER") == 0 && off[spans[i].begin] <= b && b < off[spans[i].end];
+        }
+        QCOMPARE(begins_at_heading, 2);
+        // the same text without breaks: a heading falls inside a passage (what the breaks fix)
+        bool crossed = false;
+        for (const auto& sp : sentence_spans(off, text, 16))
+            crossed |= off[sp.begin] < heading && off[sp.end - 1] > heading;
+        QVERIFY(crossed);
+        // breaks 3 words apart (words 21 and 24): the 3-word stub between them joins the
+        // passage before, which then ends at the second break
+        const int64_t b1 = int64_t(text.find("Sentence 3")), b2 = int64_t(text.find("the", b1));
+        QCOMPARE(off[21], b1);
+        QCOMPARE(off[24], b2);
+        const auto stub = sentence_spans(off, text, 16, {b1, b2});
+        QCOMPARE(stub[0].begin, 0);
+        QCOMPARE(stub[0].end, 24);
+        QCOMPARE(stub[1].begin, 24);
+    }
+
     void contentWordsDropQuestionWordsAndPlurals() {
         const auto w = content_words("What is the name of Alice's cat? Who were the Queen's soldiers?");
         QCOMPARE(w, (std::vector<std::string>{"alice", "cat", "queen", "soldier"}));

@@ -65,6 +65,12 @@ private slots:
         const AskDocument a = ask_document(d);
         QCOMPARE(int(a.skip.size()), 1);
         QCOMPARE(a.skip[0].first, int64_t(d.text.find("INDEX")));
+        // passages begin at the headings (every entry past the text's start, once, in order)
+        QCOMPARE(a.breaks, (std::vector<int64_t>{int64_t(d.text.find("NOTES")), int64_t(d.text.find("INDEX")),
+                                                 int64_t(d.text.find("GET IT"))}));
+        d.contents = {0, d.text.find(" NOTES")};  // a printed contents list is skipped as well
+        QCOMPARE(int(ask_document(d).skip.size()), 2);
+        QCOMPARE(ask_document(d).skip[0], (std::pair<int64_t, int64_t>{0, int64_t(d.text.find(" NOTES"))}));
         d.toc[2].title = "Indexing the web";  // a chapter about indexes is a chapter
         QVERIFY(index_range(d).empty());
     }

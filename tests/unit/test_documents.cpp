@@ -53,6 +53,8 @@ const std::string kGutenberg =
     "\n"
     "*** START OF THIS PROJECT GUTENBERG EBOOK TINY TALES ***\n"
     "\n"
+    "CONTENTS\n"
+    "\n"
     "CHAPTER I. The Start\n"
     "\n"
     "CHAPTER II. The End\n"
@@ -173,6 +175,9 @@ private slots:
         QCOMPARE(d.toc[0].title, std::string("CHAPTER I. The Start"));
         QCOMPARE(d.toc[1].title, std::string("CHAPTER II. The End"));
         QVERIFY(d.slice(d.toc[0].offset, d.text.size()).starts_with("CHAPTER I. The Start\n\nIt was a dark"));
+        // ...and is marked as the contents, with its title, so no answer is taken from it
+        QCOMPARE(std::string(d.slice(d.contents)), std::string("CONTENTS\n\nCHAPTER I. The Start\n\nCHAPTER II. The End"));
+        QVERIFY(d.contents.end < d.toc[0].offset);
         const Block* heading = d.block_at(d.toc[1].offset);
         QVERIFY(heading && heading->kind == BlockKind::Heading && heading->level == 1);
         QCOMPARE(d.sections.size(), size_t{1});

@@ -284,8 +284,8 @@ def aggregate(results):
 
 def gutenberg_matter(text):
     """[start, end) str-index ranges of the Project Gutenberg header (up to the end of the "*** START OF"
-    line) and of the licence at the end (from "End of Project Gutenberg" or "*** END OF"). The table of
-    contents is not detected; pass its range yourself if you want it counted."""
+    line), of the licence at the end (from "End of Project Gutenberg" or "*** END OF") and of the printed
+    table of contents (printed_contents)."""
     out = []
     m = re.search(r"^\*\*\* ?START OF (?:THE|THIS) PROJECT GUTENBERG.*$", text, re.M | re.I)
     if m:
@@ -294,7 +294,35 @@ def gutenberg_matter(text):
                                            text, re.M | re.I)]
     if ends:
         out.append((min(ends), len(text)))
-    return out
+    out += printed_contents(text)
+    return sorted(out)
+
+
+HEADING_LINE = re.compile(r"(?:CHAPTER|Chapter|BOOK|Book|PART|Part|VOLUME|Volume|EPILOGUE|Epilogue)\b[^\n]{0,160}")
+
+
+def printed_contents(text):
+    """[(start, end)]: the first run of at least three heading lines ("CHAPTER 1. Loomings.") with
+    only blank lines between them whose first line appears again later as a line (the chapter it
+    lists), from a "Contents" title up to three short lines above it; [] if there is none."""
+    lines = [(m.start(), m.end(), m.group(0).strip()) for m in re.finditer(r"[^\n]*", text)]
+    nonblank = [l for l in lines if l[2]]
+    i = 0
+    while i < len(nonblank):
+        j = i
+        while j < len(nonblank) and HEADING_LINE.fullmatch(nonblank[j][2]) and (j == i or nonblank[j][2] != nonblank[i][2]):
+            j += 1  # (the run stops where its first line comes again: the first chapter itself)
+        if j - i >= 3 and nonblank[i][2] in (l[2] for l in nonblank[j:]):
+            start = nonblank[i][0]
+            for back in range(1, 4):
+                if i - back < 0 or len(nonblank[i - back][2]) > 60:
+                    break
+                if nonblank[i - back][2].lower().rstrip(".") in ("contents", "table of contents"):
+                    start = nonblank[i - back][0]
+                    break
+            return [(start, nonblank[j - 1][1])]
+        i = max(j, i + 1)
+    return []
 
 
 # ---------------------------------------------------------------------------------------------- CLI
@@ -441,6 +469,10 @@ def self_test():
     g = "Title\n*** START OF THIS PROJECT GUTENBERG EBOOK X ***\nBody\nEnd of Project Gutenberg's X\nLicence"
     m = gutenberg_matter(g)
     assert m[0] == (0, g.index("\nBody")) and g[m[1][0]:].startswith("End of Project") and m[1][1] == len(g), m
+    # the printed contents: from its title to its last line, not the chapters it lists
+    c = "Title\n\nCONTENTS\n\nCHAPTER 1. Loomings.\n\nCHAPTER 2. The Bag.\n\nEpilogue\n\nCHAPTER 1. Loomings.\n\nCall me"
+    assert printed_contents(c) == [(c.index("CONTENTS"), c.index("Epilogue") + len("Epilogue"))], printed_contents(c)
+    assert printed_contents(c.replace("CHAPTER 1. Loomings.\n\nCall", "Call")) == []  # a list of nothing
     # aggregate
     rs = [score_one(rec, "Ishmael", [{"start_char": 15, "end_char": 31, "text": "Call me Ishmael."}], document=doc),
           score_one(rec, "no idea", [], document=doc),
