@@ -69,7 +69,7 @@ std::vector<MethodSetting> gleaner_settings() {
         {"score_rope", "fixed", "fixed|absolute|none: key positions when scoring"},
         {"select", "fused", "fused|attention: attention with the question's words (BM25), or attention alone"},
         {"lexical_weight", "3", "weight of the question's words in fused selection (0..100)"},
-        {"order", "relevance", "relevance|book: the order of the passages shown to the model"},
+        {"order", "book", "book|relevance: the passages shown to the model in book order, or least relevant first (the best next to the question)"},
         {"contrast", "0", "1: discount what a content-free question also finds"},
         {"answer_prefill", "full", "full|lazyllm: pass 2 over the passages in full, or with LazyLLM's token pruning"},
         {"lazy_keep", "0.5", "answer_prefill=lazyllm: share of the passages' tokens still computed at the last layer"},

@@ -243,8 +243,9 @@ public:
             chosen.push_back(s);
             taken += spans[s].end - spans[s].begin;
         }
-        // shown to the model in book order, or least relevant first so that the best passage
-        // stands next to the question (small models read what is nearest best)
+        // shown to the model in book order (the default: on the 88 book questions the 0.5B model
+        // answered 41 right this way against 34 with the best passage last, docs/long-context.md),
+        // or least relevant first so that the best passage stands next to the question
         if (order_ == "book") std::sort(chosen.begin(), chosen.end());
         else std::reverse(chosen.begin(), chosen.end());
         // each signal's strength in [0, 1] over the eligible passages, for the evidence
@@ -471,7 +472,7 @@ std::unique_ptr<ContextMethod> make_gleaner_method(const Model& model, Backend& 
     if (select != "fused" && select != "attention") throw std::invalid_argument("gleaner: select must be fused or attention");
     const double lexical_weight = s.get_double("lexical_weight", 3.0);
     if (lexical_weight < 0 || lexical_weight > 100) throw std::invalid_argument("gleaner: lexical_weight must be in 0..100");
-    const std::string order = s.get_string("order", "relevance");
+    const std::string order = s.get_string("order", "book");
     if (order != "book" && order != "relevance") throw std::invalid_argument("gleaner: order must be book or relevance");
     const std::string answer_prefill = s.get_string("answer_prefill", "full");
     if (answer_prefill != "full" && answer_prefill != "lazyllm")

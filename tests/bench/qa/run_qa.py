@@ -5,7 +5,7 @@ writes JSON. Also scores a lexical baseline (BM25 over passages of the same text
 given the same evidence budget, the bar the model's own selection should beat.
 
 usage:
-  run_qa.py --books [--questions FILE] [--only alice,pride] [--limit N]
+  run_qa.py --books [--questions FILE] [--only alice,pride] [--ids alice-01,alice-25] [--limit N]
   run_qa.py --haystacks /tmp/gleaner-qa/squad_32k.jsonl [--limit N]
   common: --methods gleaner,qllm  --model FILE.gguf  --out results.json  --max-tokens 48
           --cache-dir DIR  --extra "--k 1024 --contrast 1"  (more gleaner-cli ask options)
@@ -184,6 +184,8 @@ def book_items(args):
     if args.only:
         keep = args.only.split(",")
         qs = [q for q in qs if any(q["book"].startswith(k) for k in keep)]
+    if args.ids:
+        qs = [q for q in qs if q["id"] in args.ids.split(",")]
     items, texts = [], {}
     for q in qs[: args.limit or None]:
         path = os.path.join(args.book_dir, q["book"])
@@ -230,6 +232,7 @@ def main():
     ap.add_argument("--only", default="")
     ap.add_argument("--haystacks")
     ap.add_argument("--limit", type=int, default=0)
+    ap.add_argument("--ids", default="", help="only these questions (comma-separated ids, e.g. alice-01,alice-25)")
     ap.add_argument("--methods", default="gleaner")
     ap.add_argument("--model", default="")
     ap.add_argument("--cache-dir", default="")
