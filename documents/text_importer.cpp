@@ -10,7 +10,6 @@
 //    ignoring the printed contents list that repeats them.
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -383,8 +382,7 @@ private:
         for (size_t back = 1; back <= 3 && back <= first; ++back) {
             const auto& p = paras[first - back];
             if (p.last - p.first != 1) break;
-            std::string t(trim(lines[p.first].text));
-            for (char& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            const std::string t = to_lower_ascii(trim(lines[p.first].text));
             if (t == "contents" || t == "contents." || t == "table of contents") return first - back;
             if (t.size() > 60) break;
         }

@@ -6,11 +6,11 @@
 // 309n" outranks the page that names its maker). One place for every front end that asks
 // (gleaner-cli ask, the desktop engine).
 #include <algorithm>
-#include <cctype>
 #include <string>
 
 #include "asker.h"
 #include "document.h"
+#include "text_util.h"
 
 namespace gleaner {
 
@@ -21,8 +21,7 @@ inline TextRange index_range(const Document& doc) {
     for (const TocEntry& e : doc.toc) top = std::min(top, e.level);
     for (size_t i = 0; i < doc.toc.size(); ++i) {
         const TocEntry& e = doc.toc[i];
-        std::string t = e.title;
-        for (char& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        const std::string t = to_lower_ascii(e.title);
         if (e.level != top || (t != "index" && t != "general index") || e.offset == 0 || e.offset >= doc.text.size())
             continue;
         size_t end = doc.text.size();
