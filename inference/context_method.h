@@ -60,10 +60,12 @@ struct TokenScore {
     float score = 0.0f;  // in [0, 1]; 1 = attended in full
     // Why a selecting method took the token, where it says (else -1): the strength of each
     // signal in [0, 1] (attention: the model's filter-layer score; lexical: BM25 of the token's
-    // passage for the question's words), and the number [n] under which pass 2 showed the
-    // token's passage to the model (0: not numbered).
+    // passage for the question's words; second_look: how likely the model found the question
+    // after the token's passage, rerank=question), and the number [n] under which pass 2 showed
+    // the token's passage to the model (0: not numbered).
     float attention = -1.0f;
     float lexical = -1.0f;
+    float second_look = -1.0f;
     int32_t cite = 0;
 };
 

@@ -68,6 +68,7 @@ std::vector<Passage> build_passages(const std::vector<TokenScore>& tokens, int d
             p.score = std::max(p.score, t.score);
             p.attention = std::max(p.attention, t.attention);
             p.lexical = std::max(p.lexical, t.lexical);
+            p.second_look = std::max(p.second_look, t.second_look);
             if (t.cite > 0 && (p.cites.empty() || p.cites.back() != t.cite)) p.cites.push_back(t.cite);
             ++b;
         } while (b < doc.size() && doc[b].first - doc[b - 1].first <= std::max(1, opt.merge_gap));

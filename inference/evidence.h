@@ -28,6 +28,7 @@ struct Passage : TextRange {
     std::string text;
     float attention = -1.0f;  // the strongest signal of each kind among its tokens (-1: none)
     float lexical = -1.0f;
+    float second_look = -1.0f;
     std::vector<int32_t> cites;  // the [n] numbers pass 2 gave its parts, ascending
 };
 

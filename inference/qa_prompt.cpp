@@ -1,5 +1,7 @@
 #include "qa_prompt.h"
 
+#include <stdexcept>
+
 #include "chat_template.h"
 
 namespace gleaner {
@@ -39,31 +41,37 @@ std::string conversation_text(const std::vector<ConversationTurn>& earlier) {
     return out + "\n";
 }
 
-PromptFrame qa_prompt_frame(const Model& model, const std::string& question, FrameKind kind,
-                            const std::string& conversation) {
+PromptFrame chat_frame(const Model& model, const std::string& user) {
     const Tokenizer& tok = model.tokenizer();
     const ChatStyle style = chat_style_for(model.chat_template(), tok.vocab().tokens);
-    static const std::string kMark = "\x01GLEANER_DOCUMENT\x01";
-    std::string user;
-    if (question.empty())
-        user = "Read the document below.\n\nThe document begins.\n" + kMark + "\nThe document ends.";
-    else if (kind == FrameKind::Document)
-        user = "Answer the question about the text below: " + question + "\n\n---\n" + kMark + "\n---\n\n" + conversation + "Question: " +
-               question + "\nAnswer in one or two sentences, from the text above only. If it does not give the "
-               "answer, say that the text does not say.";
-    else
-        user = "Answer the question from the numbered passages of a book below: " + question + "\n\n" + kMark +
-               "\n\n" + conversation + "Question: " + question + "\nAnswer in one or two sentences, from the passages only, and cite "
-               "the passages you used by their numbers in square brackets.";
     std::vector<ChatMessage> msgs;
     if (!style.default_system.empty()) msgs.push_back({"system", style.default_system});
     msgs.push_back({"user", user});
     const std::string text = render_chat(style.format, msgs, /*add_generation_prompt=*/true);
-    const size_t at = text.find(kMark);
+    const std::string mark = kDocumentMark;
+    const size_t at = text.find(mark);
+    if (at == std::string::npos) throw std::logic_error("chat_frame: the message has no document mark");
     PromptFrame f;
     f.before = tok.encode(text.substr(0, at), tok.vocab().add_bos, /*parse_special=*/true);
-    f.after = tok.encode(text.substr(at + kMark.size()), false, /*parse_special=*/true);
+    f.after = tok.encode(text.substr(at + mark.size()), false, /*parse_special=*/true);
     return f;
+}
+
+PromptFrame qa_prompt_frame(const Model& model, const std::string& question, FrameKind kind,
+                            const std::string& conversation) {
+    const std::string mark = kDocumentMark;
+    std::string user;
+    if (question.empty())
+        user = "Read the document below.\n\nThe document begins.\n" + mark + "\nThe document ends.";
+    else if (kind == FrameKind::Document)
+        user = "Answer the question about the text below: " + question + "\n\n---\n" + mark + "\n---\n\n" + conversation + "Question: " +
+               question + "\nAnswer in one or two sentences, from the text above only. If it does not give the "
+               "answer, say that the text does not say.";
+    else
+        user = "Answer the question from the numbered passages of a book below: " + question + "\n\n" + mark +
+               "\n\n" + conversation + "Question: " + question + "\nAnswer in one or two sentences, from the passages only, and cite "
+               "the passages you used by their numbers in square brackets.";
+    return chat_frame(model, user);
 }
 
 QaPrompt build_qa_prompt(const Model& model, const std::vector<int32_t>& doc_ids, const std::string& question,

@@ -39,6 +39,13 @@ struct PromptFrame {
 };
 enum class FrameKind { Document, Passages };
 
+// Where the document stands in a user message given to chat_frame().
+inline constexpr const char* kDocumentMark = "\x01GLEANER_DOCUMENT\x01";
+
+// A one-message chat (the model's default system prompt, then `user`, then the assistant's
+// opening) split at kDocumentMark inside `user`: the tokens before and after the document.
+PromptFrame chat_frame(const Model& model, const std::string& user);
+
 // The earlier turns as the prompt carries them, placed before the question: the last
 // kMaxEarlierTurns, each answer cut to kMaxEarlierAnswerBytes (conversation_turn.h). Empty when
 // there are none.

@@ -325,10 +325,11 @@ int cmd_ask(const CommandArgs& argv) {
                 .key("where").value(citation(document, p.begin))  // "p. 248", "CHAPTER II. ..., ¶ 4"
                 .key("score").value(static_cast<double>(p.score));
             // which signals selected the passage, and how strongly (methods that say)
-            if (p.attention >= 0 || p.lexical >= 0) {
+            if (p.attention >= 0 || p.lexical >= 0 || p.second_look >= 0) {
                 j.key("signals").begin_object();
                 if (p.attention >= 0) j.key("attention").value(static_cast<double>(p.attention));
                 if (p.lexical >= 0) j.key("lexical").value(static_cast<double>(p.lexical));
+                if (p.second_look >= 0) j.key("second_look").value(static_cast<double>(p.second_look));
                 j.end_object();
             }
             if (!p.cites.empty()) {
@@ -373,11 +374,13 @@ int cmd_ask(const CommandArgs& argv) {
             if (t.size() > 160) t = t.substr(0, complete_utf8_prefix(t.substr(0, 157))) + "...";
             std::string cites;  // the [n] the answer cites it by
             for (int32_t c : passages[i].cites) cites.append("[").append(std::to_string(c)).append("]");
-            char why[64] = "";  // the signals that selected it, where the method says
+            char why[96] = "";  // the signals that selected it, where the method says
+            char look[32] = "";  // rerank=question: the model's second look
+            if (passages[i].second_look >= 0) std::snprintf(look, sizeof look, ", second look %.2f", passages[i].second_look);
             if (passages[i].lexical >= 0 && passages[i].attention >= 0)
-                std::snprintf(why, sizeof why, " (attention %.2f, words %.2f)", passages[i].attention, passages[i].lexical);
+                std::snprintf(why, sizeof why, " (attention %.2f, words %.2f%s)", passages[i].attention, passages[i].lexical, look);
             else if (passages[i].lexical >= 0)  // not read yet: chosen by its words
-                std::snprintf(why, sizeof why, " (words %.2f)", passages[i].lexical);
+                std::snprintf(why, sizeof why, " (words %.2f%s)", passages[i].lexical, look);
             std::printf("  %2zu. %s%s (characters %lld-%lld)  score %.2f%s  \"%s\"\n", i + 1, cites.empty() ? "" : (cites + " ").c_str(),
                         citation(document, passages[i].begin).c_str(), static_cast<long long>(chars.of(passages[i].begin)),
                         static_cast<long long>(chars.of(passages[i].end)), passages[i].score, why, t.c_str());

@@ -30,6 +30,7 @@ struct EvidencePassage : TextRange {
     int page = -1;     // 0-based page for paginated formats, -1 otherwise
     float attention = -1;    // why it was selected, where the method says: attention and
     float lexical = -1;      // question-word (BM25) strength in [0, 1], -1 when not used
+    float second_look = -1;  // the model's second look (rerank=question) in [0, 1], -1 when not used
     std::vector<int32_t> cites;  // the [n] the answer can cite it by
 };
 

@@ -121,6 +121,7 @@ Answer ModelAnswerEngine::answer(const Document& doc, const AnswerRequest& reque
             e.page = doc.page_of_char(e.begin);
             e.attention = p.attention;
             e.lexical = p.lexical;
+            e.second_look = p.second_look;
             e.cites = p.cites;
             out.push_back(e);
         }

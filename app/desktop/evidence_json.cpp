@@ -18,6 +18,7 @@ QJsonObject toJson(const EvidencePassage& p) {
     o["page"] = p.page;
     if (p.attention >= 0) o["attention"] = static_cast<double>(p.attention);
     if (p.lexical >= 0) o["lexical"] = static_cast<double>(p.lexical);
+    if (p.second_look >= 0) o["second_look"] = static_cast<double>(p.second_look);
     if (!p.cites.empty()) {
         QJsonArray c;
         for (int32_t n : p.cites) c.append(n);
@@ -42,6 +43,7 @@ void forEachEntry(const std::string& json, Fn fn) {
         p.page = o["page"].toInt(-1);
         p.attention = static_cast<float>(o["attention"].toDouble(-1));
         p.lexical = static_cast<float>(o["lexical"].toDouble(-1));
+        p.second_look = static_cast<float>(o["second_look"].toDouble(-1));
         for (const QJsonValue& c : o["cites"].toArray()) p.cites.push_back(c.toInt());
         fn(o.contains("layer") ? o["layer"].toInt(-1) : -1, p);
     }

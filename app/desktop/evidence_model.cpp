@@ -91,6 +91,7 @@ QString signalsText(const EvidencePassage& p) {
     QStringList parts;
     if (p.attention >= 0) parts << QString("the model's attention %1").arg(double(p.attention), 0, 'f', 2);
     if (p.lexical >= 0) parts << QString("the question's words %1").arg(double(p.lexical), 0, 'f', 2);
+    if (p.second_look >= 0) parts << QString("the model's second look %1").arg(double(p.second_look), 0, 'f', 2);
     return parts.isEmpty() ? QString() : "Selected by " + parts.join(", ") + "\n\n";
 }
 }  // namespace

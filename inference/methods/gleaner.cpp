@@ -14,8 +14,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <map>
 
 #include "lexical_scores.h"
+#include "question_likelihood.h"
 #include "methods/gemfilter.h"
 #include "methods/lazyllm.h"
 #include "methods/method_steps.h"
@@ -33,11 +35,12 @@ public:
     GleanerMethod(const Model& model, Backend& backend, const ReadingMemory& mem, int k, std::string query,
                   ScoreRope rope, std::string rope_name, std::string score_name, ProbeScore score, int probe_tokens, int span,
                   bool contrast, bool selection_only, std::string select, float lexical_weight, std::string order,
-                  std::string answer_prefill, double lazy_keep)
+                  std::string answer_prefill, double lazy_keep, std::string rerank, int rerank_pool, int rerank_keep)
         : model_(model), backend_(backend), mem_(mem), k_(k), query_(std::move(query)), rope_(rope),
           rope_name_(std::move(rope_name)), score_name_(std::move(score_name)), score_(score), probe_tokens_(probe_tokens), span_(span),
           contrast_(contrast), selection_only_(selection_only), select_(std::move(select)),
-          lexical_weight_(lexical_weight), order_(std::move(order)), answer_prefill_(std::move(answer_prefill)), lazy_keep_(lazy_keep) {}
+          lexical_weight_(lexical_weight), order_(std::move(order)), answer_prefill_(std::move(answer_prefill)), lazy_keep_(lazy_keep),
+          rerank_(std::move(rerank)), rerank_pool_(rerank_pool), rerank_keep_(rerank_keep) {}
     std::string name() const override { return "gleaner"; }
     std::string describe() const override {
         const std::string so_far = mem_.complete() || mem_.doc_ids().empty()
@@ -46,7 +49,11 @@ public:
         return "gleaner: k=" + std::to_string(k_) + " span=" + std::to_string(span_) + " query=" + query_ +
                " probe_tokens=" + std::to_string(probe_tokens_) + (contrast_ ? " contrast=1" : "") +
                " score=" + score_name_ + " score_rope=" + rope_name_ + " select=" + select_ +
-               (select_ == "fused" ? " lexical_weight=" + std::to_string(lexical_weight_).substr(0, 4) + " order=" + order_ : "") + " (reading: " +
+               (select_ == "fused" ? " lexical_weight=" + std::to_string(lexical_weight_).substr(0, 4) + " order=" + order_ : "") +
+               (rerank_ != "none" ? " rerank=" + rerank_ + " rerank_pool=" + std::to_string(rerank_pool_) +
+                                        " rerank_keep=" + std::to_string(rerank_keep_)
+                                  : "") +
+               " (reading: " +
                mem_.settings().cache_key() + ")" + so_far +
                (answer_prefill_ == "lazyllm" ? " answer_prefill=lazyllm lazy_keep=" + std::to_string(lazy_keep_).substr(0, 4) : "") +
                (answer_model_ ? " answered_by=" + (answer_model_->config().name.empty() ? std::string("another model")
@@ -115,7 +122,7 @@ public:
         for (int64_t i = 0; i < n_doc; ++i)
             if (outside_scope(i) || in_matter(i)) pooled_[i] = -INFINITY;  // ranked last, then dropped below
         if (fused) {
-            select_passages(prompt);
+            select_passages(prompt, cancel_only);
         } else if (span_ <= 0) {  // GemFilter: the k best tokens
             selected_ = top_k_sorted(pooled_, static_cast<int>(std::min<int64_t>(k_, n_doc)));
         } else {  // whole spans of `span_` tokens, ranked by their best token, k tokens in all
@@ -148,15 +155,8 @@ public:
                 const std::string mark = (n == 0 ? "[" : "\n\n[") + std::to_string(n + 1) + "] ";
                 const std::vector<int32_t> m = answerer.tokenizer().encode(mark, false, false);
                 ids.insert(ids.end(), m.begin(), m.end());
-                const TokenSpan sp = cited_[n].span;
-                if (answer_model_) {  // its own tokens of the passage's text
-                    const std::vector<int64_t>& off = *prompt.doc_offsets;
-                    const std::vector<int32_t> t = answerer.tokenizer().encode(
-                        std::string(prompt.doc_text.substr(off[sp.begin], off[sp.end] - off[sp.begin])), false, false);
-                    ids.insert(ids.end(), t.begin(), t.end());
-                } else {
-                    ids.insert(ids.end(), mem_.doc_ids().begin() + sp.begin, mem_.doc_ids().begin() + sp.end);
-                }
+                const std::vector<int32_t> t = passage_ids(answerer, prompt, cited_[n].span);
+                ids.insert(ids.end(), t.begin(), t.end());
             }
             ids.insert(ids.end(), pf.after.begin(), pf.after.end());
             after_len = pf.after.size();
@@ -187,7 +187,7 @@ public:
     // reciprocal-rank fusion of their best attention score and their BM25 for the question's
     // words (1/(60 + rank) each, the lexical term weighted by lexical_weight_), taken best first
     // up to k tokens and numbered in book order.
-    void select_passages(const QaPrompt& prompt) {
+    void select_passages(const QaPrompt& prompt, const PrefillProgress& cancel) {
         const std::vector<int64_t>& offsets = *prompt.doc_offsets;
         std::vector<TokenSpan> spans = sentence_spans(offsets, prompt.doc_text, std::max(8, span_), prompt.doc_breaks);
         if (prompt.scope_end >= 0) {  // passages cut to the scope; those outside it dropped
@@ -236,10 +236,12 @@ public:
         std::vector<int32_t> order(S);
         for (size_t s = 0; s < S; ++s) order[s] = static_cast<int32_t>(s);
         std::stable_sort(order.begin(), order.end(), [&](int32_t a, int32_t b) { return fusedv[a] > fusedv[b]; });
+        std::erase_if(order, [&](int32_t s) { return skip[s] || !std::isfinite(fusedv[s]); });
+        if (rerank_ != "none") second_look(prompt, spans, order, cancel);
         std::vector<int32_t> chosen;
         int64_t taken = 0;
         for (int32_t s : order) {
-            if (taken >= k_ || skip[s] || !std::isfinite(fusedv[s])) break;
+            if (taken >= k_) break;
             chosen.push_back(s);
             taken += spans[s].end - spans[s].begin;
         }
@@ -268,9 +270,39 @@ public:
                           : amax > amin          ? (attn[s] - amin) / (amax - amin)
                                                  : 1.0f;
             c.lexical = lmax > 0 ? lex[s] / lmax : 0.0f;
+            if (const auto it = second_look_.find(s); it != second_look_.end()) c.second_look = it->second;
             cited_.push_back(c);
             for (int32_t i = spans[s].begin; i < spans[s].end; ++i) selected_.push_back(i);
         }
+    }
+
+    // The passage's tokens in `m`'s vocabulary: the reading's own, or its text tokenized again.
+    std::vector<int32_t> passage_ids(const Model& m, const QaPrompt& prompt, TokenSpan sp) const {
+        if (&m == &model_) return {mem_.doc_ids().begin() + sp.begin, mem_.doc_ids().begin() + sp.end};
+        const std::vector<int64_t>& off = *prompt.doc_offsets;
+        return m.tokenizer().encode(std::string(prompt.doc_text.substr(off[sp.begin], off[sp.end] - off[sp.begin])), false, false);
+    }
+
+    // rerank: the model looks again at the best rerank_pool_ passages of `order` one at a time
+    // (question_likelihood.h); the best rerank_keep_ of them by its judgement become `order`.
+    void second_look(const QaPrompt& prompt, const std::vector<TokenSpan>& spans, std::vector<int32_t>& order,
+                     const PrefillProgress& cancel) {
+        const size_t pool = std::min(order.size(), static_cast<size_t>(rerank_pool_));
+        std::vector<std::vector<int32_t>> texts;
+        for (size_t i = 0; i < pool; ++i) texts.push_back(passage_ids(model_, prompt, spans[order[i]]));
+        const std::vector<float> judged = question_likelihoods(model_, backend_, prompt.question, texts, cancel);
+        std::vector<size_t> by(pool);
+        for (size_t i = 0; i < pool; ++i) by[i] = i;
+        std::stable_sort(by.begin(), by.end(), [&](size_t a, size_t b) { return judged[a] > judged[b]; });
+        // each kept passage's likelihood in [0, 1] over the pool, for the evidence
+        const auto [lo, hi] = std::minmax_element(judged.begin(), judged.end());
+        std::vector<int32_t> kept;
+        second_look_.clear();
+        for (size_t i = 0; i < std::min(pool, static_cast<size_t>(rerank_keep_)); ++i) {
+            kept.push_back(order[by[i]]);
+            second_look_[order[by[i]]] = *hi > *lo ? (judged[by[i]] - *lo) / (*hi - *lo) : 1.0f;
+        }
+        order = std::move(kept);
     }
 
     // Only numbered passages (select=fused) are text another model can read.
@@ -293,7 +325,7 @@ public:
             for (size_t n = 0; n < cited_.size(); ++n)
                 for (int32_t i = cited_[n].span.begin; i < cited_[n].span.end; ++i)
                     tokens.push_back({doc_begin_ + i, std::max(cited_[n].score, 1e-3f), cited_[n].attention,
-                                      cited_[n].lexical, static_cast<int32_t>(n + 1)});
+                                      cited_[n].lexical, cited_[n].second_look, static_cast<int32_t>(n + 1)});
         } else {
             tokens = normalised_selection(selected_, pooled_, doc_begin_);
         }
@@ -432,12 +464,16 @@ private:
     std::string order_;
     struct CitedSpan {
         TokenSpan span;
-        float score = 0, attention = 0, lexical = 0;
+        float score = 0, attention = 0, lexical = 0, second_look = -1;
     };
+    std::map<int32_t, float> second_look_;  // rerank: each kept passage's second-look strength in [0, 1]
     std::vector<CitedSpan> cited_;  // select=fused: the passages pass 2 showed, numbered [1].. in book order
     int doc_begin_ = 0;
     std::string answer_prefill_;  // full | lazyllm: how pass 2 runs the answering model over the passages
     double lazy_keep_;            // lazyllm: share of the passages' tokens still computed at the last layer
+    std::string rerank_;          // none | question: the model's second look (question_likelihood.h)
+    int rerank_pool_;             // candidates it looks at
+    int rerank_keep_;             // passages kept after it
     std::unique_ptr<Transformer> tf_;
     std::unique_ptr<LazyLlmMethod> lazy_;  // pass 2 when answer_prefill_ == "lazyllm"
     const Model* answer_model_ = nullptr;  // reads the passages and answers (answer_with); null: model_
@@ -479,9 +515,17 @@ std::unique_ptr<ContextMethod> make_gleaner_method(const Model& model, Backend& 
         throw std::invalid_argument("gleaner: answer_prefill must be full or lazyllm");
     const double lazy_keep = s.get_double("lazy_keep", 0.5);
     if (lazy_keep <= 0 || lazy_keep > 1) throw std::invalid_argument("gleaner: lazy_keep must be in (0, 1]");
+    const std::string rerank = s.get_string("rerank", "none");
+    if (rerank != "none" && rerank != "question") throw std::invalid_argument("gleaner: rerank must be none or question");
+    const int rerank_pool = s.get_int("rerank_pool", 12);
+    const int rerank_keep = s.get_int("rerank_keep", 4);
+    if (rerank_pool < 1 || rerank_pool > 64) throw std::invalid_argument("gleaner: rerank_pool must be in 1..64");
+    if (rerank_keep < 1 || rerank_keep > rerank_pool) throw std::invalid_argument("gleaner: rerank_keep must be in 1..rerank_pool");
+    if (rerank != "none" && select != "fused") throw std::invalid_argument("gleaner: rerank needs select=fused");
     return std::make_unique<GleanerMethod>(model, backend, memory, k, query, parse_score_rope(rope), rope, score, score_kind, probe,
                                            span, s.get_bool("contrast", false), s.get_bool("selection_only", false), select,
-                                           static_cast<float>(lexical_weight), order, answer_prefill, lazy_keep);
+                                           static_cast<float>(lexical_weight), order, answer_prefill, lazy_keep, rerank,
+                                           rerank_pool, rerank_keep);
 }
 
 }  // namespace gleaner

@@ -277,6 +277,7 @@ private slots:
         a.cites = {2};
         a.attention = 0.25f;
         a.lexical = 1.0f;
+        a.second_look = 0.5f;
         b.cites = {1, 3};
         model.setEvidence(doc, {a, b}, "gleaner");
         QCOMPARE(model.rowForCitation(3), model.rowForCitation(1));
@@ -285,12 +286,14 @@ private slots:
         const int row = model.rowForCitation(2);
         QVERIFY(model.data(model.index(row, app::EvidenceModel::PassageColumn)).toString().startsWith("[2] "));
         const QString tip = model.data(model.index(row, app::EvidenceModel::PassageColumn), Qt::ToolTipRole).toString();
-        QVERIFY2(tip.contains("attention 0.25") && tip.contains("words 1.00"), qPrintable(tip));
+        QVERIFY2(tip.contains("attention 0.25") && tip.contains("words 1.00") && tip.contains("second look 0.50"), qPrintable(tip));
         // and they survive the history's JSON
         const auto back = app::evidenceFromJson(app::evidenceToJson({a}, {}));
         QCOMPARE(back.size(), size_t(1));
         QCOMPARE(back[0].cites, std::vector<int32_t>{2});
         QCOMPARE(back[0].lexical, 1.0f);
+        QCOMPARE(back[0].second_look, 0.5f);
+        QCOMPARE(app::evidenceFromJson(app::evidenceToJson({b}, {}))[0].second_look, -1.0f);  // not used: not said
     }
 
     void theLibraryModelRecordsOpensAndForgets() {

@@ -10,8 +10,15 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
+#include <cmath>
+
 #include "answer_engine.h"
+#include "backend.h"
 #include "import.h"
+#include "model.h"
+#include "qa_prompt.h"
+#include "question_likelihood.h"
 #include "test_support.h"
 
 using namespace gleaner;
@@ -214,6 +221,55 @@ private slots:
         const QJsonObject kept = ask(book_, dir_.filePath("cache"), "How old is Alice?", {"--min-gain", "0"});
         QCOMPARE(kept["answer"].toString(), o["unsupported_answer"].toString());
         QVERIFY(!kept.contains("gain"));
+    }
+
+    // The model's second look (rerank=question, question_likelihood.h): of four passages from the
+    // book's opening, each label's passage makes its question likelier than the other three do,
+    // though the cake's and the bottle's passages are alike (a small thing to eat or drink, Alice
+    // unsure of it). Through gleaner-cli the setting keeps rerank_keep passages, the answer among them.
+    void theModelsSecondLookRanksThePassageThatAnswers() {
+        const std::unique_ptr<Model> model = Model::load(gleaner::test::qwen05Path().toStdString());
+        const std::unique_ptr<Backend> backend = make_cpu_backend(2);
+        const std::vector<std::string> passages = {
+            "It was all very well to say 'Drink me,' but the wise little Alice was not going to do THAT in a hurry.",
+            "Soon her eye fell on a little glass box that was lying under the table: she opened it, and found in it a very "
+            "small cake, on which the words 'EAT ME' were beautifully marked in currants.",
+            "However, this bottle was NOT marked 'poison,' so Alice ventured to taste it, and finding it very nice, she very "
+            "soon finished it off.",
+            "There seemed to be no use in waiting by the little door, so she went back to the table, half hoping she might "
+            "find another key on it, and this time she found a little bottle on it, and round the neck of the bottle was a "
+            "paper label, with the words 'DRINK ME,' beautifully printed on it in large letters.",
+        };
+        std::vector<std::vector<int32_t>> ids;
+        for (const std::string& p : passages) ids.push_back(tokenize_document(model->tokenizer(), p));
+        const std::vector<float> cake = question_likelihoods(*model, *backend, "What did the cake say, marked in currants?", ids, {});
+        const std::vector<float> label =
+            question_likelihoods(*model, *backend, "What words were printed on the paper label of the little bottle?", ids, {});
+        QCOMPARE(cake.size(), passages.size());
+        for (float v : cake) QVERIFY(std::isfinite(v) && v < 0);  // mean log-probabilities
+        QCOMPARE(int(std::max_element(cake.begin(), cake.end()) - cake.begin()), 1);
+        QCOMPARE(int(std::max_element(label.begin(), label.end()) - label.begin()), 3);
+
+        const QJsonObject o = ask(book_, dir_.filePath("cache"), "What did the cake say, marked in currants?",
+                                  {"--rerank", "question", "--rerank-pool", "8", "--rerank-keep", "4"});
+        QVERIFY(!o.isEmpty());
+        QVERIFY(o["settings"].toString().contains("rerank=question rerank_pool=8 rerank_keep=4"));
+        const QJsonArray ev = o["evidence"].toArray();
+        QVERIFY(!ev.isEmpty() && ev.size() <= 4);
+        bool found = false;
+        double strongest = 0;
+        for (const QJsonValue& v : ev) {
+            found |= v.toObject()["text"].toString().contains("EAT ME");
+            // each passage says how the second look judged it, in [0, 1] over the pool
+            const QJsonObject why = v.toObject()["signals"].toObject();
+            QVERIFY(why.contains("second_look") && why.contains("attention") && why.contains("lexical"));
+            const double look = why["second_look"].toDouble();
+            QVERIFY(look >= 0 && look <= 1);
+            strongest = std::max(strongest, look);
+        }
+        QVERIFY2(found, "the answer is not in the kept passages");
+        QCOMPARE(strongest, 1.0);  // the pool's best is kept
+        QVERIFY2(o["answer"].toString().contains("EAT ME", Qt::CaseInsensitive), qPrintable(o["answer"].toString()));
     }
 
     // A question about one chapter: the evidence comes from that chapter only, from the reading

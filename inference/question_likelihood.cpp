@@ -1,0 +1,42 @@
+#include "question_likelihood.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "methods/method_steps.h"
+#include "perplexity.h"
+#include "qa_prompt.h"
+#include "transformer.h"
+
+namespace gleaner {
+
+std::vector<float> question_likelihoods(const Model& model, Backend& backend, const std::string& question,
+                                        const std::vector<std::vector<int32_t>>& passages, const PrefillProgress& progress) {
+    std::vector<float> scores(passages.size(), -INFINITY);
+    const std::vector<int32_t> asked = model.tokenizer().encode(question, false, false);
+    if (passages.empty() || asked.empty()) return scores;
+    const std::string mark = kDocumentMark;
+    const PromptFrame frame = chat_frame(model, "Passage: " + mark + "\n\nWrite a question that this passage answers.");
+    size_t longest = 0;
+    for (const auto& p : passages) longest = std::max(longest, p.size());
+    const int n_ctx = static_cast<int>(frame.before.size() + longest + frame.after.size() + asked.size());
+    Transformer tf(model, backend, n_ctx, std::min(n_ctx, 512));
+    tf.forward(frame.before, Logits::None);
+    const int shared = tf.cache().n_used;
+    const size_t V = static_cast<size_t>(model.config().n_vocab);
+    for (size_t p = 0; p < passages.size(); ++p) {
+        throw_if_cancelled(progress);
+        tf.cache().truncate(shared);
+        std::vector<int32_t> ids = passages[p];
+        ids.insert(ids.end(), frame.after.begin(), frame.after.end());
+        const int first = static_cast<int>(ids.size()) - 1;  // the row that predicts the question's first token
+        ids.insert(ids.end(), asked.begin(), asked.end());
+        const std::vector<float>& logits = tf.forward(ids, Logits::All, nullptr, first);
+        double nll = 0;
+        for (size_t j = 0; j < asked.size(); ++j) nll += token_nll(logits.data() + (first + j) * V, static_cast<int>(V), asked[j]);
+        scores[p] = static_cast<float>(-nll / static_cast<double>(asked.size()));
+    }
+    return scores;
+}
+
+}  // namespace gleaner
