@@ -291,6 +291,8 @@ public:
     void second_look(const QaPrompt& prompt, const std::vector<TokenSpan>& spans, std::vector<int32_t>& order,
                      const PrefillProgress& cancel) {
         const size_t pool = std::min(order.size(), static_cast<size_t>(rerank_pool_));
+        second_look_.clear();
+        if (pool == 0) return;
         std::vector<std::vector<int32_t>> texts;
         for (size_t i = 0; i < pool; ++i) texts.push_back(passage_ids(model_, prompt, spans[order[i]]));
         const std::vector<float> judged = question_likelihoods(model_, backend_, prompt.question, texts, cancel);
@@ -304,7 +306,6 @@ public:
         // each kept passage's likelihood in [0, 1] over the pool, for the evidence
         const auto [lo, hi] = std::minmax_element(judged.begin(), judged.end());
         std::vector<int32_t> kept;
-        second_look_.clear();
         for (size_t i = 0; i < std::min(pool, static_cast<size_t>(rerank_keep_)); ++i) {
             kept.push_back(order[by[i]]);
             second_look_[order[by[i]]] = *hi > *lo ? (judged[by[i]] - *lo) / (*hi - *lo) : 1.0f;
