@@ -48,18 +48,17 @@ PromptFrame chat_frame(const Model& model, const std::string& user) {
     if (!style.default_system.empty()) msgs.push_back({"system", style.default_system});
     msgs.push_back({"user", user});
     const std::string text = render_chat(style.format, msgs, /*add_generation_prompt=*/true);
-    const std::string mark = kDocumentMark;
-    const size_t at = text.find(mark);
+    const size_t at = text.find(kDocumentMark);
     if (at == std::string::npos) throw std::logic_error("chat_frame: the message has no document mark");
     PromptFrame f;
     f.before = tok.encode(text.substr(0, at), tok.vocab().add_bos, /*parse_special=*/true);
-    f.after = tok.encode(text.substr(at + mark.size()), false, /*parse_special=*/true);
+    f.after = tok.encode(text.substr(at + kDocumentMark.size()), false, /*parse_special=*/true);
     return f;
 }
 
 PromptFrame qa_prompt_frame(const Model& model, const std::string& question, FrameKind kind,
                             const std::string& conversation) {
-    const std::string mark = kDocumentMark;
+    const std::string& mark = kDocumentMark;
     std::string user;
     if (question.empty())
         user = "Read the document below.\n\nThe document begins.\n" + mark + "\nThe document ends.";

@@ -40,7 +40,7 @@ struct PromptFrame {
 enum class FrameKind { Document, Passages };
 
 // Where the document stands in a user message given to chat_frame().
-inline constexpr const char* kDocumentMark = "\x01GLEANER_DOCUMENT\x01";
+inline const std::string kDocumentMark = "\x01GLEANER_DOCUMENT\x01";
 
 // A one-message chat (the model's default system prompt, then `user`, then the assistant's
 // opening) split at kDocumentMark inside `user`: the tokens before and after the document.

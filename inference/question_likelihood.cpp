@@ -15,8 +15,7 @@ std::vector<float> question_likelihoods(const Model& model, Backend& backend, co
     std::vector<float> scores(passages.size(), -INFINITY);
     const std::vector<int32_t> asked = model.tokenizer().encode(question, false, false);
     if (passages.empty() || asked.empty()) return scores;
-    const std::string mark = kDocumentMark;
-    const PromptFrame frame = chat_frame(model, "Passage: " + mark + "\n\nWrite a question that this passage answers.");
+    const PromptFrame frame = chat_frame(model, "Passage: " + kDocumentMark + "\n\nWrite a question that this passage answers.");
     size_t longest = 0;
     for (const auto& p : passages) longest = std::max(longest, p.size());
     const int n_ctx = static_cast<int>(frame.before.size() + longest + frame.after.size() + asked.size());
@@ -27,13 +26,16 @@ std::vector<float> question_likelihoods(const Model& model, Backend& backend, co
     for (size_t p = 0; p < passages.size(); ++p) {
         throw_if_cancelled(progress);
         tf.cache().truncate(shared);
+        // the passage and the frame after it only fill the cache; logits are computed for the
+        // frame's last token (it predicts the question's first) and the question's tokens
         std::vector<int32_t> ids = passages[p];
-        ids.insert(ids.end(), frame.after.begin(), frame.after.end());
-        const int first = static_cast<int>(ids.size()) - 1;  // the row that predicts the question's first token
-        ids.insert(ids.end(), asked.begin(), asked.end());
-        const std::vector<float>& logits = tf.forward(ids, Logits::All, nullptr, first);
+        ids.insert(ids.end(), frame.after.begin(), frame.after.end() - 1);
+        if (!ids.empty()) tf.forward(ids, Logits::None);
+        std::vector<int32_t> scored = {frame.after.back()};
+        scored.insert(scored.end(), asked.begin(), asked.end());
+        const std::vector<float>& logits = tf.forward(scored, Logits::All);
         double nll = 0;
-        for (size_t j = 0; j < asked.size(); ++j) nll += token_nll(logits.data() + (first + j) * V, static_cast<int>(V), asked[j]);
+        for (size_t j = 0; j < asked.size(); ++j) nll += token_nll(logits.data() + j * V, static_cast<int>(V), asked[j]);
         scores[p] = static_cast<float>(-nll / static_cast<double>(asked.size()));
     }
     return scores;

@@ -374,16 +374,24 @@ int cmd_ask(const CommandArgs& argv) {
             if (t.size() > 160) t = t.substr(0, complete_utf8_prefix(t.substr(0, 157))) + "...";
             std::string cites;  // the [n] the answer cites it by
             for (int32_t c : passages[i].cites) cites.append("[").append(std::to_string(c)).append("]");
-            char why[96] = "";  // the signals that selected it, where the method says
-            char look[32] = "";  // rerank=question: the model's second look
-            if (passages[i].second_look >= 0) std::snprintf(look, sizeof look, ", second look %.2f", passages[i].second_look);
-            if (passages[i].lexical >= 0 && passages[i].attention >= 0)
-                std::snprintf(why, sizeof why, " (attention %.2f, words %.2f%s)", passages[i].attention, passages[i].lexical, look);
-            else if (passages[i].lexical >= 0)  // not read yet: chosen by its words
-                std::snprintf(why, sizeof why, " (words %.2f%s)", passages[i].lexical, look);
+            // the signals that selected it, where the method says (attention is -1 for a part not
+            // read yet, chosen by its words)
+            std::string why;
+            const auto signal = [&why](const char* name, float v) {
+                if (v < 0) return;
+                char part[40];
+                std::snprintf(part, sizeof part, "%s%s %.2f", why.empty() ? " (" : ", ", name, v);
+                why += part;
+            };
+            if (passages[i].lexical >= 0) {
+                signal("attention", passages[i].attention);
+                signal("words", passages[i].lexical);
+                signal("second look", passages[i].second_look);
+                why += ")";
+            }
             std::printf("  %2zu. %s%s (characters %lld-%lld)  score %.2f%s  \"%s\"\n", i + 1, cites.empty() ? "" : (cites + " ").c_str(),
                         citation(document, passages[i].begin).c_str(), static_cast<long long>(chars.of(passages[i].begin)),
-                        static_cast<long long>(chars.of(passages[i].end)), passages[i].score, why, t.c_str());
+                        static_cast<long long>(chars.of(passages[i].end)), passages[i].score, why.c_str(), t.c_str());
         }
     }
     return 0;

@@ -14,7 +14,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <map>
 
 #include "lexical_scores.h"
 #include "question_likelihood.h"
@@ -237,7 +236,8 @@ public:
         for (size_t s = 0; s < S; ++s) order[s] = static_cast<int32_t>(s);
         std::stable_sort(order.begin(), order.end(), [&](int32_t a, int32_t b) { return fusedv[a] > fusedv[b]; });
         std::erase_if(order, [&](int32_t s) { return skip[s] || !std::isfinite(fusedv[s]); });
-        if (rerank_ != "none") second_look(prompt, spans, order, cancel);
+        const std::vector<float> look =
+            rerank_ != "none" ? second_look(prompt, spans, order, cancel) : std::vector<float>(S, -1.0f);
         std::vector<int32_t> chosen;
         int64_t taken = 0;
         for (int32_t s : order) {
@@ -270,7 +270,7 @@ public:
                           : amax > amin          ? (attn[s] - amin) / (amax - amin)
                                                  : 1.0f;
             c.lexical = lmax > 0 ? lex[s] / lmax : 0.0f;
-            if (const auto it = second_look_.find(s); it != second_look_.end()) c.second_look = it->second;
+            c.second_look = look[s];
             cited_.push_back(c);
             for (int32_t i = spans[s].begin; i < spans[s].end; ++i) selected_.push_back(i);
         }
@@ -288,11 +288,13 @@ public:
     // `order` and their place by the question's likelihood (1/(60 + rank) each), and the best
     // rerank_keep_ become `order`. Of the three books' 74 fact questions, 5 kept held the answer
     // for 57 (the likelihood alone: 53; `order` alone: 49, and 57 only at 8 passages).
-    void second_look(const QaPrompt& prompt, const std::vector<TokenSpan>& spans, std::vector<int32_t>& order,
-                     const PrefillProgress& cancel) {
+    // Returns each span's second-look strength for the evidence: the likelihood in [0, 1] over the
+    // pool for the kept passages, -1 for the others.
+    std::vector<float> second_look(const QaPrompt& prompt, const std::vector<TokenSpan>& spans, std::vector<int32_t>& order,
+                                   const PrefillProgress& cancel) {
+        std::vector<float> look(spans.size(), -1.0f);
         const size_t pool = std::min(order.size(), static_cast<size_t>(rerank_pool_));
-        second_look_.clear();
-        if (pool == 0) return;
+        if (pool == 0) return look;
         std::vector<std::vector<int32_t>> texts;
         for (size_t i = 0; i < pool; ++i) texts.push_back(passage_ids(model_, prompt, spans[order[i]]));
         const std::vector<float> judged = question_likelihoods(model_, backend_, prompt.question, texts, cancel);
@@ -303,14 +305,14 @@ public:
         for (size_t r = 0; r < pool; ++r)
             fused[by[r]] = 1.0f / (60.0f + static_cast<float>(by[r] + 1)) + 1.0f / (60.0f + static_cast<float>(r + 1));
         std::stable_sort(by.begin(), by.end(), [&](size_t a, size_t b) { return fused[a] > fused[b]; });
-        // each kept passage's likelihood in [0, 1] over the pool, for the evidence
         const auto [lo, hi] = std::minmax_element(judged.begin(), judged.end());
         std::vector<int32_t> kept;
         for (size_t i = 0; i < std::min(pool, static_cast<size_t>(rerank_keep_)); ++i) {
             kept.push_back(order[by[i]]);
-            second_look_[order[by[i]]] = *hi > *lo ? (judged[by[i]] - *lo) / (*hi - *lo) : 1.0f;
+            look[order[by[i]]] = *hi > *lo ? (judged[by[i]] - *lo) / (*hi - *lo) : 1.0f;
         }
         order = std::move(kept);
+        return look;
     }
 
     // Only numbered passages (select=fused) are text another model can read.
@@ -474,7 +476,6 @@ private:
         TokenSpan span;
         float score = 0, attention = 0, lexical = 0, second_look = -1;
     };
-    std::map<int32_t, float> second_look_;  // rerank: each kept passage's second-look strength in [0, 1]
     std::vector<CitedSpan> cited_;  // select=fused: the passages pass 2 showed, numbered [1].. in book order
     int doc_begin_ = 0;
     std::string answer_prefill_;  // full | lazyllm: how pass 2 runs the answering model over the passages
