@@ -26,16 +26,16 @@ std::vector<float> question_likelihoods(const Model& model, Backend& backend, co
     for (size_t p = 0; p < passages.size(); ++p) {
         throw_if_cancelled(progress);
         tf.cache().truncate(shared);
-        // the passage and the frame after it only fill the cache; logits are computed for the
-        // frame's last token (it predicts the question's first) and the question's tokens
+        // one forward pass over passage, frame and question (one pass, not two: a second call's
+        // few rows cost as much as reading the weights again); the LM head runs only from the
+        // frame's last token on, whose row predicts the question's first token
         std::vector<int32_t> ids = passages[p];
-        ids.insert(ids.end(), frame.after.begin(), frame.after.end() - 1);
-        if (!ids.empty()) tf.forward(ids, Logits::None);
-        std::vector<int32_t> scored = {frame.after.back()};
-        scored.insert(scored.end(), asked.begin(), asked.end());
-        const std::vector<float>& logits = tf.forward(scored, Logits::All);
+        ids.insert(ids.end(), frame.after.begin(), frame.after.end());
+        const size_t first = ids.size() - 1;
+        ids.insert(ids.end(), asked.begin(), asked.end());
+        const std::vector<float>& logits = tf.forward(ids, Logits::All, nullptr, static_cast<int>(first));
         double nll = 0;
-        for (size_t j = 0; j < asked.size(); ++j) nll += token_nll(logits.data() + j * V, static_cast<int>(V), asked[j]);
+        for (size_t j = 0; j < asked.size(); ++j) nll += token_nll(logits.data() + (first + j) * V, static_cast<int>(V), asked[j]);
         scores[p] = static_cast<float>(-nll / static_cast<double>(asked.size()));
     }
     return scores;
