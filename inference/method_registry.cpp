@@ -73,6 +73,7 @@ std::vector<MethodSetting> gleaner_settings() {
         {"rerank", "none", "none|question: a second look at the best rerank_pool passages: ranked again by how likely the model finds the question after each, fused with their first rank (question_likelihood.h)"},
         {"rerank_pool", "12", "rerank: the fused ranking's best passages the model looks at again"},
         {"rerank_keep", "5", "rerank: the passages kept for the answer after the second look"},
+        {"widen", "0", "tokens of context added on each side of a chosen passage, whole neighbouring passages (0: none); passages that then touch become one"},
         {"contrast", "0", "1: discount what a content-free question also finds"},
         {"answer_prefill", "full", "full|lazyllm: pass 2 over the passages in full, or with LazyLLM's token pruning"},
         {"lazy_keep", "0.5", "answer_prefill=lazyllm: share of the passages' tokens still computed at the last layer"},

@@ -67,4 +67,40 @@ std::vector<TokenSpan> sentence_spans(const std::vector<int64_t>& offsets, std::
     return spans;
 }
 
+std::vector<WidenedSpan> widen_spans(const std::vector<TokenSpan>& spans, const std::vector<int32_t>& chosen, int widen,
+                                     const std::vector<char>& joins_previous, const std::vector<char>& excluded) {
+    const int32_t S = static_cast<int32_t>(spans.size());
+    auto length = [&](int32_t s) { return spans[s].end - spans[s].begin; };
+    struct Range {
+        int32_t first, last;  // span indices, inclusive
+        size_t member;
+    };
+    std::vector<Range> ranges;
+    for (size_t m = 0; m < chosen.size(); ++m) {
+        int32_t first = chosen[m], last = chosen[m];
+        for (int added = 0; widen > 0 && added < widen && first > 0 && joins_previous[first] && !excluded[first - 1];)
+            added += length(--first);
+        for (int added = 0; widen > 0 && added < widen && last + 1 < S && joins_previous[last + 1] && !excluded[last + 1];)
+            added += length(++last);
+        ranges.push_back({first, last, m});
+    }
+    std::sort(ranges.begin(), ranges.end(), [](const Range& a, const Range& b) { return a.first < b.first; });
+    std::vector<WidenedSpan> out;
+    int32_t last = -2;
+    for (const Range& r : ranges) {
+        // overlapping, or touching without a heading between them
+        const bool joins = !out.empty() && (r.first <= last || (r.first == last + 1 && joins_previous[r.first]));
+        if (!joins) {
+            out.push_back({{spans[r.first].begin, spans[r.last].end}, {}});
+            last = r.last;
+        } else if (r.last > last) {
+            out.back().span.end = spans[r.last].end;
+            last = r.last;
+        }
+        out.back().members.push_back(r.member);
+    }
+    for (WidenedSpan& w : out) std::sort(w.members.begin(), w.members.end());
+    return out;
+}
+
 }  // namespace gleaner

@@ -22,4 +22,18 @@ struct TokenSpan {
 std::vector<TokenSpan> sentence_spans(const std::vector<int64_t>& offsets, std::string_view text, int target,
                                       const std::vector<int64_t>& breaks = {});
 
+// A chosen passage with the text around it, so that the model reads the sentences next to the
+// one the question's words matched (where a name or a number often stands): each chosen span of
+// `spans` grows by its neighbours while they add at most `widen` tokens on a side (the first
+// neighbour always, when widen > 0), and chosen passages that then overlap or touch become one.
+// joins_previous[s]: span s may be joined to span s - 1 (false at a heading or a gap);
+// excluded[s]: span s is never added (the front/back matter). Returns the passages in book
+// order, each with the indices into `chosen` it holds.
+struct WidenedSpan {
+    TokenSpan span;
+    std::vector<size_t> members;  // indices into `chosen`, ascending
+};
+std::vector<WidenedSpan> widen_spans(const std::vector<TokenSpan>& spans, const std::vector<int32_t>& chosen, int widen,
+                                     const std::vector<char>& joins_previous, const std::vector<char>& excluded);
+
 }  // namespace gleaner

@@ -34,12 +34,12 @@ public:
     GleanerMethod(const Model& model, Backend& backend, const ReadingMemory& mem, int k, std::string query,
                   ScoreRope rope, std::string rope_name, std::string score_name, ProbeScore score, int probe_tokens, int span,
                   bool contrast, bool selection_only, std::string select, float lexical_weight, std::string order,
-                  std::string answer_prefill, double lazy_keep, std::string rerank, int rerank_pool, int rerank_keep)
+                  std::string answer_prefill, double lazy_keep, std::string rerank, int rerank_pool, int rerank_keep, int widen)
         : model_(model), backend_(backend), mem_(mem), k_(k), query_(std::move(query)), rope_(rope),
           rope_name_(std::move(rope_name)), score_name_(std::move(score_name)), score_(score), probe_tokens_(probe_tokens), span_(span),
           contrast_(contrast), selection_only_(selection_only), select_(std::move(select)),
           lexical_weight_(lexical_weight), order_(std::move(order)), answer_prefill_(std::move(answer_prefill)), lazy_keep_(lazy_keep),
-          rerank_(std::move(rerank)), rerank_pool_(rerank_pool), rerank_keep_(rerank_keep) {}
+          rerank_(std::move(rerank)), rerank_pool_(rerank_pool), rerank_keep_(rerank_keep), widen_(widen) {}
     std::string name() const override { return "gleaner"; }
     std::string describe() const override {
         const std::string so_far = mem_.complete() || mem_.doc_ids().empty()
@@ -52,6 +52,7 @@ public:
                (rerank_ != "none" ? " rerank=" + rerank_ + " rerank_pool=" + std::to_string(rerank_pool_) +
                                         " rerank_keep=" + std::to_string(rerank_keep_)
                                   : "") +
+               (widen_ > 0 ? " widen=" + std::to_string(widen_) : "") +
                " (reading: " +
                mem_.settings().cache_key() + ")" + so_far +
                (answer_prefill_ == "lazyllm" ? " answer_prefill=lazyllm lazy_keep=" + std::to_string(lazy_keep_).substr(0, 4) : "") +
@@ -245,11 +246,6 @@ public:
             chosen.push_back(s);
             taken += spans[s].end - spans[s].begin;
         }
-        // shown to the model in book order (the default: on the 88 book questions the 0.5B model
-        // answered 41 right this way against 34 with the best passage last, docs/long-context.md),
-        // or least relevant first so that the best passage stands next to the question
-        if (order_ == "book") std::sort(chosen.begin(), chosen.end());
-        else std::reverse(chosen.begin(), chosen.end());
         // each signal's strength in [0, 1] over the eligible passages, for the evidence
         float amin = INFINITY, amax = -INFINITY, lmax = 0.0f, fmax = 0.0f;
         for (size_t s = 0; s < S; ++s) {
@@ -261,8 +257,7 @@ public:
             lmax = std::max(lmax, lex[s]);
             fmax = std::max(fmax, fusedv[s]);
         }
-        selected_.clear();
-        for (int32_t s : chosen) {
+        auto cited_span = [&](int32_t s) {
             CitedSpan c;
             c.span = spans[s];
             c.score = fmax > 0 ? fusedv[s] / fmax : 1.0f;
@@ -271,8 +266,43 @@ public:
                                                  : 1.0f;
             c.lexical = lmax > 0 ? lex[s] / lmax : 0.0f;
             c.second_look = look[s];
+            return c;
+        };
+        // (passage, its best rank in `chosen`): one per chosen span, or widened and joined
+        std::vector<std::pair<CitedSpan, size_t>> shown;
+        if (widen_ <= 0) {
+            for (size_t m = 0; m < chosen.size(); ++m) shown.push_back({cited_span(chosen[m]), m});
+        } else {
+            std::vector<char> joins_previous(S, 0);
+            for (size_t s = 1; s < S; ++s) {
+                const int64_t at = offsets[spans[s].begin], next = offsets[spans[s].begin + 1];
+                const auto b = std::lower_bound(prompt.doc_breaks.begin(), prompt.doc_breaks.end(), at);
+                joins_previous[s] = spans[s - 1].end == spans[s].begin && (b == prompt.doc_breaks.end() || *b >= next);
+            }
+            for (const WidenedSpan& w : widen_spans(spans, chosen, widen_, joins_previous, skip)) {
+                CitedSpan c = cited_span(chosen[w.members.front()]);  // the strongest of each signal
+                for (size_t m : w.members) {
+                    const CitedSpan o = cited_span(chosen[m]);
+                    c.score = std::max(c.score, o.score);
+                    c.attention = std::max(c.attention, o.attention);
+                    c.lexical = std::max(c.lexical, o.lexical);
+                    c.second_look = std::max(c.second_look, o.second_look);
+                }
+                c.span = w.span;
+                shown.push_back({c, w.members.front()});
+            }
+        }
+        // shown to the model in book order (the default: on the 88 book questions the 0.5B model
+        // answered 41 right this way against 34 with the best passage last, docs/long-context.md),
+        // or least relevant first so that the best passage stands next to the question
+        if (order_ == "book")
+            std::sort(shown.begin(), shown.end(), [](const auto& a, const auto& b) { return a.first.span.begin < b.first.span.begin; });
+        else
+            std::sort(shown.begin(), shown.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+        selected_.clear();
+        for (const auto& [c, rank] : shown) {
             cited_.push_back(c);
-            for (int32_t i = spans[s].begin; i < spans[s].end; ++i) selected_.push_back(i);
+            for (int32_t i = c.span.begin; i < c.span.end; ++i) selected_.push_back(i);
         }
     }
 
@@ -483,6 +513,7 @@ private:
     std::string rerank_;          // none | question: the model's second look (question_likelihood.h)
     int rerank_pool_;             // candidates it looks at
     int rerank_keep_;             // passages kept after it
+    int widen_;                   // tokens of context added on each side of a chosen passage (0: none)
     std::unique_ptr<Transformer> tf_;
     std::unique_ptr<LazyLlmMethod> lazy_;  // pass 2 when answer_prefill_ == "lazyllm"
     const Model* answer_model_ = nullptr;  // reads the passages and answers (answer_with); null: model_
@@ -531,10 +562,12 @@ std::unique_ptr<ContextMethod> make_gleaner_method(const Model& model, Backend& 
     if (rerank_pool < 1 || rerank_pool > 64) throw std::invalid_argument("gleaner: rerank_pool must be in 1..64");
     if (rerank_keep < 1 || rerank_keep > rerank_pool) throw std::invalid_argument("gleaner: rerank_keep must be in 1..rerank_pool");
     if (rerank != "none" && select != "fused") throw std::invalid_argument("gleaner: rerank needs select=fused");
+    const int widen = s.get_int("widen", 0);
+    if (widen < 0 || widen > 512) throw std::invalid_argument("gleaner: widen must be in 0..512");
     return std::make_unique<GleanerMethod>(model, backend, memory, k, query, parse_score_rope(rope), rope, score, score_kind, probe,
                                            span, s.get_bool("contrast", false), s.get_bool("selection_only", false), select,
                                            static_cast<float>(lexical_weight), order, answer_prefill, lazy_keep, rerank,
-                                           rerank_pool, rerank_keep);
+                                           rerank_pool, rerank_keep, widen);
 }
 
 }  // namespace gleaner

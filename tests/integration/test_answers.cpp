@@ -272,6 +272,34 @@ private slots:
         QVERIFY2(o["answer"].toString().contains("EAT ME", Qt::CaseInsensitive), qPrintable(o["answer"].toString()));
     }
 
+    // widen: each chosen passage is shown with the passages next to it. The same selection as
+    // without it, each passage of which lies inside one widened passage; at least one grew, and
+    // passages that met are one, so there are no more of them than before.
+    void widenedPassagesHoldTheSelectionAndItsNeighbours() {
+        const QString q = "What did the cake say, marked in currants?";
+        const QJsonObject narrow = ask(book_, dir_.filePath("cache"), q, {"--max-tokens", "8"});
+        const QJsonObject wide = ask(book_, dir_.filePath("cache"), q, {"--max-tokens", "8", "--widen", "64"});
+        QVERIFY(!narrow.isEmpty() && !wide.isEmpty());
+        QVERIFY(wide["settings"].toString().contains(" widen=64"));
+        QVERIFY(!narrow["settings"].toString().contains("widen"));
+        const QJsonArray a = narrow["evidence"].toArray(), b = wide["evidence"].toArray();
+        QVERIFY(!a.isEmpty() && b.size() <= a.size());
+        qint64 narrow_chars = 0, wide_chars = 0;
+        for (const QJsonValue& v : b) wide_chars += v["end_char"].toInteger() - v["start_char"].toInteger();
+        for (const QJsonValue& v : a) {
+            narrow_chars += v["end_char"].toInteger() - v["start_char"].toInteger();
+            bool inside = false;
+            for (const QJsonValue& w : b)
+                inside |= w["start_char"].toInteger() <= v["start_char"].toInteger() &&
+                          v["end_char"].toInteger() <= w["end_char"].toInteger();
+            QVERIFY2(inside, qPrintable(v["text"].toString().left(80)));
+        }
+        QVERIFY2(wide_chars > narrow_chars, qPrintable(QString("%1 <= %2").arg(wide_chars).arg(narrow_chars)));
+        bool found = false;
+        for (const QJsonValue& w : b) found |= w["text"].toString().contains("EAT ME");
+        QVERIFY(found);
+    }
+
     // A question about one chapter: the evidence comes from that chapter only, from the reading
     // memory of the whole book (read by the tests above), and the scope is reported.
     void aQuestionAboutAChapterSelectsInsideIt() {

@@ -97,6 +97,58 @@ private slots:
         QCOMPARE(stub[1].begin, 24);
     }
 
+    // A chosen passage grows by its neighbours (the sentence that names the answer often follows
+    // the one the question's words matched), never across a heading or into the matter, and
+    // chosen passages that then meet are shown once.
+    void widenedPassagesTakeTheirNeighboursAndJoin() {
+        // ten passages of 10 tokens; a heading begins passage 6; passage 9 is back matter
+        std::vector<TokenSpan> spans;
+        for (int s = 0; s < 10; ++s) spans.push_back({s * 10, s * 10 + 10});
+        std::vector<char> joins(10, 1), excluded(10, 0);
+        joins[0] = 0;
+        joins[6] = 0;
+        excluded[9] = 1;
+        // widen 10: one neighbour each side
+        auto w = widen_spans(spans, {3}, 10, joins, excluded);
+        QCOMPARE(w.size(), size_t(1));
+        QCOMPARE(w[0].span.begin, 20);
+        QCOMPARE(w[0].span.end, 50);
+        QCOMPARE(w[0].members, std::vector<size_t>{0});
+        // widen 15: the first neighbour leaves 5 to add, so a second one is taken too
+        w = widen_spans(spans, {3}, 15, joins, excluded);
+        QCOMPARE(w[0].span.begin, 10);
+        QCOMPARE(w[0].span.end, 60);
+        // the heading at passage 6 stops passage 5 growing forward and passage 6 growing back;
+        // passage 8 does not grow into the back matter; the first passage has nothing before it
+        w = widen_spans(spans, {8, 5, 6, 0}, 10, joins, excluded);
+        QCOMPARE(w.size(), size_t(3));
+        QCOMPARE(w[0].span.begin, 0);  // passage 0 with passage 1
+        QCOMPARE(w[0].span.end, 20);
+        QCOMPARE(w[0].members, std::vector<size_t>{3});
+        QCOMPARE(w[1].span.begin, 40);  // passage 5 with 4, not past the heading
+        QCOMPARE(w[1].span.end, 60);
+        QCOMPARE(w[1].members, std::vector<size_t>{1});
+        QCOMPARE(w[2].span.begin, 60);  // passages 6 and 8 meet at 7: one passage, both members
+        QCOMPARE(w[2].span.end, 90);
+        QCOMPARE(w[2].members, (std::vector<size_t>{0, 2}));
+        // widened passages that only touch across no heading join (2 grows to 3, 4 grows to 3)
+        w = widen_spans(spans, {2, 4}, 10, joins, excluded);
+        QCOMPARE(w.size(), size_t(1));
+        QCOMPARE(w[0].span.begin, 10);
+        QCOMPARE(w[0].span.end, 60);
+        // adjacent passages (1 to 2 and 3 to 4 after widening) touch at 30: joined as well
+        w = widen_spans(spans, {1, 4}, 10, joins, excluded);
+        QCOMPARE(w.size(), size_t(1));
+        QCOMPARE(w[0].span.begin, 0);
+        QCOMPARE(w[0].span.end, 60);
+        // widen 0: every passage as it was, in book order
+        w = widen_spans(spans, {7, 2}, 0, joins, excluded);
+        QCOMPARE(w.size(), size_t(2));
+        QCOMPARE(w[0].span.begin, 20);
+        QCOMPARE(w[0].span.end, 30);
+        QCOMPARE(w[1].members, std::vector<size_t>{0});
+    }
+
     void contentWordsDropQuestionWordsAndPlurals() {
         const auto w = content_words("What is the name of Alice's cat? Who were the Queen's soldiers?");
         QCOMPARE(w, (std::vector<std::string>{"alice", "cat", "queen", "soldier"}));
