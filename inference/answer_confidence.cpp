@@ -61,8 +61,8 @@ std::vector<Word> words_of(const std::string& s) {
     return out;
 }
 
-// The answer's new words (not in the question, not frame words) as token ranges [first, last]:
-// the token each starts in (where the model chose it) and the token it ends in.
+// The answer's new words (not in the question, not frame words) in its claim (claim_end) as token
+// ranges [first, last]: the token each starts in (where the model chose it) and the token it ends in.
 std::vector<std::pair<size_t, size_t>> new_word_tokens(const std::string& question, const std::vector<std::string>& pieces) {
     std::set<std::string> known = frame_words();
     for (const Word& w : words_of(question)) known.insert(w.text);
@@ -75,13 +75,39 @@ std::vector<std::pair<size_t, size_t>> new_word_tokens(const std::string& questi
     auto piece_at = [&](size_t byte) {
         return static_cast<size_t>(std::upper_bound(starts.begin(), starts.end(), byte) - starts.begin()) - 1;
     };
+    const size_t claim = claim_end(text);
     std::vector<std::pair<size_t, size_t>> out;
-    for (const Word& w : words_of(text))
+    for (const Word& w : words_of(text)) {
+        if (w.begin >= claim) break;
         if (!known.count(w.text)) out.push_back({piece_at(w.begin), piece_at(w.end - 1)});
+    }
     return out;
 }
 
 }  // namespace
+
+size_t claim_end(const std::string& answer) {
+    // a full stop after these (or after a single letter, an initial) does not end a sentence
+    static const std::set<std::string> abbreviations = {"mr", "mrs", "ms", "dr", "st", "mt", "capt", "col", "gen", "lt",
+                                                        "messrs", "jr", "sr", "no", "vs", "etc", "e.g", "i.e"};
+    for (size_t i = 0; i < answer.size(); ++i) {
+        const char c = answer[i];
+        if (c != '.' && c != '!' && c != '?') continue;
+        size_t j = i + 1;  // closing quotes and brackets may follow
+        while (j < answer.size() && (answer[j] == '"' || answer[j] == '\'' || answer[j] == ')' ||
+                                     static_cast<unsigned char>(answer[j]) >= 0x80))
+            ++j;
+        if (j < answer.size() && !std::isspace(static_cast<unsigned char>(answer[j]))) continue;  // 3.5, e.g. "..."x
+        if (c == '.') {
+            size_t w = i;
+            while (w > 0 && (std::isalpha(static_cast<unsigned char>(answer[w - 1])) || answer[w - 1] == '.')) --w;
+            const std::string before = lower(answer.substr(w, i - w));
+            if (before.size() == 1 || abbreviations.count(before)) continue;
+        }
+        return j;
+    }
+    return answer.size();
+}
 
 AnswerConfidence answer_confidence(const std::string& question, const std::vector<std::string>& pieces,
                                    const std::vector<float>& probs) {

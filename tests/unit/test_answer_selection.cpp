@@ -209,6 +209,33 @@ private slots:
         QVERIFY(std::abs(c.confidence - 0.4f) < 1e-6f);
     }
 
+    // Only the claim counts: a larger model's reasons after it are fluent, likely words that
+    // would lift an invented claim's confidence.
+    void confidenceIsMeasuredOnTheAnswersClaim() {
+        QCOMPARE(claim_end("Bill. He is a lizard."), size_t(5));
+        QCOMPARE(claim_end("Mr. Darcy's sister is Georgiana. She is shy."), size_t(32));
+        QCOMPARE(claim_end("They marry at St. Clement's, in London!\" Then"), size_t(40));
+        QCOMPARE(claim_end("It cost 3.5 pounds, said J. Smith"), std::string("It cost 3.5 pounds, said J. Smith").size());
+        QCOMPARE(claim_end("He is Ahab?"), size_t(11));
+        // "Alice's surname is Alice." adds nothing; the sure reasons after it do not count
+        const std::vector<std::string> pieces = {"Alice", "'s", " surname", " is", " Alice", ".", " This", " can", " be",
+                                                 " seen", " where", " she", " says", " so"};
+        const std::vector<float> probs(pieces.size(), 0.95f);
+        AnswerConfidence c = answer_confidence("What is Alice's surname?", pieces, probs);
+        QCOMPARE(c.new_words, 0);
+        QVERIFY(!c.supported(0.35f));
+        // the claim's new word alone decides; the gain too is the claim's
+        const std::vector<std::string> named = {"The", " first", " name", " of", " Mr", ".", " Darcy", "'s", " sister",
+                                                " is", " Georg", "iana", ".", " Elizabeth", " says", " so", "."};
+        std::vector<float> p(named.size(), 0.99f), p0(named.size(), 0.99f);
+        p[10] = 0.3f;  // " Georg"
+        p0[10] = 0.3f;  // as likely without the book
+        c = answer_confidence("What is the first name of Mr. Darcy's sister?", named, p);
+        QCOMPARE(c.new_words, 1);
+        QCOMPARE(c.confidence, 0.3f);
+        QVERIFY(std::abs(answer_gain("What is the first name of Mr. Darcy's sister?", named, p, p0)) < 1e-6f);
+    }
+
     void anAnswerThatOnlyRepeatsTheQuestionIsNotSupported() {
         // "The name of Alice's brother is Alice." adds nothing, however sure the model was
         const AnswerConfidence c = answer_confidence("What is the name of Alice's brother?",
