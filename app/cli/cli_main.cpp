@@ -49,7 +49,8 @@ const std::vector<Command>& all_commands() {
                 "           [--min-gain 1 (the same when the passages made the answer's new words less than\n"
                 "            e^1 times likelier than the question alone does; 0: not checked)]\n"
                 "           [--answer-model FILE (gleaner: a larger GGUF reads the selected passages and answers;\n"
-                "            the book is read, and its passages chosen, by --model)]\n"
+                "            the book is read, and its passages chosen, by --model; with it, gleaner's defaults\n"
+                "            are its second look and widened passages: --rerank question --widen 64)]\n"
                 "           [method knobs, see below]",
          cmd_ask},
         {"eval", "eval niah --haystack BOOK|filler [--methods gleaner,qllm,gemfilter,full] [--lengths 1k,2k,...,32k]\n"

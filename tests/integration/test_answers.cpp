@@ -114,7 +114,10 @@ private slots:
         const QJsonObject alone = ask(book_, cache, question, smol);
         QVERIFY(!alone.isEmpty());
         const QStringList memories = QDir(cache + "/memory").entryList(QDir::Dirs | QDir::NoDotAndDotDot);
-        const QJsonObject o = ask(book_, cache, question, smol + QStringList{"--answer-model", gleaner::test::qwen05Path()});
+        // (the selection as without --answer-model: the second look and widening, its defaults
+        // when another model answers, are off here and checked at the end)
+        const QJsonObject o = ask(book_, cache, question,
+                                  smol + QStringList{"--answer-model", gleaner::test::qwen05Path(), "--rerank", "none", "--widen", "0"});
         QVERIFY(!o.isEmpty());
         QVERIFY2(o["answer"].toString().contains("EAT ME", Qt::CaseInsensitive), qPrintable(o["answer"].toString()));
         // its tokens are the answer model's (SmolLM2's vocabulary would spell them otherwise)
@@ -134,6 +137,20 @@ private slots:
         };
         QVERIFY(!ranges(o).isEmpty());
         QCOMPARE(ranges(o), ranges(alone));
+        QCOMPARE(QDir(cache + "/memory").entryList(QDir::Dirs | QDir::NoDotAndDotDot), memories);
+        // by default, another model answering brings the benchmark's choice for it: the reading
+        // model's second look at the best passages, each widened by its neighbours
+        QVERIFY(!alone["settings"].toString().contains("rerank=") && !alone["settings"].toString().contains("widen="));
+        const QJsonObject chosen = ask(book_, cache, question, smol + QStringList{"--answer-model", gleaner::test::qwen05Path()});
+        QVERIFY(!chosen.isEmpty());
+        QVERIFY2(chosen["settings"].toString().contains("rerank=question rerank_pool=12 rerank_keep=5 widen=64"),
+                 qPrintable(chosen["settings"].toString()));
+        const QJsonArray looked = chosen["evidence"].toArray();
+        QVERIFY(!looked.isEmpty() && looked.size() <= 5);
+        for (const QJsonValue& v : looked) {
+            const QJsonObject why = v.toObject()["signals"].toObject();
+            QVERIFY(why.contains("second_look") && why["second_look"].toDouble() >= 0);
+        }
         QCOMPARE(QDir(cache + "/memory").entryList(QDir::Dirs | QDir::NoDotAndDotDot), memories);
         // a method that has no passages for another model to read says so
         QProcess p;
