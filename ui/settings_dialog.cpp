@@ -91,7 +91,8 @@ SettingsDialog::SettingsDialog(QWidget* parent) : QDialog(parent) {
     fillAnswerModels(settings.answerModelPath());
     answer_model_->setToolTip(
         tr("A larger model can read the passages Gleaner selects and answer from them: better answers, a slower first "
-           "word. The model above still reads the book. Methods without passages answer with the model above."));
+           "word. The model above still reads the book, and takes a second look at the best passages, which the larger "
+           "model reads with the sentences around them. Methods without passages answer with the model above."));
     modelForm->addRow(tr("&Answer with:"), answer_model_);
     layout->addWidget(modelBox);
 
