@@ -23,16 +23,20 @@ bool sentence_ends_before(std::string_view text, int64_t at) {
     const char c = text[i];
     return c == '.' || c == '!' || c == '?' || c == ':' || c == ';';
 }
+
+
+// The token holding byte b: the last one starting at or before it (offsets as sentence_spans').
+int32_t token_holding(const std::vector<int64_t>& offsets, int64_t b) {
+    const auto n = static_cast<std::ptrdiff_t>(offsets.size()) - 1;
+    return static_cast<int32_t>(std::upper_bound(offsets.begin(), offsets.begin() + n, b) - offsets.begin()) - 1;
+}
 }  // namespace
 
 std::vector<TokenSpan> sentence_spans(const std::vector<int64_t>& offsets, std::string_view text, int target,
                                       const std::vector<int64_t>& breaks) {
     const int32_t n = static_cast<int32_t>(offsets.size()) - 1;
     target = std::max(1, target);
-    // the token holding byte b: the last one starting at or before it
-    auto token_at = [&](int64_t b) {
-        return static_cast<int32_t>(std::upper_bound(offsets.begin(), offsets.begin() + n, b) - offsets.begin()) - 1;
-    };
+    auto token_at = [&](int64_t b) { return token_holding(offsets, b); };
     std::vector<TokenSpan> spans;
     int32_t begin = 0;
     auto next_break = breaks.begin();
@@ -65,6 +69,15 @@ std::vector<TokenSpan> sentence_spans(const std::vector<int64_t>& offsets, std::
         begin = end;
     }
     return spans;
+}
+
+std::vector<char> joins_previous(const std::vector<TokenSpan>& spans, const std::vector<int64_t>& offsets,
+                                  const std::vector<int64_t>& breaks) {
+    std::vector<char> joins(spans.size(), 0);
+    std::vector<char> at_break(offsets.size(), 0);  // tokens that hold a break
+    for (int64_t b : breaks) at_break[std::max(0, token_holding(offsets, b))] = 1;
+    for (size_t s = 1; s < spans.size(); ++s) joins[s] = spans[s - 1].end == spans[s].begin && !at_break[spans[s].begin];
+    return joins;
 }
 
 std::vector<WidenedSpan> widen_spans(const std::vector<TokenSpan>& spans, const std::vector<int32_t>& chosen, int widen,

@@ -22,11 +22,16 @@ struct TokenSpan {
 std::vector<TokenSpan> sentence_spans(const std::vector<int64_t>& offsets, std::string_view text, int target,
                                       const std::vector<int64_t>& breaks = {});
 
+// Whether each passage may be joined to the one before it: false for the first, after a gap
+// (passages cut to a scope), and where a break (a heading) begins it, as sentence_spans begins one.
+std::vector<char> joins_previous(const std::vector<TokenSpan>& spans, const std::vector<int64_t>& offsets,
+                                 const std::vector<int64_t>& breaks);
+
 // A chosen passage with the text around it, so that the model reads the sentences next to the
 // one the question's words matched (where a name or a number often stands): each chosen span of
 // `spans` grows by its neighbours while they add at most `widen` tokens on a side (the first
 // neighbour always, when widen > 0), and chosen passages that then overlap or touch become one.
-// joins_previous[s]: span s may be joined to span s - 1 (false at a heading or a gap);
+// joins_previous[s]: span s may be joined to span s - 1 (joins_previous() above);
 // excluded[s]: span s is never added (the front/back matter). Returns the passages in book
 // order, each with the indices into `chosen` it holds.
 struct WidenedSpan {

@@ -273,16 +273,11 @@ public:
         if (widen() <= 0) {
             for (size_t m = 0; m < chosen.size(); ++m) shown.push_back({cited_span(chosen[m]), m});
         } else {
-            std::vector<char> joins_previous(S, 0);
-            for (size_t s = 1; s < S; ++s) {
-                const int64_t at = offsets[spans[s].begin], next = offsets[spans[s].begin + 1];
-                const auto b = std::lower_bound(prompt.doc_breaks.begin(), prompt.doc_breaks.end(), at);
-                joins_previous[s] = spans[s - 1].end == spans[s].begin && (b == prompt.doc_breaks.end() || *b >= next);
-            }
-            for (const WidenedSpan& w : widen_spans(spans, chosen, widen(), joins_previous, skip)) {
+            const std::vector<char> joins = joins_previous(spans, offsets, prompt.doc_breaks);
+            for (const WidenedSpan& w : widen_spans(spans, chosen, widen(), joins, skip)) {
                 CitedSpan c = cited_span(chosen[w.members.front()]);  // the strongest of each signal
-                for (size_t m : w.members) {
-                    const CitedSpan o = cited_span(chosen[m]);
+                for (size_t i = 1; i < w.members.size(); ++i) {
+                    const CitedSpan o = cited_span(chosen[w.members[i]]);
                     c.score = std::max(c.score, o.score);
                     c.attention = std::max(c.attention, o.attention);
                     c.lexical = std::max(c.lexical, o.lexical);

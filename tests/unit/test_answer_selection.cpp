@@ -141,6 +141,17 @@ private slots:
         QCOMPARE(w.size(), size_t(1));
         QCOMPARE(w[0].span.begin, 0);
         QCOMPARE(w[0].span.end, 60);
+        // joins_previous: the heading's passage and the one after a gap do not join
+        const std::vector<int64_t> offsets = [] {
+            std::vector<int64_t> o;
+            for (int t = 0; t <= 100; ++t) o.push_back(int64_t(t) * 5);  // token t starts at byte 5t
+            return o;
+        }();
+        std::vector<TokenSpan> cut = spans;
+        cut.erase(cut.begin() + 3);  // a gap between passages 2 and 4
+        const std::vector<char> j = joins_previous(cut, offsets, {302});  // byte 302: inside token 60
+        QCOMPARE(j, (std::vector<char>{0, 1, 1, 0, 1, 0, 1, 1, 1}));
+        QCOMPARE(joins_previous(spans, offsets, {}), (std::vector<char>{0, 1, 1, 1, 1, 1, 1, 1, 1, 1}));
         // widen 0: every passage as it was, in book order
         w = widen_spans(spans, {7, 2}, 0, joins, excluded);
         QCOMPARE(w.size(), size_t(2));
