@@ -136,7 +136,8 @@ std::vector<MethodEntry> all_methods() {
     return {
         {"gleaner", "Gleaner",
          "reads the book once, then answers from the few thousand tokens that matter to the question",
-         MethodCost::ReadsOnce, true, gleaner_settings(), gleaner_factory},
+         MethodCost::ReadsOnce, true, gleaner_settings(), gleaner_factory, /*desktop_only=*/false,
+         /*another_model_may_answer=*/true},
         {"gemfilter-read", "GemFilter over the reading",
          "GemFilter's token selection made from Gleaner's reading of the book (its layer and keys) instead of a "
          "pass over the whole book for each question: answers in seconds once the book is read",

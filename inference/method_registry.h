@@ -51,6 +51,9 @@ struct MethodEntry {
     // Answered by the desktop program (app/core/excerpt_answer.h), not by the Asker: it works on the
     // imported document's paragraphs and prompts with its own template, so gleaner-cli lacks it.
     bool desktop_only = false;
+    // Its selected passages may be read and answered by another model (ContextMethod::answer_with),
+    // so an answer model is worth loading for it.
+    bool another_model_may_answer = false;
 };
 
 // Every method, in the order selectors show them (the default first).

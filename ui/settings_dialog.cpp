@@ -88,11 +88,14 @@ SettingsDialog::SettingsDialog(QWidget* parent) : QDialog(parent) {
     modelForm->addRow(tr("&Device:"), device_);
     answer_model_ = new QComboBox(modelBox);
     answer_model_->setObjectName(QStringLiteral("answerModel"));
-    fillAnswerModels(settings.answerModelPath());
+    fillAnswerModels(settings.answerModelChoice());
+    // "Default" names the model it means for the model above
+    connect(model_path_, &QLineEdit::textChanged, this, [this] { fillAnswerModels(answer_model_->currentData().toString()); });
     answer_model_->setToolTip(
         tr("A larger model can read the passages Gleaner selects and answer from them: better answers, a slower first "
            "word. The model above still reads the book, and takes a second look at the best passages, which the larger "
-           "model reads with the sentences around them. Methods without passages answer with the model above."));
+           "model reads with the sentences around them. Methods without passages answer with the model above. By "
+           "default Qwen2.5-Coder-1.5B answers when it is installed (Manage models) and the default model reads."));
     modelForm->addRow(tr("&Answer with:"), answer_model_);
     layout->addWidget(modelBox);
 
@@ -215,7 +218,12 @@ void SettingsDialog::storeMethodParameters() {
 
 void SettingsDialog::fillAnswerModels(const QString& chosen) {
     answer_model_->clear();
-    answer_model_->addItem(tr("The model above"), QString());
+    const QString by_default =
+        QString::fromStdString(default_answer_model_path(model_path_->text().toStdString()));
+    answer_model_->addItem(by_default.isEmpty() ? tr("Default: the model above")
+                                                : tr("Default: %1").arg(QFileInfo(by_default).completeBaseName()),
+                           QString());
+    answer_model_->addItem(tr("The model above"), QString::fromLatin1(kNoAnswerModel));
     for (const std::string& path : installed_model_files()) {
         const QString p = QString::fromStdString(path);
         answer_model_->addItem(QFileInfo(p).completeBaseName(), p);
@@ -235,7 +243,7 @@ void SettingsDialog::accept() {
     settings.setModelPath(model_path_->text());
     settings.setThreads(threads_->value());
     settings.setDevice(device_->currentData().toString());
-    settings.setAnswerModelPath(answer_model_->currentData().toString());
+    settings.setAnswerModelChoice(answer_model_->currentData().toString());
     settings.setMethod(method_->currentData().toString());
     settings.setMaxAnswerTokens(max_tokens_->value());
     settings.setContextTokens(context_tokens_->value());

@@ -48,15 +48,18 @@ const std::vector<Command>& all_commands() {
                 "           [--min-confidence 0.35 (below it: \"The book does not seem to say.\"; 0 keeps every answer)]\n"
                 "           [--min-gain 1 (the same when the passages made the answer's new words less than\n"
                 "            e^1 times likelier than the question alone does; 0: not checked)]\n"
-                "           [--answer-model FILE (gleaner: a larger GGUF reads the selected passages and answers;\n"
+                "           [--answer-model FILE|none (gleaner: a larger GGUF reads the selected passages and answers;\n"
                 "            the book is read, and its passages chosen, by --model; with it, gleaner's defaults\n"
-                "            are its second look and widened passages: --rerank question --widen 64)]\n"
+                "            are its second look and widened passages: --rerank question --widen 64. By default\n"
+                "            Qwen2.5-Coder-1.5B answers when it is installed and the default model reads\n"
+                "            (${GLEANER_ANSWER_MODEL} changes that); none: the reading model answers, faster)]\n"
                 "           [method knobs, see below]",
          cmd_ask},
         {"eval", "eval niah --haystack BOOK|filler [--methods gleaner,qllm,gemfilter,full] [--lengths 1k,2k,...,32k]\n"
                  "           [--depths 0,25,50,75,100] [--needle passkey|sentence|both] [--out DIR] [--selection-only]\n"
                  "           needle in a haystack: JSON table and a PNG heat map per method (NAME:key=value:... sets\n"
-                 "           one method's knobs; filler: the standard pass-key haystack \"The grass is green...\")",
+                 "           one method's knobs; filler: the standard pass-key haystack \"The grass is green...\";\n"
+                 "           --answer-model FILE|none as for ask)",
          cmd_eval},
     };
     return commands;

@@ -14,6 +14,7 @@
 #include "context_method.h"
 #include "evidence.h"
 #include "method_registry.h"
+#include "model_paths.h"
 #include "qa_prompt.h"
 #include "ask_document.h"
 #include "character_offsets.h"
@@ -209,16 +210,8 @@ int cmd_ask(const CommandArgs& argv) {
     ignore_file_size_signal();
     Asker asker(model_path, *model, *backend, reading_cache_root(args));
     // A larger model may read the passages the reading model selected, and answer.
-    std::unique_ptr<Model> answer_model;
-    const std::string answer_path = args.get_or("answer-model", "");
-    if (!answer_path.empty()) {
-        try {
-            answer_model = Model::load(answer_path);
-        } catch (const std::exception& e) {
-            throw std::runtime_error("--answer-model " + answer_path + ": " + e.what());
-        }
-        asker.set_answer_model(answer_model.get());
-    }
+    const AnswerModel answer_model = answer_model_from_args(args, model_path, method.another_model_may_answer);
+    if (answer_model.model) asker.set_answer_model(answer_model.model.get(), /*required=*/answer_model.named);
 
     AskDocument doc = ask_document(document);
     doc.scope = scope.range;
@@ -267,6 +260,8 @@ int cmd_ask(const CommandArgs& argv) {
     const std::vector<Passage>& passages = res.passages;
     const int64_t selected_doc = res.selected_tokens;
     const double read_s = res.read_s;
+    // the other model that read the passages and answered, if one did
+    const std::string answered_with = res.other_model_answered ? answer_model.label() : std::string();
     const double decode_tps = r.tokens.size() > 0 ? r.tokens.size() / std::max(1e-9, r.decode_s) : 0.0;
 
     if (json) {
@@ -275,9 +270,7 @@ int cmd_ask(const CommandArgs& argv) {
             .key("answer").value(r.text)
             .key("method").value(answered_by)
             .key("model").value(model->config().name.empty() ? model_path : model->config().name)
-            .key("answer_model").value(!answer_model ? std::string()
-                                       : answer_model->config().name.empty() ? answer_path
-                                                                             : answer_model->config().name)
+            .key("answer_model").value(answered_with)
             .key("document_tokens").value(res.document_tokens)
             .key("prompt_tokens").value(res.prompt_tokens)
             .key("selected_tokens").value(selected_doc)
@@ -301,7 +294,7 @@ int cmd_ask(const CommandArgs& argv) {
         j.key("answer_tokens").begin_array();
         for (size_t i = 0; i < r.tokens.size() && i < r.token_probs.size(); ++i)
             j.begin_object()
-                .key("text").value((answer_model ? *answer_model : *model).tokenizer().decode_token(r.tokens[i]))
+                .key("text").value((res.other_model_answered ? *answer_model.model : *model).tokenizer().decode_token(r.tokens[i]))
                 .key("p").value(static_cast<double>(r.token_probs[i]))
                 .key("p_without_book").value(i < res.prior_token_probs.size() ? static_cast<double>(res.prior_token_probs[i]) : -1.0)
                 .end_object();
@@ -362,8 +355,9 @@ int cmd_ask(const CommandArgs& argv) {
             std::printf("\n\n(Based on the %.0f%% of the book read so far, and the question's words in the rest; "
                         "gleaner-cli read finishes the reading.)",
                         100.0 * res.read_fraction);
-        std::printf("\n\n[%s: %lld of %lld document tokens selected; read %.1f s, first token %.2f s, %.1f tok/s]\n",
-                    answered_by.c_str(), static_cast<long long>(selected_doc), static_cast<long long>(res.document_tokens),
+        std::printf("\n\n[%s%s: %lld of %lld document tokens selected; read %.1f s, first token %.2f s, %.1f tok/s]\n",
+                    answered_by.c_str(), answered_with.empty() ? "" : (", answered by " + answered_with).c_str(),
+                    static_cast<long long>(selected_doc), static_cast<long long>(res.document_tokens),
                     read_s, r.prefill_s, decode_tps);
         if (!passages.empty()) std::printf("evidence:\n");
         const CharacterOffsets chars(document.text);  // passages are cited in characters, as --json gives them

@@ -3,6 +3,7 @@
 // method answers the question; the score is whether the answer has the passkey (sentence: the
 // share of its key words), and the needle's recall is the share of its tokens the method selected.
 // Writes niah.json (every trial, rewritten after each) and a heat map per method and needle.
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <csignal>
@@ -115,9 +116,9 @@ struct Trial {
 };
 
 void write_results(const std::string& path, const std::vector<Trial>& trials, const std::string& model,
-                   const std::string& haystack) {
+                   const std::string& answer_model, const std::string& haystack) {
     JsonWriter j;
-    j.begin_object().key("model").value(model).key("haystack").value(haystack).key("trials").begin_array();
+    j.begin_object().key("model").value(model).key("answer_model").value(answer_model).key("haystack").value(haystack).key("trials").begin_array();
     for (const Trial& t : trials)
         j.begin_object()
             .key("method").value(t.method)
@@ -146,7 +147,8 @@ constexpr const char* kFillerHaystack = "filler";
 
 int cmd_eval(const CommandArgs& argv) {
     std::set<std::string> valued = {"model",   "threads", "methods", "lengths",   "depths", "needle",
-                                    "out",     "haystack", "max-tokens", "seed", "cache-dir", "device"};
+                                    "out",     "haystack", "max-tokens", "seed", "cache-dir", "device",
+                                    "answer-model"};
     valued.insert(method_option_names().begin(), method_option_names().end());
     std::set<std::string> switches = {"selection-only", "keep-memory"};
     switches.insert(method_switch_names().begin(), method_switch_names().end());
@@ -185,6 +187,12 @@ int cmd_eval(const CommandArgs& argv) {
     const auto backend = backend_from_args(args);
     const Tokenizer& tok = model->tokenizer();
     Asker asker(model_path, *model, *backend, cache_root);
+    // As `ask`: the default pair's answer model, or --answer-model's, answers for the methods that
+    // can use one (the others answer with the reading model).
+    const bool may_answer = std::any_of(methods.begin(), methods.end(),
+                                        [](const MethodSpec& m) { return m.method->another_model_may_answer; });
+    const AnswerModel answer_model = answer_model_from_args(args, model_path, may_answer);
+    if (answer_model.model) asker.set_answer_model(answer_model.model.get(), /*required=*/false);
     std::signal(SIGINT, on_sigint);
 
     // The haystack: the book, repeated if it is too short; or the pass-key filler of InfLLM's and
@@ -278,7 +286,7 @@ int cmd_eval(const CommandArgs& argv) {
                                  std::isnan(t.score) ? "-" : std::to_string(t.score).substr(0, 4).c_str(), t.recall,
                                  t.ttft_s, t.read_s > 0 ? (" (read " + std::to_string(t.read_s).substr(0, 6) + " s)").c_str() : "");
                     trials.push_back(t);
-                    write_results(json_path, trials, model->config().name, *haystack_path);
+                    write_results(json_path, trials, model->config().name, answer_model.label(), *haystack_path);
                 }
                 if (!memory_dir.empty() && !args.flag("keep-memory")) {
                     asker.forget_memory();

@@ -149,7 +149,10 @@ int list_models(const Args& args) {
     for (size_t i = 0; i < files.size(); ++i) {
         const ModelFileInfo& m = infos[i];
         const std::string file = fs::path(files[i]).filename().string();
-        std::printf("  %s%s\n", file.c_str(), same_file(files[i], default_path) ? "  (default)" : "");
+        const char* role = same_file(files[i], default_path) ? "  (default)"
+                           : file == kDefaultAnswerModelFile ? "  (answers for the default model)"
+                                                             : "";
+        std::printf("  %s%s\n", file.c_str(), role);
         if (m.supported)
             std::printf("      %s · %s · %s parameters · %s · context %lld · %s\n",
                         m.name.empty() ? file.c_str() : m.name.c_str(), m.architecture.c_str(),

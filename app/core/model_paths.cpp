@@ -1,6 +1,7 @@
 #include "model_paths.h"
 
 #include <cstdlib>
+#include <filesystem>
 
 namespace gleaner {
 
@@ -35,6 +36,21 @@ std::string models_dir() {
 std::string default_model_path() {
     std::string m = env_or_empty("GLEANER_MODEL");
     return m.empty() ? models_dir() + "/" + kDefaultModelFile : m;
+}
+
+std::string default_answer_model_path(const std::string& reading_model_path) {
+    const std::string chosen = env_or_empty("GLEANER_ANSWER_MODEL");
+    if (!chosen.empty()) return chosen == kNoAnswerModel ? std::string() : chosen;
+    namespace fs = std::filesystem;
+    if (fs::path(reading_model_path).filename() != kDefaultModelFile) return {};
+    const std::string answer = models_dir() + "/" + kDefaultAnswerModelFile;
+    std::error_code ec;
+    return fs::is_regular_file(answer, ec) ? answer : std::string();
+}
+
+std::string answer_model_path(const std::string& choice, const std::string& reading_model_path) {
+    if (choice.empty()) return default_answer_model_path(reading_model_path);
+    return choice == kNoAnswerModel ? std::string() : choice;
 }
 
 std::string missing_model_hint(const std::string& path) {

@@ -17,11 +17,15 @@ void AppSettings::setModelPath(const QString& path) {
     else settings_.setValue("engine/model", path);
 }
 
-QString AppSettings::answerModelPath() const { return settings_.value("engine/answerModel").toString(); }
+QString AppSettings::answerModelChoice() const { return settings_.value("engine/answerModel").toString(); }
 
-void AppSettings::setAnswerModelPath(const QString& path) {
-    if (path.isEmpty()) settings_.remove("engine/answerModel");
-    else settings_.setValue("engine/answerModel", path);
+void AppSettings::setAnswerModelChoice(const QString& choice) {
+    if (choice.isEmpty()) settings_.remove("engine/answerModel");
+    else settings_.setValue("engine/answerModel", choice);
+}
+
+QString AppSettings::answerModelPath() const {
+    return QString::fromStdString(answer_model_path(answerModelChoice().toStdString(), modelPath().toStdString()));
 }
 
 int AppSettings::threads() const { return std::max(0, settings_.value("engine/threads", 0).toInt()); }

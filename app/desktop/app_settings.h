@@ -20,9 +20,14 @@ public:
     void setModelPath(const QString& path);  // empty: back to the default
 
     // A second GGUF that reads the passages Gleaner selects and answers (a larger model answers
-    // better; the reading model still reads the book). Empty (default): the model answers itself.
+    // better; the reading model still reads the book). The choice: empty = the default (the
+    // installed Qwen2.5-Coder-1.5B when the default model reads; model_paths.h), "none" = the
+    // reading model answers itself, else a file.
+    QString answerModelChoice() const;
+    void setAnswerModelChoice(const QString& choice);
+    // The choice resolved for the current model: the file that answers, empty when the model
+    // answers itself.
     QString answerModelPath() const;
-    void setAnswerModelPath(const QString& path);
 
     int threads() const;  // 0: all cores
     void setThreads(int threads);

@@ -36,6 +36,8 @@ inline QString smollm2Path() { return modelsDir() + "/SmolLM2-135M-Instruct.Q4_1
 inline QString gemma3Path() { return modelsDir() + "/gemma-3-270m-q4_k_m.gguf"; }
 // The shipped default model (app/core/model_paths.h).
 inline QString qwen05Path() { return modelsDir() + "/qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"; }
+// The default answer model: answers from what the default model selects (app/core/model_paths.h).
+inline QString qwen15Path() { return modelsDir() + "/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"; }
 
 }  // namespace gleaner::test
 

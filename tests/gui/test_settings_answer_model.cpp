@@ -1,4 +1,5 @@
-// The answer-model setting (Settings › Answer with): the dialog offers "the model above" and every
+// The answer-model setting (Settings › Answer with): by default the installed Qwen2.5-Coder-1.5B
+// answers when the default model reads; the dialog offers the default, "the model above" and every
 // installed model, saves the choice, keeps a saved file from elsewhere (marked when missing), and
 // every job's engine choice carries it, so reading and answering share one engine.
 #include <QComboBox>
@@ -9,6 +10,7 @@
 #include "app_settings.h"
 #include "gui_test_support.h"
 #include "inference_worker.h"
+#include "model_paths.h"
 #include "settings_dialog.h"
 #include "tiny_gguf.h"
 
@@ -30,9 +32,38 @@ private slots:
         test::TinyGguf().write((models_ + "/larger.gguf").toStdString());
     }
 
-    void defaultsToTheReadingModel() {
+    void byDefaultTheLargerModelAnswersForTheDefaultModel() {
+        qunsetenv("GLEANER_ANSWER_MODEL");  // the test runner sets it to "none" for every other suite
+        QVERIFY(app::AppSettings().answerModelChoice().isEmpty());
+        // the default model reads, and the default answer model is not installed: it answers itself
+        const QString reading_default = models_ + "/" + kDefaultModelFile;
+        test::TinyGguf().write(reading_default.toStdString());
+        qputenv("GLEANER_MODEL", reading_default.toLocal8Bit());  // the profile's default is SmolLM2
         QVERIFY(app::AppSettings().answerModelPath().isEmpty());
-        QVERIFY(app::engine_choice(app::AppSettings()).answerModelPath.isEmpty());
+        // installed: it answers, for the default model only
+        const QString larger_default = models_ + "/" + kDefaultAnswerModelFile;
+        test::TinyGguf().write(larger_default.toStdString());
+        QCOMPARE(app::AppSettings().answerModelPath(), larger_default);
+        QCOMPARE(app::engine_choice(app::AppSettings()).answerModelPath, larger_default);
+        {
+            ui::SettingsDialog dialog;
+            auto* answer = dialog.findChild<QComboBox*>(QStringLiteral("answerModel"));
+            QVERIFY(answer->currentData().toString().isEmpty());
+            QVERIFY2(answer->currentText().contains("1.5b"), qPrintable(answer->currentText()));
+            dialog.modelPathEdit()->setText(models_ + "/reader.gguf");  // a model the user picked answers itself
+            QCOMPARE(answer->currentText(), QStringLiteral("Default: the model above"));
+        }
+        app::AppSettings().setModelPath(models_ + "/reader.gguf");
+        QVERIFY(app::AppSettings().answerModelPath().isEmpty());
+        app::AppSettings().setModelPath(QString());
+        // "none", saved or from the environment: the reading model answers
+        app::AppSettings().setAnswerModelChoice(kNoAnswerModel);
+        QVERIFY(app::AppSettings().answerModelPath().isEmpty());
+        app::AppSettings().setAnswerModelChoice(QString());
+        qputenv("GLEANER_ANSWER_MODEL", kNoAnswerModel);
+        QVERIFY(app::AppSettings().answerModelPath().isEmpty());
+        qunsetenv("GLEANER_ANSWER_MODEL");
+        QCOMPARE(app::AppSettings().answerModelPath(), larger_default);
     }
 
     void theDialogOffersInstalledModelsAndSavesTheChoice() {
@@ -41,8 +72,9 @@ private slots:
             dialog.modelPathEdit()->setText(models_ + "/reader.gguf");  // OK needs a model that loads
             auto* answer = dialog.findChild<QComboBox*>(QStringLiteral("answerModel"));
             QVERIFY(answer);
-            QCOMPARE(answer->count(), 3);  // the model above, larger, reader
-            QVERIFY(answer->currentData().toString().isEmpty());
+            QVERIFY(answer->currentData().toString().isEmpty());  // the default
+            QCOMPARE(answer->itemData(1).toString(), QString::fromLatin1(kNoAnswerModel));  // the model above
+            QCOMPARE(answer->count(), 6);  // and the 4 installed: larger, both Qwen, reader
             const int larger = answer->findData(models_ + "/larger.gguf");
             QVERIFY(larger > 0);
             QCOMPARE(answer->itemText(larger), QStringLiteral("larger"));
@@ -60,14 +92,15 @@ private slots:
 
     void aSavedFileFromElsewhereStaysListed() {
         const QString gone = profile_->path() + "/elsewhere/gone.gguf";
-        app::AppSettings().setAnswerModelPath(gone);
+        app::AppSettings().setAnswerModelChoice(gone);
         ui::SettingsDialog dialog;
         auto* answer = dialog.findChild<QComboBox*>(QStringLiteral("answerModel"));
         QCOMPARE(answer->currentData().toString(), gone);
         QVERIFY(answer->currentText().contains("missing"));
-        answer->setCurrentIndex(0);  // back to the model above
+        answer->setCurrentIndex(1);  // the model above
         dialog.modelPathEdit()->setText(models_ + "/reader.gguf");
         dialog.accept();
+        QCOMPARE(app::AppSettings().answerModelChoice(), QString::fromLatin1(kNoAnswerModel));
         QVERIFY(app::AppSettings().answerModelPath().isEmpty());
     }
 };

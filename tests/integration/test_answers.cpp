@@ -1,5 +1,6 @@
 // Right answers with their evidence, as a user asks: the shipped default model (Qwen2.5-Coder-0.5B)
-// reads the opening chapters of the bundled Alice and answers questions whose answers are in the
+// reads the opening chapters of the bundled Alice and answers (alone, as the test runner pins it,
+// and with Qwen2.5-Coder-1.5B answering, the shipped pair) questions whose answers are in the
 // text, with numbered passages that contain the answer and say which signals chose them, and
 // says so when the book does not tell.
 #include <QDir>
@@ -160,6 +161,35 @@ private slots:
         QVERIFY(p.waitForFinished(600000));
         QCOMPARE(p.exitCode(), 1);
         QVERIFY2(p.readAllStandardError().contains("cannot answer with another model"), "no reason given");
+    }
+
+    // The shipped pair, as a user asks with no options: the default model reads and selects,
+    // Qwen2.5-Coder-1.5B (installed by setup) reads the passages and answers, with the second look
+    // and widened passages; it names what the book says and declines what it does not say.
+    void theDefaultPairAnswersAndDeclines() {
+        GLEANER_REQUIRE_MODEL(gleaner::test::qwen15Path());
+        const QByteArray pinned = qgetenv("GLEANER_ANSWER_MODEL");  // the test runner's "none"
+        qunsetenv("GLEANER_ANSWER_MODEL");
+        const QString cache = dir_.filePath("cache");
+        const QJsonObject o = ask(book_, cache, "Besides Ada, which girl does Alice think she might have been changed into?");
+        const QJsonObject absent = ask(book_, cache, "What is the name of Alice's sister?");
+        qputenv("GLEANER_ANSWER_MODEL", pinned);
+        QVERIFY(!o.isEmpty() && !absent.isEmpty());
+        QVERIFY2(o["answer_model"].toString().contains("1.5B"), qPrintable(o["answer_model"].toString()));
+        QVERIFY2(o["settings"].toString().contains("rerank=question") && o["settings"].toString().contains("widen=64"),
+                 qPrintable(o["settings"].toString()));
+        QVERIFY2(o["answer"].toString().contains("Mabel"), qPrintable(o["answer"].toString()));
+        bool cited = false;
+        for (const QJsonValue& v : o["evidence"].toArray()) cited |= v.toObject()["text"].toString().contains("Mabel");
+        QVERIFY2(cited, "the answer is not in the evidence");
+        QVERIFY(!o.contains("unsupported_answer"));
+        QVERIFY2(absent["answer"].toString().contains("does not seem to say"), qPrintable(absent["answer"].toString()));
+        QVERIFY(absent.contains("unsupported_answer"));
+        // --answer-model none: the default model answers itself
+        const QJsonObject alone = ask(book_, cache, "What is the name of Alice's cat?", {"--answer-model", "none"});
+        QVERIFY(!alone.isEmpty());
+        QVERIFY(alone["answer_model"].toString().isEmpty());
+        QVERIFY2(alone["answer"].toString().contains("Dinah"), qPrintable(alone["answer"].toString()));
     }
 
     // Pass 2 with LazyLLM (answer_prefill=lazyllm): the same passages, the answer still right,

@@ -237,7 +237,9 @@ def main():
     ap.add_argument("--model", default="")
     ap.add_argument("--cache-dir", default="")
     ap.add_argument("--extra", default="")
-    ap.add_argument("--answer-model", default="", help="gleaner: a larger GGUF answers from the passages --model selects")
+    ap.add_argument("--answer-model", default="",
+                    help="gleaner: a larger GGUF answers from the passages --model selects; none: the reading model "
+                         "answers (default: as gleaner-cli, Qwen2.5-Coder-1.5B when installed and the default model reads)")
     # the book not read first: gleaner answers from the question's words (ask --no-wait), as a
     # question asked as soon as a book is opened is (use a --cache-dir without its reading memory)
     ap.add_argument("--unread", action="store_true")
@@ -256,7 +258,7 @@ def main():
     print_table(table)
     if args.out:
         with open(args.out, "w") as f:
-            json.dump({"model": args.model or "default", "extra": args.extra, "table": table, "questions": per_q}, f, indent=1)
+            json.dump({"model": args.model or "default", "answer_model": args.answer_model or "default", "extra": args.extra, "table": table, "questions": per_q}, f, indent=1)
 
 
 if __name__ == "__main__":
