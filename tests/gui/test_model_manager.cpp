@@ -275,11 +275,18 @@ private slots:
             const QString text = offer.findChild<QLabel*>("firstRunText")->text();
             for (const char* says : {"Tiny Download Q0", "CC0", "tiny-dl-part1", "the folder"})
                 QVERIFY2(text.contains(QString::fromLatin1(says)), says);
+            QVERIFY(!text.contains("second, larger model"));  // only the default model's offer says so
             QSignalSpy accepted(&offer, &QDialog::accepted);
             offer.downloadButton()->click();
             QVERIFY(accepted.wait(30000));
             QVERIFY(!offer.declined());
             QVERIFY(QFileInfo::exists(QString::fromStdString(catalog_model_path(tiny_))));
+        }
+        {
+            // the default model's offer names the model that answers with it
+            ui::FirstRunModelDialog offer(default_catalog_model(), std::make_shared<DirectorySource>(wheels_.toStdString()));
+            const QString text = offer.findChild<QLabel*>("firstRunText")->text();
+            QVERIFY2(text.contains("second, larger model") && text.contains("1.5B"), qPrintable(text));
         }
         {
             ui::FirstRunModelDialog offer(tiny_, std::make_shared<DirectorySource>(wheels_.toStdString()));
