@@ -142,6 +142,8 @@ std::string unsupported_reason(const AnswerConfidence& c, float min_confidence) 
         std::snprintf(why, sizeof why, "adds nothing to the question");
     else if (c.confidence < min_confidence)
         std::snprintf(why, sizeof why, "came with low confidence (%.2f)", c.confidence);
+    else if (c.claim_checked && !c.claim_stated)  // asked only of an answer that passed the rest
+        std::snprintf(why, sizeof why, "was not found in the passages when the model was asked whether they state it");
     else
         std::snprintf(why, sizeof why, "is about as likely without the book (the passages made it %.1f times likelier)",
                       std::exp(c.gain));

@@ -26,6 +26,10 @@ struct AnswerConfidence {
     // ... and grounded when the passages made its new words likelier by at least min_gain (true
     // when the gain was not computed).
     bool grounded(float min_gain) const { return !gain_known || gain >= min_gain; }
+    // Whether the answering model, asked afresh, found the claim stated in the passages
+    // (claim_check.h); true when it was not asked.
+    bool claim_checked = false;
+    bool claim_stated = true;
 };
 
 // Mean over the answer's new words of ln(P(word) / P0(word)): a word's probability is the product

@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "answer_prior.h"
+#include "claim_check.h"
 #include "method_registry.h"
 #include "model_identity.h"
 #include "qa_prompt.h"
@@ -17,10 +18,12 @@ using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 uint64_t text_hash(std::string_view text) { return content_hash(text.data(), text.size()); }
 
-// A complete answer the model was not sure of, or would have given without the book, gives way to
-// kNotStatedAnswer; the model's text is kept as the unsupported answer. Answers that already say
-// the text does not say are left alone.
-void judge_support(const AskRequest& request, const Model& answerer, Backend& backend, AskResult& out) {
+// A complete answer the model was not sure of, or would have given without the book, or (with
+// check_claim) does not find stated in its passages, gives way to kNotStatedAnswer; the model's
+// text is kept as the unsupported answer. Answers that already say the text does not say are left
+// alone.
+void judge_support(const AskRequest& request, const Model& answerer, Backend& backend, bool check_claim,
+                   AskResult& out) {
     GenerationResult& a = out.answer;
     std::vector<std::string> pieces;
     for (int32_t t : a.tokens) pieces.push_back(answerer.tokenizer().decode_token(t));
@@ -31,7 +34,15 @@ void judge_support(const AskRequest& request, const Model& answerer, Backend& ba
         out.confidence.gain = answer_gain(request.question, pieces, a.token_probs, out.prior_token_probs);
         out.confidence.gain_known = true;
     }
-    if (out.confidence.supported(request.min_confidence) && out.confidence.grounded(request.min_gain)) return;
+    const bool stood_by = out.confidence.supported(request.min_confidence) && out.confidence.grounded(request.min_gain);
+    if (stood_by && check_claim && !out.passages.empty()) {
+        std::vector<std::string> texts;
+        for (const Passage& p : out.passages) texts.push_back(p.text);
+        const std::optional<bool> stated = claim_stated(answerer, backend, a.text, texts, request.generation.cancel);
+        out.confidence.claim_checked = stated.has_value();
+        out.confidence.claim_stated = stated.value_or(true);  // stopped: stood by, unchecked
+    }
+    if (stood_by && out.confidence.claim_stated) return;
     out.unsupported_answer = a.text;
     a.text = kNotStatedAnswer;
 }
@@ -217,10 +228,14 @@ void Asker::answer(const AskDocument& doc, const AskRequest& request, ContextMet
     }
     out.cancelled = out.answer.cancelled;
     out.settings = method.describe();
-    judge_support(request, method.answering_model() ? *method.answering_model() : model_, backend_, out);
     EvidenceOptions eo;
     eo.max_passages = request.max_passages;
     out.passages = build_passages(out.answer.trace.tokens, prompt.doc_begin, text_offsets, doc.text, eo);
+    const Model& answerer = method.answering_model() ? *method.answering_model() : model_;
+    const bool check_claim = request.check_claim == AskRequest::ClaimCheck::On ||
+                             (request.check_claim == AskRequest::ClaimCheck::Auto && out.other_model_answered &&
+                              can_judge_claims(answerer));
+    judge_support(request, answerer, backend_, check_claim, out);
     for (const TokenScore& t : out.answer.trace.tokens)
         if (t.pos >= prompt.doc_begin && t.pos < prompt.doc_end) ++out.selected_tokens;
 }

@@ -67,6 +67,12 @@ struct AskRequest {
     // 1 (e times likelier): on the QA benchmark the right answers' gains were 1.9 and up, the
     // inventions' below 1 ("Alice is 25 years old.": -0.4; "Mrs. Bennet's first name is Jane.": 0.9).
     float min_gain = 1.0f;
+    // Whether an answer that passed both must also be found stated in its evidence passages by
+    // the answering model asked afresh (claim_check.h; one more prefill of the passages). Auto:
+    // when another model answered that can judge (can_judge_claims: 1B parameters and up; the
+    // 0.5B says yes to almost everything).
+    enum class ClaimCheck { Auto, On, Off };
+    ClaimCheck check_claim = ClaimCheck::Auto;
     std::function<void(const ReadingProgress&)> on_reading;  // gleaner: an unread book is read first
     // false: a book not read to the end is answered at once from what has been read (its
     // attention) and the question's words in the rest (BM25), instead of reading the rest first

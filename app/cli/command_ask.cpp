@@ -179,9 +179,21 @@ int cmd_read(const CommandArgs& argv) {
     return 0;
 }
 
+namespace {
+// --check-claim auto|on|off (AskRequest::check_claim)
+AskRequest::ClaimCheck claim_check_from_args(const Args& args) {
+    const std::string v = args.get_or("check-claim", "auto");
+    if (v == "auto") return AskRequest::ClaimCheck::Auto;
+    if (v == "on") return AskRequest::ClaimCheck::On;
+    if (v == "off") return AskRequest::ClaimCheck::Off;
+    throw UsageError("--check-claim must be auto, on or off");
+}
+}  // namespace
+
 int cmd_ask(const CommandArgs& argv) {
     std::set<std::string> valued = {"model", "threads", "method", "max-tokens", "max-evidence", "cache-dir", "device",
-                                    "min-confidence", "min-gain", "password", "chapter", "pages", "answer-model"};
+                                    "min-confidence", "min-gain", "password", "chapter", "pages", "answer-model",
+                                    "check-claim"};
     valued.insert(method_option_names().begin(), method_option_names().end());
     valued.insert(sampling_option_names().begin(), sampling_option_names().end());
     Args args(argv, valued, with({"json", "per-layer", "quiet", "no-wait"}, method_switch_names()));
@@ -224,6 +236,7 @@ int cmd_ask(const CommandArgs& argv) {
     request.wait_for_reading = !args.flag("no-wait");
     request.min_confidence = static_cast<float>(args.get_double_or("min-confidence", request.min_confidence, 0.0, 1.0));
     request.min_gain = static_cast<float>(args.get_double_or("min-gain", request.min_gain, 0.0, 10.0));
+    request.check_claim = claim_check_from_args(args);
     request.generation.max_tokens = max_tokens;
     request.generation.sampling = sampling_from_args(args);
     request.generation.cancel = &g_cancel;
@@ -281,6 +294,7 @@ int cmd_ask(const CommandArgs& argv) {
             .key("confidence").value(static_cast<double>(res.confidence.confidence))
             .key("new_words").value(static_cast<int64_t>(res.confidence.new_words));
         if (res.confidence.gain_known) j.key("gain").value(static_cast<double>(res.confidence.gain));
+        if (res.confidence.claim_checked) j.key("claim_stated").value(res.confidence.claim_stated);
         if (!res.unsupported_answer.empty()) j.key("unsupported_answer").value(res.unsupported_answer);
         if (!scope.whole()) {
             const CharacterOffsets chars(document.text);

@@ -10,6 +10,7 @@
 #include "answer_confidence.h"
 #include "asker.h"
 #include "character_offsets.h"
+#include "claim_check.h"
 #include "evidence.h"
 #include "generator.h"
 #include "lexical_scores.h"
@@ -245,6 +246,26 @@ private slots:
         QCOMPARE(c.new_words, 1);
         QCOMPARE(c.confidence, 0.3f);
         QVERIFY(std::abs(answer_gain("What is the first name of Mr. Darcy's sister?", named, p, p0)) < 1e-6f);
+    }
+
+    // The claim check's question and how its reply is read (claim_check.h).
+    void theClaimCheckAsksAboutTheClaimAndHearsYes() {
+        QCOMPARE(claim_check_question("The name of Alice's cat is Dinah."),
+                 std::string("Do the passages above state that The name of Alice's cat is Dinah? Answer yes or no."));
+        QCOMPARE(claim_check_question(" He is Bill "), std::string("Do the passages above state that He is Bill? Answer yes or no."));
+        for (const char* yes : {"Yes", " yes", "YES", "Yes,", "Yes."}) QVERIFY2(check_reply_says_yes(yes), yes);
+        for (const char* no : {"No", " The", "Yesterday", "Ye", "", " ", "The text does not"}) QVERIFY2(!check_reply_says_yes(no), no);
+        // the reason given when the check declines an answer that passed the rest
+        AnswerConfidence c;
+        c.new_words = 2;
+        c.confidence = 0.9f;
+        c.gain = 4.8f;
+        c.gain_known = true;
+        c.claim_checked = true;
+        c.claim_stated = false;
+        QVERIFY(unsupported_reason(c, 0.35f).find("asked whether they state it") != std::string::npos);
+        c.claim_stated = true;
+        QVERIFY(unsupported_reason(c, 0.35f).find("asked whether") == std::string::npos);
     }
 
     void anAnswerThatOnlyRepeatsTheQuestionIsNotSupported() {
