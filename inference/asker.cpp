@@ -38,7 +38,10 @@ void judge_support(const AskRequest& request, const Model& answerer, Backend& ba
     if (stood_by && check_claim && !out.passages.empty()) {
         std::vector<std::string> texts;
         for (const Passage& p : out.passages) texts.push_back(p.text);
-        const std::optional<bool> stated = claim_stated(answerer, backend, a.text, texts, request.generation.cancel);
+        PrefillProgress progress;
+        progress.cancel = request.generation.cancel;
+        progress.on_progress = request.on_checking;
+        const std::optional<bool> stated = claim_stated(answerer, backend, a.text, texts, progress);
         out.confidence.claim_checked = stated.has_value();
         out.confidence.claim_stated = stated.value_or(true);  // stopped: stood by, unchecked
     }

@@ -73,6 +73,8 @@ struct AskRequest {
     // 0.5B says yes to almost everything).
     enum class ClaimCheck { Auto, On, Off };
     ClaimCheck check_claim = ClaimCheck::Auto;
+    // Progress of the claim check's prefill, in tokens (its cancel is generation.cancel).
+    std::function<void(int64_t done, int64_t total)> on_checking;
     std::function<void(const ReadingProgress&)> on_reading;  // gleaner: an unread book is read first
     // false: a book not read to the end is answered at once from what has been read (its
     // attention) and the question's words in the rest (BM25), instead of reading the rest first

@@ -42,7 +42,7 @@ bool check_reply_says_yes(const std::string& reply_start) {
 }
 
 std::optional<bool> claim_stated(const Model& model, Backend& backend, const std::string& answer,
-                                 const std::vector<std::string>& passages, const std::atomic<bool>* cancel) {
+                                 const std::vector<std::string>& passages, const PrefillProgress& progress) {
     std::string text;
     for (size_t i = 0; i < passages.size(); ++i) text += "[" + std::to_string(i + 1) + "] " + trimmed(passages[i]) + "\n\n";
     const Tokenizer& tok = model.tokenizer();
@@ -53,10 +53,12 @@ std::optional<bool> claim_stated(const Model& model, Backend& backend, const std
     constexpr size_t kChunk = 256;
     const std::span<const int32_t> ids(prompt.ids);
     std::vector<float> logits;
+    if (progress.on_progress) progress.on_progress(0, static_cast<int64_t>(ids.size()));
     for (size_t at = 0; at < ids.size(); at += kChunk) {
-        if (cancel && cancel->load()) return std::nullopt;
+        if (progress.cancel && progress.cancel->load()) return std::nullopt;
         const size_t n = std::min(kChunk, ids.size() - at);
         logits = tf.forward(ids.subspan(at, n), at + n == ids.size() ? Logits::Last : Logits::None);
+        if (progress.on_progress) progress.on_progress(static_cast<int64_t>(at + n), static_cast<int64_t>(ids.size()));
     }
     return check_reply_says_yes(tok.decode_token(argmax(logits)));
 }

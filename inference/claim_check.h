@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "backend.h"
+#include "context_method.h"
 #include "model.h"
 
 namespace gleaner {
@@ -40,8 +41,9 @@ bool check_reply_says_yes(const std::string& reply_start);
 // Asks `model` whether `passages` (numbered [1], [2] ... in the order given) state the claim of
 // `answer`, in the Document prompt frame (qa_prompt.h), whose instruction has the model say when
 // the text does not give the answer. Greedy first token only: one prefill of the passages and the
-// frame, no decoding. Returns whether it says yes; nothing when `cancel` was set meanwhile.
+// frame, no decoding. Returns whether it says yes; nothing when progress.cancel was set meanwhile.
+// progress.on_progress hears the prefill's tokens done, chunk by chunk.
 std::optional<bool> claim_stated(const Model& model, Backend& backend, const std::string& answer,
-                                 const std::vector<std::string>& passages, const std::atomic<bool>* cancel);
+                                 const std::vector<std::string>& passages, const PrefillProgress& progress);
 
 }  // namespace gleaner

@@ -549,7 +549,10 @@ void MainWindow::connectModels() {
                 }
                 if (stage != answer_stage_) {
                     answer_stage_ = stage;
-                    progress_->start(stage == "reading" ? tr("Reading the book") : tr("Reading the passages"), false);
+                    progress_->start(stage == "reading"    ? tr("Reading the book")
+                                     : stage == "checking" ? tr("Checking the answer against the passages")
+                                                           : tr("Reading the passages"),
+                                     false);
                 }
                 progress_->setProgress(done, total);
             });

@@ -5,6 +5,9 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
+
+#include <unistd.h>
 
 #include "cli/args.h"
 #include "cli/commands.h"
@@ -261,10 +264,23 @@ int cmd_ask(const CommandArgs& argv) {
         const double el = seconds_since(tp), tps = done / std::max(1e-9, el);
         line.update(done, total, tps, (total - done) / std::max(1e-9, tps));
     };
+    ProgressLine check_line("checking the answer");
+    std::optional<std::chrono::steady_clock::time_point> check_start;
+    request.on_checking = [&](int64_t done, int64_t total) {
+        if (quiet || json) return;
+        if (!check_start) {  // below the streamed answer, whose last line a progress line would overwrite
+            check_start = std::chrono::steady_clock::now();
+            std::fflush(stdout);
+            if (::isatty(STDERR_FILENO)) std::fprintf(stderr, "\n");
+        }
+        const double el = seconds_since(*check_start), tps = done / std::max(1e-9, el);
+        check_line.update(done, total, tps, (total - done) / std::max(1e-9, tps));
+    };
     const AskResult res = asker.ask(doc, request);
     const std::string& answered_by = res.method;  // "full" for a short scope of an unread book
     read_line.finish();
     line.finish();
+    check_line.finish();
     if (res.cancelled) {
         std::fprintf(stderr, "cancelled; run the command again to resume reading\n");
         return 130;

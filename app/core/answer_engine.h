@@ -65,7 +65,8 @@ struct AnswerCallbacks {
     std::function<void(const std::string&)> on_text;  // streamed answer pieces
     // What the engine is doing ("reading": the book; "waiting": for another process reading the
     // same book, done being how far that one got; "prompt": the question's prompt) and how far
-    // it is, in tokens; called a few times per second at most.
+    // it is, in tokens; "checking": the answering model asked whether the passages state the
+    // answer, after it streamed, claim_check.h); called a few times per second at most.
     std::function<void(const std::string& stage, int64_t done, int64_t total)> on_progress;
     const std::atomic<bool>* cancel = nullptr;  // polled between steps
 };

@@ -89,6 +89,9 @@ Answer ModelAnswerEngine::answer(const Document& doc, const AnswerRequest& reque
     ar.prefill.on_progress = [&](int64_t done, int64_t total) {
         if (callbacks.on_progress) callbacks.on_progress("prompt", done, total);
     };
+    ar.on_checking = [&](int64_t done, int64_t total) {
+        if (callbacks.on_progress) callbacks.on_progress("checking", done, total);
+    };
     const AskResult res = asker_.ask(ad, ar);
     if (res.cancelled && res.answer.tokens.empty()) {
         a.cancelled = true;

@@ -257,6 +257,31 @@ private slots:
         }
     }
 
+    // The desktop's engine with the shipped pair: the claim check runs after the answer, the
+    // progress says so ("checking"), and the Answer keeps the model's invention as a marked guess.
+    void theDesktopEngineChecksTheLargerModelsClaim() {
+        GLEANER_REQUIRE_MODEL(gleaner::test::qwen15Path());
+        const Document doc = import_document(book_.toStdString());
+        const auto engine = make_answer_engine(gleaner::test::qwen05Path().toStdString(), 2,
+                                               (dir_.filePath("cache") + "/memory").toStdString(), "cpu",
+                                               gleaner::test::qwen15Path().toStdString());
+        AnswerRequest req;
+        req.question = "What is the name of Alice's brother?";
+        req.method = "gleaner";
+        req.max_tokens = 48;
+        QStringList stages;
+        AnswerCallbacks callbacks;
+        callbacks.on_progress = [&](const std::string& stage, int64_t, int64_t) {
+            if (!stages.contains(QString::fromStdString(stage))) stages.append(QString::fromStdString(stage));
+        };
+        const Answer a = engine->answer(doc, req, callbacks);
+        QCOMPARE(QString::fromStdString(a.answered_by), QString("qwen2.5-coder-1.5b-instruct-q4_k_m"));
+        QVERIFY2(stages.contains("checking"), qPrintable(stages.join(",")));
+        const QString text = QString::fromStdString(a.text);
+        QVERIFY2(text.startsWith("The book does not seem to say.") && text.contains("asked whether they state it"),
+                 qPrintable(text));
+    }
+
     void saysWhenTheBookDoesNotTell() {
         // The book never gives Alice's age. The model still names one ("Alice is 22 years old."),
         // fairly sure of it, but about as sure without the passages: the book did not give it,
