@@ -1,10 +1,9 @@
 #include "claim_check.h"
 
-#include <algorithm>
 #include <cctype>
-#include <span>
 
 #include "answer_confidence.h"
+#include "methods/method_steps.h"
 #include "qa_prompt.h"
 #include "sampler.h"
 #include "transformer.h"
@@ -20,11 +19,7 @@ std::string trimmed(const std::string& s) {
 }
 }  // namespace
 
-bool can_judge_claims(const Model& model) {
-    int64_t parameters = 0;
-    for (const GgufTensor& t : model.file().tensors()) parameters += static_cast<int64_t>(t.n_elements());
-    return parameters >= kClaimJudgeMinParameters;
-}
+bool can_judge_claims(const Model& model) { return model.file().parameter_count() >= kClaimJudgeMinParameters; }
 
 std::string claim_check_question(const std::string& claim) {
     std::string c = trimmed(claim);
@@ -49,18 +44,13 @@ std::optional<bool> claim_stated(const Model& model, Backend& backend, const std
     const QaPrompt prompt = build_qa_prompt(model, tokenize_document(tok, trimmed(text)),
                                             claim_check_question(answer.substr(0, claim_end(answer))));
     Transformer tf(model, backend, static_cast<int>(prompt.ids.size()) + 1);
-    // in chunks, so that a stop is heard within one chunk's time
-    constexpr size_t kChunk = 256;
-    const std::span<const int32_t> ids(prompt.ids);
-    std::vector<float> logits;
-    if (progress.on_progress) progress.on_progress(0, static_cast<int64_t>(ids.size()));
-    for (size_t at = 0; at < ids.size(); at += kChunk) {
-        if (progress.cancel && progress.cancel->load()) return std::nullopt;
-        const size_t n = std::min(kChunk, ids.size() - at);
-        logits = tf.forward(ids.subspan(at, n), at + n == ids.size() ? Logits::Last : Logits::None);
-        if (progress.on_progress) progress.on_progress(static_cast<int64_t>(at + n), static_cast<int64_t>(ids.size()));
+    if (progress.on_progress) progress.on_progress(0, static_cast<int64_t>(prompt.ids.size()));  // its start
+    try {
+        const std::vector<float> logits = prefill_in_chunks(tf, prompt.ids, 256, Logits::Last, progress);
+        return check_reply_says_yes(tok.decode_token(argmax(logits)));
+    } catch (const CancelledError&) {
+        return std::nullopt;
     }
-    return check_reply_says_yes(tok.decode_token(argmax(logits)));
 }
 
 }  // namespace gleaner

@@ -132,6 +132,12 @@ std::string_view gguf_value_type_name(GgufValueType t) {
     return i < std::size(names) ? names[i] : "unknown";
 }
 
+int64_t GgufFile::parameter_count() const {
+    int64_t n = 0;
+    for (const GgufTensor& t : tensors_) n += t.n_elements();
+    return n;
+}
+
 int64_t GgufTensor::n_elements() const {
     int64_t n = 1;
     for (int64_t d : ne) n *= d;

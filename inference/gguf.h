@@ -77,6 +77,8 @@ public:
     std::vector<int64_t> get_int_array(std::string_view key) const;         // empty when absent
 
     const std::vector<GgufTensor>& tensors() const { return tensors_; }
+    // The model's size: the elements of every tensor.
+    int64_t parameter_count() const;
     const GgufTensor* tensor(std::string_view name) const;  // nullptr when absent
 
 private:

@@ -42,12 +42,9 @@ int cmd_info(const CommandArgs& argv) {
     const GgufFile f = GgufFile::open(path);
     const std::string arch = f.get_string_or("general.architecture", "unknown");
 
-    int64_t params = 0;
+    const int64_t params = f.parameter_count();
     std::map<std::string, int> type_counts;
-    for (const GgufTensor& t : f.tensors()) {
-        params += t.n_elements();
-        type_counts[std::string(dtype_traits(t.type).name)]++;
-    }
+    for (const GgufTensor& t : f.tensors()) type_counts[std::string(dtype_traits(t.type).name)]++;
     const int64_t ctx = f.get_int_or(arch + ".context_length", 0);
     const int64_t layers = f.get_int_or(arch + ".block_count", 0);
     const std::string problem = load_problem(path);

@@ -53,8 +53,8 @@ ModelFileInfo inspect_model_file(const std::string& path) {
         info.context_length = f.get_int_or(info.architecture + ".context_length", 0);
         info.layers = static_cast<int>(f.get_int_or(info.architecture + ".block_count", 0));
         std::map<std::string, uint64_t> bytes_by_type;
+        info.parameters = f.parameter_count();
         for (const GgufTensor& t : f.tensors()) {
-            info.parameters += t.n_elements();
             if (t.ne.size() >= 2) bytes_by_type[std::string(dtype_traits(t.type).name)] += t.nbytes;
         }
         uint64_t most = 0;
